@@ -1,0 +1,1 @@
+"""Pure-Python core: value objects, enums, errors and the maths every layer shares."""

@@ -1,0 +1,1 @@
+"""One presenter per screen: user intent to service calls, service results to view state (no widgets)."""

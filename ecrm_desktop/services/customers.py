@@ -1,0 +1,26 @@
+"""Finding and exporting customers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ecrm_desktop.domain.customers import CustomerSummary
+from ecrm_desktop.services.workspace import UserSession
+from ecrm_desktop.storage import audit, customer_queries
+
+
+class CustomerService:
+    def __init__(self, session: UserSession) -> None:
+        self.session = session
+
+    def search(self, user_text: str, limit: int = 50) -> list[CustomerSummary]:
+        """Customers matching every word typed (names, emails, phones, tags, notes, order numbers)."""
+        with self.session.workspace.sessions() as s:
+            return customer_queries.summaries(s, customer_queries.search_ids(s, user_text, limit))
+
+    def export(self, purpose: str = "export") -> Iterator[list[CustomerSummary]]:
+        """Every customer, in batches; the export itself is written to the audit trail first."""
+        with self.session.workspace.sessions() as s, s.begin():
+            audit.append(s, self.session.user_name, "customers.export", purpose=purpose)
+        with self.session.workspace.sessions() as s:
+            yield from customer_queries.iter_summaries(s)

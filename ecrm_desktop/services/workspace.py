@@ -1,0 +1,128 @@
+"""Creating, unlocking and locking a workspace: the service behind `ecrm init`, the first-run wizard and
+the unlock dialog."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from platformdirs import user_data_path
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ecrm_desktop.domain.enums import Role
+from ecrm_desktop.domain.errors import AuthenticationFailed, UsageError
+from ecrm_desktop.domain.passwords import check_password
+from ecrm_desktop.services.secrets import SecretStore
+from ecrm_desktop.storage import audit
+from ecrm_desktop.storage.keyslots import KdfParams
+from ecrm_desktop.storage.tables import Setting, User, utcnow
+from ecrm_desktop.storage.workspace import (
+    Workspace,
+    create_workspace,
+    open_workspace,
+    read_keyslots,
+)
+
+log = logging.getLogger(__name__)
+
+DEFAULT_SETTINGS = {"reporting_currency": '"USD"', "timezone": '"local"'}
+
+
+def default_workspace_folder() -> Path:
+    """`ecrm` under the platform's user data folder (CLI.md)."""
+    return user_data_path("ecrm", appauthor=False)
+
+
+@dataclass
+class UserSession:
+    """An unlocked workspace and who is working in it. Services take this, never a bare engine."""
+
+    workspace: Workspace
+    user_id: int
+    user_name: str
+    role: Role
+    notices: list[str] = field(default_factory=list)
+
+    def close(self) -> None:
+        self.workspace.close()
+
+
+class WorkspaceService:
+    """Creates workspaces and opens them for a user, with or without a remembered key."""
+
+    def __init__(self, secrets: SecretStore | None = None, kdf: KdfParams | None = None) -> None:
+        self.secrets = secrets or SecretStore()
+        self.kdf = kdf
+        self._hasher = PasswordHasher()
+
+    def exists(self, folder: Path) -> bool:
+        return (folder / "keyslots.json").exists() or (folder / "ecrm.db").exists()
+
+    def create(self, folder: Path, user: str, password: str) -> UserSession:
+        """Create the workspace with `user` as its first administrator; refuses where one exists."""
+        user = valid_user_name(user)
+        check_password(password)
+
+        def seed(session: Session) -> None:
+            for key, value in DEFAULT_SETTINGS.items():
+                session.add(Setting(key=key, value_json=value))
+            session.add(User(name=user, role=Role.ADMINISTRATOR, password_hash=self._hasher.hash(password)))
+            session.flush()
+            audit.append(session, user, "workspace.create")
+            audit.append(session, user, "user.add", "user", None, name=user, role=Role.ADMINISTRATOR.value)
+
+        workspace = create_workspace(folder, user, password, seed, self.kdf)
+        return self._session_for(workspace, user, sign_in=False)
+
+    def unlock(self, folder: Path, user: str, password: str, remember: bool = False) -> UserSession:
+        """Open with a password. With `remember`, the key goes to the keyring (or a notice says why not)."""
+        slots = read_keyslots(folder)
+        key = slots.unwrap(user, password)
+        workspace = open_workspace(folder, key, slots.workspace_id)
+        session = self._session_for(workspace, user)
+        if remember:
+            problem = self.secrets.set(self._remember_name(slots.workspace_id, user), key.hex())
+            if problem:
+                session.notices.append(problem)
+        return session
+
+    def unlock_remembered(self, folder: Path, user: str) -> UserSession | None:
+        """Open with a key the keyring remembers for this user and workspace, or None when there is none."""
+        slots = read_keyslots(folder)
+        remembered = self.secrets.get(self._remember_name(slots.workspace_id, user))
+        if not remembered or not slots.has(user):
+            return None
+        workspace = open_workspace(folder, bytes.fromhex(remembered), slots.workspace_id)
+        return self._session_for(workspace, user)
+
+    def forget(self, folder: Path, user: str) -> None:
+        """Remove a remembered key from the keyring."""
+        slots = read_keyslots(folder)
+        self.secrets.delete(self._remember_name(slots.workspace_id, user))
+
+    def _session_for(self, workspace: Workspace, user: str, sign_in: bool = True) -> UserSession:
+        with workspace.sessions() as s, s.begin():
+            row = s.execute(select(User).where(func.lower(User.name) == user.lower())).scalar()
+            if row is None or row.disabled:
+                workspace.close()
+                raise AuthenticationFailed("Wrong user name or password.")
+            if sign_in:
+                row.last_login_at = utcnow()
+                audit.append(s, row.name, "user.sign_in", "user", row.id)
+            result = UserSession(workspace, row.id, row.name, row.role)
+        return result
+
+    @staticmethod
+    def _remember_name(workspace_id: str, user: str) -> str:
+        return f"workspace-key:{workspace_id}:{user.lower()}"
+
+
+def valid_user_name(name: str) -> str:
+    """The trimmed name, or `UsageError` when it is empty, too long or has spaces."""
+    name = name.strip()
+    if not name or len(name) > 64 or any(c.isspace() for c in name):
+        raise UsageError("A user name must be 1 to 64 characters with no spaces.")
+    return name

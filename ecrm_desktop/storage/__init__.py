@@ -1,0 +1,1 @@
+"""Encrypted storage: the SQLCipher engine, key slots, ORM tables, migrations and query functions."""
