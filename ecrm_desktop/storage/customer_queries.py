@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import Row, select, text
 from sqlalchemy.orm import Session
 
 from ecrm_desktop.domain.customers import CustomerSummary, Source
@@ -24,27 +25,34 @@ def search_ids(session: Session, user_text: str, limit: int = 50) -> list[int]:
     return [r[0] for r in rows]
 
 
+SUMMARY_COLUMNS = (
+    Customer.id, Customer.email, Customer.first_name, Customer.last_name, Customer.phone, Customer.country,
+    Customer.city, Customer.email_consent, Customer.orders_count, Customer.total_spent_cents, Customer.aov_cents,
+    Customer.first_order_at, Customer.last_order_at, Customer.created_at,
+)
+
+
 def summaries(session: Session, ids: Sequence[int]) -> list[CustomerSummary]:
     """Summaries of the given customers, in the order of `ids` (missing ids are skipped)."""
     if not ids:
         return []
-    customers = {c.id: c for c in session.execute(select(Customer).where(Customer.id.in_(ids))).scalars()}
-    tags, sources = _tags_and_sources(session, list(customers))
-    return [_summary(customers[i], tags[i], sources[i]) for i in ids if i in customers]
+    rows = {r.id: r for r in session.execute(select(*SUMMARY_COLUMNS).where(Customer.id.in_(ids)))}
+    tags, sources = _tags_and_sources(session, list(rows))
+    return [_summary(rows[i], tags[i], sources[i]) for i in ids if i in rows]
 
 
 def iter_summaries(session: Session, batch: int = 5000) -> Iterator[list[CustomerSummary]]:
-    """Every customer, in id order, a batch at a time (keyset pagination: constant cost per batch)."""
+    """Every customer not merged into another, in id order, a batch at a time (keyset pagination)."""
     last_id = 0
     while True:
-        rows = list(session.execute(select(Customer).where(Customer.id > last_id, Customer.merged_into_id.is_(None))
-                                    .order_by(Customer.id).limit(batch)).scalars())
+        rows = session.execute(select(*SUMMARY_COLUMNS)
+                               .where(Customer.id > last_id, Customer.merged_into_id.is_(None))
+                               .order_by(Customer.id).limit(batch)).all()
         if not rows:
             return
-        tags, sources = _tags_and_sources(session, [c.id for c in rows])
-        yield [_summary(c, tags[c.id], sources[c.id]) for c in rows]
+        tags, sources = _tags_and_sources(session, [r.id for r in rows])
+        yield [_summary(r, tags[r.id], sources[r.id]) for r in rows]
         last_id = rows[-1].id
-        session.expunge_all()
 
 
 def _tags_and_sources(session: Session, ids: list[int]) -> tuple[dict[int, list[str]], dict[int, list[Source]]]:
@@ -63,7 +71,7 @@ def _tags_and_sources(session: Session, ids: list[int]) -> tuple[dict[int, list[
     return tags, sources
 
 
-def _summary(c: Customer, tags: list[str], sources: list[Source]) -> CustomerSummary:
+def _summary(c: Row[*tuple[Any, ...]], tags: list[str], sources: list[Source]) -> CustomerSummary:
     return CustomerSummary(
         id=c.id, email=c.email, first_name=c.first_name, last_name=c.last_name, phone=c.phone,
         country=c.country, city=c.city, tags=tuple(tags), email_consent=c.email_consent,

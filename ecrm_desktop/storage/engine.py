@@ -43,6 +43,7 @@ def open_engine(db_path: Path, key: bytes | None, *, cache_kib: int = CACHE_KIB)
     engine = create_engine(
         f"sqlite:///{db_path}", module=sqlcipher, creator=connect, poolclass=QueuePool,
         pool_size=4, max_overflow=4,
+        hide_parameters=True,  # SQL errors must never carry customer data into messages or logs
     )
 
     @event.listens_for(engine, "begin")
