@@ -28,7 +28,7 @@ log = logging.getLogger("ecrm")
 NOT_YET = {
     "stores": "connecting stores", "sync": "store sync", "import": "CSV import",
     "emulator": "the store emulator", "segment": "segments", "report": "reports", "inbox": "the support inbox",
-    "tickets": "tickets", "audit": "audit verification and export", "key": "key rotation",
+    "tickets": "tickets", "key": "key rotation",
     "backup": "backups", "restore": "restoring backups", "privacy": "privacy requests",
     "clv": "predictive models", "recommend": "recommendations",
 }
@@ -93,6 +93,12 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--role", choices=[r.value for r in Role], required=True)
     users.add_parser("list", parents=[common], help="users and roles")
 
+    trail = command("audit", "the audit trail (administrators)").add_subparsers(dest="action", parser_class=_Parser,
+                                                                              required=True)
+    trail.add_parser("verify", parents=[common], help="check the hash chain; exit 1 naming the first broken row")
+    audit_export = trail.add_parser("export", parents=[common], help="write the trail as CSV")
+    audit_export.add_argument("--out", type=Path, required=True)
+
     for name, what in NOT_YET.items():
         later = sub.add_parser(name, help=f"{what} (not available yet)", add_help=False)
         later.add_argument("rest", nargs=argparse.REMAINDER)
@@ -129,7 +135,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         raise UsageError(f"'ecrm {command}' ({NOT_YET[command]}) is not available in this version yet.")
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
         "gui": _gui, "init": _init, "demo": _demo, "customers": _customers_search, "export": _export,
-        "users": _users,
+        "users": _users, "audit": _audit,
     }
     return handlers[command](args)
 
@@ -238,6 +244,29 @@ def _users(args: argparse.Namespace) -> int:
         for u in users:
             last = u.last_login_at.strftime("%Y-%m-%d %H:%M") if u.last_login_at else "never"
             print(f"{u.name:<24} {u.role.value:<14} last sign-in {last}{'  (disabled)' if u.disabled else ''}")
+    return 0
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from ecrm_desktop.services.audit import AuditService
+
+    with _session(args) as session:
+        service = AuditService(session)
+        if args.action == "verify":
+            report = service.verify()
+            if report.first_broken is not None:
+                raise CliError(f"The audit trail was tampered with: row {report.first_broken} does not verify "
+                               f"(checked {report.rows:,} rows).")
+            _report(args, {"rows": report.rows, "intact": True},
+                    f"The audit trail is intact ({report.rows:,} rows).")
+            return 0
+        with _output(args.out) as out:
+            writer = csv.writer(out)
+            writer.writerow(["id", "at", "user", "action", "entity_type", "entity_id", "detail"])
+            for r in service.rows():
+                writer.writerow([r.id, r.at.strftime("%Y-%m-%dT%H:%M:%SZ"), r.user or "", r.action,
+                                 r.entity_type or "", "" if r.entity_id is None else r.entity_id, r.detail_json])
+    print(f"Exported the audit trail to {args.out}.", file=sys.stderr)
     return 0
 
 

@@ -12,9 +12,9 @@ from keyring.backend import KeyringBackend
 # Widgets never need a display in tests.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from ecrm_desktop.services.secrets import SecretStore  # noqa: E402
-from ecrm_desktop.services.workspace import UserSession, WorkspaceService  # noqa: E402
-from ecrm_desktop.storage.keyslots import KdfParams  # noqa: E402
+from ecrm_desktop.services.secrets import SecretStore
+from ecrm_desktop.services.workspace import UserSession, WorkspaceService
+from ecrm_desktop.storage.keyslots import KdfParams
 
 # Argon2id at minimal cost: the real cost is exercised by tests/unit/test_keyslots.py.
 FAST_KDF = KdfParams(time_cost=1, memory_kib=8 * 1024, parallelism=1)

@@ -28,7 +28,7 @@ def customer(ext: str, email: str, first: str = "Ada", last: str = "Lovelace", *
 def order(ext: str, customer_ext: str, day: int, lines: tuple[LineRecord, ...], **kw: object) -> OrderRecord:
     total = sum(ln.total_cents for ln in lines)
     return OrderRecord(
-        external_id=ext, number=f"#{1000 + int(ext.split('-')[-1])}", created_at=T0 + timedelta(days=day),
+        external_id=ext, number=f"#{1000 + int(ext.rsplit('-', maxsplit=1)[-1])}", created_at=T0 + timedelta(days=day),
         updated_at=T0 + timedelta(days=day), currency="USD", total_cents=total, subtotal_cents=total,
         financial_status=FinancialStatus.PAID, fulfillment_status=FulfillmentStatus.FULFILLED,
         customer_external_id=customer_ext, lines=lines, **kw)  # type: ignore[arg-type]

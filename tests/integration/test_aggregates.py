@@ -14,10 +14,11 @@ from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.storage.store_writer import StoreWriter
 from ecrm_desktop.storage.tables import (
     Category,
+    CurrencyRate,
     Customer,
     CustomerCategory,
     CustomerIdentity,
-    CurrencyRate,
+    Store,
 )
 from tests.factories import T0, customer, make_store, order
 
@@ -82,8 +83,6 @@ def test_aggregates_match_recomputation_after_random_writes(user_session: UserSe
     for step in range(30):  # each step is one transaction with a random mix of writes
         with ws.sessions() as s, s.begin():
             region = rng.choice(["US", "EU"])
-            from ecrm_desktop.storage.tables import Store
-
             store = s.get_one(Store, store_ids[region])
             writer = StoreWriter(s, store, 1.08 if region == "EU" else 1.0)
             prefix = f"{region}:"
@@ -108,7 +107,8 @@ def test_aggregates_match_recomputation_after_random_writes(user_session: UserSe
                     ext = rng.choice(mine)
                     rec = replace(orders[ext], cancelled_at=T0 + timedelta(days=800),
                                   financial_status=FinancialStatus.VOIDED)
-                orders[ext], owner[ext], rate[ext] = rec, rec.customer_external_id or "", 1.08 if region == "EU" else 1.0
+                orders[ext], owner[ext] = rec, rec.customer_external_id or ""
+                rate[ext] = 1.08 if region == "EU" else 1.0
                 batch.append(rec)
             writer.upsert_orders(batch)
 

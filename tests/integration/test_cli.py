@@ -124,3 +124,25 @@ def test_usage_errors_exit_2(args: list[str], message: str) -> None:
 def test_missing_workspace_is_explained(tmp_path: Path) -> None:
     result = ecrm("customers", "search", "x", workspace=tmp_path / "nowhere", ECRM_PASSWORD=PASSWORD)
     assert result.returncode == 1 and "no workspace" in result.stderr
+
+
+def test_audit_verify_and_export(filled_workspace: Path, tmp_path: Path) -> None:
+    ok = ecrm("audit", "verify", "--json", workspace=filled_workspace, ECRM_PASSWORD=PASSWORD)
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout)["intact"] is True
+    out = tmp_path / "audit.csv"
+    exported = ecrm("audit", "export", "--out", str(out), workspace=filled_workspace, ECRM_PASSWORD=PASSWORD)
+    assert exported.returncode == 0, exported.stderr
+    actions = [r["action"] for r in csv.DictReader(io.StringIO(out.read_text()))]
+    assert actions[:2] == ["workspace.create", "user.add"] and "audit.export" in actions
+
+
+def test_tampered_audit_trail_is_reported(tmp_path: Path) -> None:
+    folder = tmp_path / "ws"
+    assert ecrm("init", workspace=folder, ECRM_PASSWORD=PASSWORD).returncode == 0
+    session = WorkspaceService().unlock(folder, "admin", PASSWORD)
+    with session.workspace.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE audit_log SET user_name = 'mallory' WHERE id = 2")
+    session.close()
+    result = ecrm("audit", "verify", workspace=folder, ECRM_PASSWORD=PASSWORD)
+    assert result.returncode == 1 and "row 2 does not verify" in result.stderr

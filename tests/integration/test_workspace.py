@@ -84,7 +84,7 @@ def test_missing_keyslot_file(tmp_path: Path, workspace_service: WorkspaceServic
     workspace_service.create(tmp_path / "ws", "admin", PASSWORD).close()
     (tmp_path / "ws" / "keyslots.json").unlink()
     before = _fingerprint(tmp_path / "ws")
-    with pytest.raises(WorkspaceError, match="key-slot file .* is missing"):
+    with pytest.raises(WorkspaceError, match=r"key-slot file .* is missing"):
         workspace_service.unlock(tmp_path / "ws", "admin", PASSWORD)
     assert _fingerprint(tmp_path / "ws") == before
 

@@ -52,10 +52,13 @@ def test_missing_file_says_so(tmp_path: Path) -> None:
         KeySlotFile.load(tmp_path / "absent.json")
 
 
-@pytest.mark.parametrize("content", ["", "{not json", '{"format": "other"}', '{"format": "ecrm-keyslots", "version": 1}',
-                                     '{"format": "ecrm-keyslots", "version": 1, "workspace_id": "x", "slots": '
-                                     '[{"user": "a", "kdf": {"name": "argon2id", "time_cost": 1, "memory_kib": 8,'
-                                     ' "parallelism": 1}, "salt": "%%%", "nonce": "", "wrapped_key": ""}]}'])
+BAD_SLOT = ('{"format": "ecrm-keyslots", "version": 1, "workspace_id": "x", "slots": [{"user": "a", "kdf": '
+            '{"name": "argon2id", "time_cost": 1, "memory_kib": 8, "parallelism": 1}, "salt": "%%%", "nonce": "", '
+            '"wrapped_key": ""}]}')
+
+
+@pytest.mark.parametrize("content", ["", "{not json", '{"format": "other"}',
+                                     '{"format": "ecrm-keyslots", "version": 1}', BAD_SLOT])
 def test_damaged_file_says_so(tmp_path: Path, content: str) -> None:
     (tmp_path / "k.json").write_text(content)
     with pytest.raises(WorkspaceError, match="damaged"):
