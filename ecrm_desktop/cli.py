@@ -27,7 +27,7 @@ log = logging.getLogger("ecrm")
 # Commands of CLI.md that later work will build; until then they say so with exit code 2.
 NOT_YET = {
     "stores": "connecting stores", "sync": "store sync", "import": "CSV import",
-    "emulator": "the store emulator", "segment": "segments", "report": "reports", "inbox": "the support inbox",
+    "emulator": "the store emulator", "report": "reports", "inbox": "the support inbox",
     "tickets": "tickets", "key": "key rotation",
     "backup": "backups", "restore": "restoring backups", "privacy": "privacy requests",
     "clv": "predictive models", "recommend": "recommendations",
@@ -93,6 +93,17 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--role", choices=[r.value for r in Role], required=True)
     users.add_parser("list", parents=[common], help="users and roles")
 
+    segment = command("segment", "segments in Shopify's segment query language (see docs/segments.md)")
+    seg = segment.add_subparsers(dest="action", parser_class=_Parser, required=True)
+    count = seg.add_parser("count", parents=[common], help="how many customers match QUERY")
+    count.add_argument("query")
+    seg_export = seg.add_parser("export", parents=[common], help="members of QUERY or of the saved segment NAME as CSV")
+    seg_export.add_argument("query", metavar="QUERY|NAME")
+    seg_export.add_argument("--out", type=Path, required=True)
+    seg_export.add_argument("--contacts", action="store_true",
+                            help="only email, name and consent of customers who consented to email marketing")
+    seg.add_parser("list", parents=[common], help="saved segments")
+
     trail = command("audit", "the audit trail (administrators)").add_subparsers(dest="action", parser_class=_Parser,
                                                                               required=True)
     trail.add_parser("verify", parents=[common], help="check the hash chain; exit 1 naming the first broken row")
@@ -135,7 +146,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         raise UsageError(f"'ecrm {command}' ({NOT_YET[command]}) is not available in this version yet.")
     handlers: dict[str, Callable[[argparse.Namespace], int]] = {
         "gui": _gui, "init": _init, "demo": _demo, "customers": _customers_search, "export": _export,
-        "users": _users, "audit": _audit,
+        "users": _users, "audit": _audit, "segment": _segment,
     }
     return handlers[command](args)
 
@@ -211,13 +222,16 @@ def _customers_search(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     from ecrm_desktop.services.customers import CustomerService
+    from ecrm_desktop.services.segments import SegmentService
 
-    if args.segment:
-        raise UsageError("Exporting a segment needs saved segments, which this version does not have yet.")
-    count = 0
-    with _session(args) as session, _output(args.out) as out:
-        batches = CustomerService(session).export(purpose=f"{args.format} to {'file' if args.out else 'stdout'}")
-        count = (_write_json if args.format == "json" else _write_csv)(out, batches)
+    with _session(args) as session:
+        if args.segment:
+            segments = SegmentService(session)
+            batches = segments.export(segments.get(args.segment).name)
+        else:
+            batches = CustomerService(session).export(purpose=f"{args.format} to {'file' if args.out else 'stdout'}")
+        with _output(args.out) as out:
+            count = (_write_json if args.format == "json" else _write_csv)(out, batches)
     if args.out:
         print(f"Exported {count:,} customers to {args.out}.", file=sys.stderr)
     return 0
@@ -244,6 +258,28 @@ def _users(args: argparse.Namespace) -> int:
         for u in users:
             last = u.last_login_at.strftime("%Y-%m-%d %H:%M") if u.last_login_at else "never"
             print(f"{u.name:<24} {u.role.value:<14} last sign-in {last}{'  (disabled)' if u.disabled else ''}")
+    return 0
+
+
+def _segment(args: argparse.Namespace) -> int:
+    from ecrm_desktop.services.segments import SegmentService
+
+    with _session(args) as session:
+        service = SegmentService(session)
+        if args.action == "count":
+            n = service.count(args.query)
+            print(json.dumps({"count": n}) if getattr(args, "json", False) else n)
+        elif args.action == "list":
+            saved = service.list()
+            if getattr(args, "json", False):
+                print(json.dumps([{"name": s.name, "query": s.query, "description": s.description} for s in saved]))
+            else:
+                print("\n".join(f"{s.name:<32} {s.query}" for s in saved) or "No saved segments.")
+        else:
+            with _output(args.out) as out:
+                batches = service.export(args.query, contacts_only=args.contacts)
+                n = _write_contacts(out, batches) if args.contacts else _write_csv(out, batches)
+            print(f"Exported {n:,} customers to {args.out}.", file=sys.stderr)
     return 0
 
 
@@ -356,6 +392,17 @@ def _write_csv(out: TextIO, batches: Iterable[list[CustomerSummary]]) -> int:
             row["customer_tags"] = ";".join(row["customer_tags"])
             row["sources"] = ";".join(f"{s['platform']}:{s['store']}:{s['external_id']}" for s in row["sources"])
             writer.writerow(["" if row[f] is None else row[f] for f in EXPORT_FIELDS])
+            count += 1
+    return count
+
+
+def _write_contacts(out: TextIO, batches: Iterable[list[CustomerSummary]]) -> int:
+    writer = csv.writer(out)
+    writer.writerow(["email", "first_name", "last_name", "email_subscription_status"])
+    count = 0
+    for batch in batches:
+        for c in batch:
+            writer.writerow([c.email or "", c.first_name or "", c.last_name or "", c.email_consent.value])
             count += 1
     return count
 

@@ -146,3 +146,36 @@ def test_tampered_audit_trail_is_reported(tmp_path: Path) -> None:
     session.close()
     result = ecrm("audit", "verify", workspace=folder, ECRM_PASSWORD=PASSWORD)
     assert result.returncode == 1 and "row 2 does not verify" in result.stderr
+
+
+def test_segment_count_export_and_list(filled_workspace: Path, tmp_path: Path) -> None:
+    count = ecrm("segment", "count", "amount_spent > 50 AND number_of_orders >= 1", "--json",
+                 workspace=filled_workspace, ECRM_PASSWORD=PASSWORD)
+    assert count.returncode == 0, count.stderr
+    assert json.loads(count.stdout) == {"count": 1}
+
+    contacts = tmp_path / "contacts.csv"
+    exported = ecrm("segment", "export", "customer_tags CONTAINS 'VIP'", "--out", str(contacts), "--contacts",
+                    workspace=filled_workspace, ECRM_PASSWORD=PASSWORD)
+    assert exported.returncode == 0, exported.stderr
+    rows = list(csv.DictReader(io.StringIO(contacts.read_text())))
+    assert {r["email"] for r in rows} == {"ada@example.com", "grace@example.com"}
+    assert set(rows[0]) == {"email", "first_name", "last_name", "email_subscription_status"}
+
+    from ecrm_desktop.services.segments import SegmentService
+
+    session = WorkspaceService().unlock(filled_workspace, "admin", PASSWORD)
+    SegmentService(session).save("Buyers", "number_of_orders >= 1")
+    session.close()
+    listed = ecrm("segment", "list", "--json", workspace=filled_workspace, ECRM_PASSWORD=PASSWORD)
+    assert [s["name"] for s in json.loads(listed.stdout)] == ["Buyers"]
+    members = ecrm("export", "customers", "--format", "json", "--segment", "Buyers", workspace=filled_workspace,
+                   ECRM_PASSWORD=PASSWORD)
+    assert members.returncode == 0, members.stderr
+    assert [c["last_name"] for c in json.loads(members.stdout)] == ["Hopper"]
+
+
+def test_invalid_segment_query_exits_2_with_position(filled_workspace: Path) -> None:
+    result = ecrm("segment", "count", "amount_spent >", workspace=filled_workspace, ECRM_PASSWORD=PASSWORD)
+    assert result.returncode == 2
+    assert "line 1, column" in result.stderr and "Traceback" not in result.stderr

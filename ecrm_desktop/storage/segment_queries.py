@@ -1,0 +1,85 @@
+"""Segment members counted and listed in SQL, and saved segments read and written."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import date, tzinfo
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, delete, func, select
+from sqlalchemy.orm import Session
+
+from ecrm_desktop.domain.customers import CustomerSummary
+from ecrm_desktop.domain.enums import ConsentState
+from ecrm_desktop.domain.segments.ast import Node
+from ecrm_desktop.domain.segments.saved import SavedSegment
+from ecrm_desktop.storage import customer_queries
+from ecrm_desktop.storage.segment_sql import compile_segment
+from ecrm_desktop.storage.tables import Customer, Segment, Setting, User, utcnow
+
+
+def members(node: Node, today: date, zone: tzinfo, *, consenting_only: bool = False) -> ColumnElement[bool]:
+    """Customers (not merged into another) in the segment; with `consenting_only`, those who may be emailed."""
+    condition = and_(Customer.merged_into_id.is_(None), compile_segment(node, today, zone))
+    if consenting_only:
+        condition = and_(condition, Customer.email.is_not(None), Customer.email_consent == ConsentState.SUBSCRIBED)
+    return condition
+
+
+def count(session: Session, condition: ColumnElement[bool]) -> int:
+    return session.execute(select(func.count()).select_from(Customer).where(condition)).scalar_one()
+
+
+def member_ids(session: Session, condition: ColumnElement[bool], limit: int, offset: int = 0) -> list[int]:
+    """One page of member ids, in id order."""
+    rows = session.execute(select(Customer.id).where(condition).order_by(Customer.id).limit(limit).offset(offset))
+    return list(rows.scalars())
+
+
+def iter_members(session: Session, condition: ColumnElement[bool],
+                 batch: int = 5000) -> Iterator[list[CustomerSummary]]:
+    """Every member's summary, in id order, a batch at a time (keyset pagination)."""
+    last_id = 0
+    while ids := list(session.execute(select(Customer.id).where(condition, Customer.id > last_id)
+                                      .order_by(Customer.id).limit(batch)).scalars()):
+        yield customer_queries.summaries(session, ids)
+        last_id = ids[-1]
+
+
+def read_setting(session: Session, key: str) -> Any:
+    """A workspace setting's value (decoded from its JSON), or None when it is not set."""
+    raw = session.execute(select(Setting.value_json).where(Setting.key == key)).scalar()
+    return None if raw is None else json.loads(raw)
+
+
+# -- saved segments --------------------------------------------------------------------------------------------
+
+def saved(session: Session, name: str | None = None) -> list[SavedSegment]:
+    """Every saved segment by name, or the one called `name` (a list of at most one)."""
+    stmt = (select(Segment, User.name).outerjoin(User, User.id == Segment.created_by_id)
+            .order_by(func.lower(Segment.name)))
+    if name is not None:
+        stmt = stmt.where(Segment.name == name)
+    return [SavedSegment(s.id, s.name, s.query, s.description, author, s.created_at, s.updated_at)
+            for s, author in session.execute(stmt)]
+
+
+def save(session: Session, name: str, query: str, description: str, user_id: int) -> tuple[int, bool]:
+    """Create or replace the segment called `name`; returns its id and whether it was created."""
+    row = session.execute(select(Segment).where(Segment.name == name)).scalar()
+    created = row is None
+    if row is None:
+        row = Segment(name=name, created_by_id=user_id)
+        session.add(row)
+    row.query, row.description, row.updated_at = query, description, utcnow()
+    session.flush()
+    return row.id, created
+
+
+def delete_saved(session: Session, name: str) -> int | None:
+    """Delete the segment called `name`; returns its id, or None when there is none."""
+    segment_id = session.execute(select(Segment.id).where(Segment.name == name)).scalar()
+    if segment_id is not None:
+        session.execute(delete(Segment).where(Segment.id == segment_id))
+    return segment_id
