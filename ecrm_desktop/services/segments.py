@@ -15,6 +15,7 @@ from ecrm_desktop.domain.segments.saved import SavedSegment
 from ecrm_desktop.domain.zones import workspace_zone
 from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.storage import audit, segment_queries
+from ecrm_desktop.storage.settings import read_setting
 
 MAX_NAME = 200
 
@@ -96,7 +97,7 @@ class SegmentService:
     def _today(self) -> tuple[date, tzinfo]:
         """Today in the workspace's time zone (setting "timezone": "local" is the computer's), and that zone."""
         with self.session.workspace.sessions() as s:
-            name = segment_queries.read_setting(s, "timezone") or "local"
+            name = read_setting(s, "timezone") or "local"
         zone = workspace_zone(name)
         return self.clock().astimezone(zone).date(), zone
 

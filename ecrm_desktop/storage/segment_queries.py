@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import date, tzinfo
-from typing import Any
 
 from sqlalchemy import ColumnElement, and_, delete, func, select
 from sqlalchemy.orm import Session
@@ -16,7 +14,7 @@ from ecrm_desktop.domain.segments.ast import Node
 from ecrm_desktop.domain.segments.saved import SavedSegment
 from ecrm_desktop.storage import customer_queries
 from ecrm_desktop.storage.segment_sql import compile_segment
-from ecrm_desktop.storage.tables import Customer, Segment, Setting, User, utcnow
+from ecrm_desktop.storage.tables import Customer, Segment, User, utcnow
 
 
 def members(node: Node, today: date, zone: tzinfo, *, consenting_only: bool = False) -> ColumnElement[bool]:
@@ -45,12 +43,6 @@ def iter_members(session: Session, condition: ColumnElement[bool],
                                       .order_by(Customer.id).limit(batch)).scalars()):
         yield customer_queries.summaries(session, ids)
         last_id = ids[-1]
-
-
-def read_setting(session: Session, key: str) -> Any:
-    """A workspace setting's value (decoded from its JSON), or None when it is not set."""
-    raw = session.execute(select(Setting.value_json).where(Setting.key == key)).scalar()
-    return None if raw is None else json.loads(raw)
 
 
 # -- saved segments --------------------------------------------------------------------------------------------

@@ -1,0 +1,147 @@
+"""Connecting stores: the service behind `ecrm stores add|list` and the connection screen.
+
+Non-secret settings go to the `stores` table; the access token (Shopify) or consumer secret (WooCommerce) goes
+to the OS keyring, or, where there is none, to the encrypted workspace database, and the caller is told which.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ecrm_desktop.domain.enums import Platform, Role
+from ecrm_desktop.domain.errors import EcrmError, NotFound, PermissionDenied, UsageError
+from ecrm_desktop.services.secrets import SecretStore
+from ecrm_desktop.services.workspace import UserSession
+from ecrm_desktop.storage import audit
+from ecrm_desktop.storage.tables import Setting, Store, SyncRun
+from ecrm_desktop.sync.connectors import make_connector
+from ecrm_desktop.sync.errors import MissingScopes
+from ecrm_desktop.sync.http import HttpOptions
+from ecrm_desktop.sync.pages import Connector
+from ecrm_desktop.sync.shopify_queries import API_VERSION
+from ecrm_desktop.sync.urls import store_base_url
+
+KEYRING, DATABASE = "keyring", "database"
+NO_KEYRING_NOTICE = ("No system keyring is available, so the store's secret is kept in the encrypted workspace "
+                     "database instead.")
+
+
+@dataclass(frozen=True)
+class StoreInfo:
+    """A connected store as lists show it; `secret_location` is "keyring" or "database"."""
+
+    id: int
+    name: str
+    platform: Platform
+    url: str | None
+    currency: str
+    secret_location: str
+    last_sync_at: datetime | None = None
+    last_status: str | None = None
+    notices: tuple[str, ...] = field(default=())
+
+
+class StoreService:
+    def __init__(self, session: UserSession, secrets: SecretStore | None = None,
+                 http: HttpOptions | None = None) -> None:
+        self.session = session
+        self.secrets = secrets or SecretStore()
+        self.http = http
+
+    def add_shopify(self, name: str, shop_url: str, token: str, api_version: str = API_VERSION) -> StoreInfo:
+        """Check the connection (and the access scopes the sync needs), then save the store."""
+        return self._add(name, Platform.SHOPIFY, shop_url, {"api_version": api_version}, token)
+
+    def add_woocommerce(self, name: str, url: str, key: str, secret: str) -> StoreInfo:
+        if not key.strip():
+            raise UsageError("A WooCommerce store needs its consumer key (--key).")
+        return self._add(name, Platform.WOOCOMMERCE, url, {"key": key.strip()}, secret)
+
+    def list(self) -> list[StoreInfo]:
+        """Every connected store with its last sync (time and status)."""
+        with self.session.workspace.sessions() as s:
+            return [self._info(s, store) for store in s.execute(select(Store).order_by(Store.name)).scalars()
+                    if json.loads(store.settings_json or "{}").get("secret_in")]
+
+    def connector(self, store: Store) -> Connector:
+        """The connector for a connected store, with its secret (for the sync service)."""
+        settings = json.loads(store.settings_json or "{}")
+        return make_connector(store.platform, store.url or "", settings, self._secret(store, settings),
+                              currency=store.currency, options=self.http)
+
+    def _add(self, name: str, platform: Platform, url: str, settings: dict[str, Any], secret: str) -> StoreInfo:
+        self._require_admin()
+        name = name.strip()
+        if not name or len(name) > 200:
+            raise UsageError("A store needs a name of 1 to 200 characters (--name).")
+        if not secret.strip():
+            raise UsageError("The store's secret is empty; set it in the environment variable or at the prompt.")
+        base = store_base_url(url)
+        with self.session.workspace.sessions() as s:
+            if s.execute(select(Store.id).where(Store.name == name)).first():
+                raise UsageError(f"A store named {name!r} already exists; choose another name.")
+        connector = make_connector(platform, base, settings, secret.strip(), options=self.http)
+        try:
+            info = connector.check()
+        finally:
+            connector.close()
+        if info.missing_scopes:
+            raise MissingScopes(list(info.missing_scopes))
+        notices: list[str] = []
+        with self.session.workspace.sessions() as s, s.begin():
+            store = Store(name=name, platform=platform, url=base, currency=info.currency.upper(),
+                          settings_json="{}")
+            s.add(store)
+            s.flush()
+            problem = self.secrets.set(self._secret_name(store.id), secret.strip())
+            location = KEYRING if problem is None else DATABASE
+            if problem is not None:
+                s.add(Setting(key=_setting_key(store.id), value_json=json.dumps(secret.strip())))
+                notices.append(NO_KEYRING_NOTICE)
+            store.settings_json = json.dumps({**settings, "secret_in": location})
+            audit.append(s, self.session.user_name, "store.add", "store", store.id, name=name,
+                         platform=platform.value, url=base, secret_in=location)
+            result = self._info(s, store)
+        return StoreInfo(**{**result.__dict__, "notices": tuple(notices)})
+
+    def _secret(self, store: Store, settings: dict[str, Any]) -> str:
+        if settings.get("secret_in") == DATABASE:
+            with self.session.workspace.sessions() as s:
+                value = s.execute(select(Setting.value_json).where(Setting.key == _setting_key(store.id))).scalar()
+            secret = json.loads(value) if value else None
+        else:
+            secret = self.secrets.get(self._secret_name(store.id))
+        if not secret:
+            raise EcrmError(f"The secret of store {store.name!r} is not in the {settings.get('secret_in', KEYRING)}; "
+                            "connect the store again with 'ecrm stores add'.")
+        return str(secret)
+
+    def _info(self, s: Session, store: Store) -> StoreInfo:
+        last = s.execute(select(SyncRun.status).where(SyncRun.store_id == store.id)
+                         .order_by(SyncRun.id.desc()).limit(1)).scalar()
+        return StoreInfo(store.id, store.name, store.platform, store.url, store.currency,
+                         json.loads(store.settings_json or "{}").get("secret_in", KEYRING), store.last_sync_at, last)
+
+    def _secret_name(self, store_id: int) -> str:
+        return f"store-secret:{self.session.workspace.workspace_id}:{store_id}"
+
+    def _require_admin(self) -> None:
+        if self.session.role is not Role.ADMINISTRATOR:
+            raise PermissionDenied("Only an administrator can connect or remove stores.")
+
+
+def _setting_key(store_id: int) -> str:
+    return f"store-secret:{store_id}"
+
+
+def store_named(s: Session, name: str) -> Store:
+    store = s.execute(select(Store).where(Store.name == name)).scalar()
+    if store is None:
+        raise NotFound(f"There is no store named {name!r}; 'ecrm stores list' shows the connected ones.")
+    return store

@@ -1,0 +1,125 @@
+"""The sync runner: for each resource of one store, fetch pages and write each one in its own transaction
+together with its quarantined records and the checkpoint that follows it, so a crash at any instant resumes
+where the last committed page ended, with nothing lost and nothing doubled."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from ecrm_desktop.domain.catalogue import CheckoutRecord, ProductRecord
+from ecrm_desktop.domain.records import CustomerRecord, OrderRecord
+from ecrm_desktop.storage.catalogue_writer import CatalogueWriter
+from ecrm_desktop.storage.phone_matching import link_by_phone
+from ecrm_desktop.storage.settings import reporting_currency
+from ecrm_desktop.storage.store_writer import StoreWriter
+from ecrm_desktop.storage.tables import CurrencyRate, QuarantinedRecord, Store, SyncCheckpoint, utcnow
+from ecrm_desktop.sync.pages import Checkpoint, Connector, Page, Quarantined, Record, Resource
+
+
+@dataclass
+class SyncCounts:
+    fetched: int = 0
+    created: int = 0
+    updated: int = 0
+    quarantined: int = 0
+    cancelled: bool = False
+
+
+Progress = Callable[[Resource, SyncCounts], None]
+
+
+class SyncRunner:
+    """Syncs one store through its connector; `sessions` makes a new ORM session per page."""
+
+    def __init__(self, sessions: Callable[[], Session], store_id: int, connector: Connector, *,
+                 progress: Progress | None = None, should_cancel: Callable[[], bool] | None = None) -> None:
+        self.sessions = sessions
+        self.store_id = store_id
+        self.connector = connector
+        self.progress = progress
+        self.should_cancel = should_cancel or (lambda: False)
+        self.counts = SyncCounts()
+
+    def run(self) -> SyncCounts:
+        """Sync every resource once; errors of the connector propagate after the pages already committed."""
+        for resource in self.connector.resources:
+            if not self._sync_resource(resource):
+                self.counts.cancelled = True
+                break
+        return self.counts
+
+    def _sync_resource(self, resource: Resource) -> bool:
+        if self.should_cancel():
+            return False
+        for page in self.connector.pages(resource, self._checkpoint(resource)):
+            self._write_page(resource, page)
+            if self.progress is not None:
+                self.progress(resource, self.counts)
+            if self.should_cancel():
+                return False
+        return True
+
+    def _checkpoint(self, resource: Resource) -> Checkpoint:
+        with self.sessions() as s:
+            return Checkpoint.loads(s.execute(select(SyncCheckpoint.cursor).where(
+                SyncCheckpoint.store_id == self.store_id, SyncCheckpoint.resource == resource.value)).scalar())
+
+    def _write_page(self, resource: Resource, page: Page) -> None:
+        with self.sessions() as s, s.begin():
+            store = s.get_one(Store, self.store_id)
+            created, updated = _upsert(s, store, resource, page.records)
+            ids = [r.external_id for r in page.records]
+            if ids:
+                s.execute(update(QuarantinedRecord).where(
+                    QuarantinedRecord.store_id == store.id, QuarantinedRecord.resource == resource.value,
+                    QuarantinedRecord.external_id.in_(ids), QuarantinedRecord.resolved_at.is_(None))
+                    .values(resolved_at=utcnow()))
+            for q in page.quarantined:
+                _quarantine(s, store.id, resource, q)
+            s.merge(SyncCheckpoint(store_id=store.id, resource=resource.value, cursor=page.checkpoint.dumps(),
+                                   updated_at=utcnow()))
+        c = self.counts
+        c.fetched += page.fetched
+        c.created += created
+        c.updated += updated
+        c.quarantined += len(page.quarantined)
+
+
+def _quarantine(s: Session, store_id: int, resource: Resource, q: Quarantined) -> None:
+    """Hold a bad record; one still held under the same id (or, without an id, the same payload) is updated."""
+    same = (QuarantinedRecord.external_id == q.external_id if q.external_id is not None
+            else QuarantinedRecord.payload == q.payload)
+    held = s.execute(select(QuarantinedRecord).where(
+        QuarantinedRecord.store_id == store_id, QuarantinedRecord.resource == resource.value, same,
+        QuarantinedRecord.resolved_at.is_(None))).scalars().first()
+    if held is None:
+        s.add(QuarantinedRecord(store_id=store_id, resource=resource.value, external_id=q.external_id,
+                                payload=q.payload, reason=q.reason))
+    else:
+        held.payload, held.reason = q.payload, q.reason
+
+
+def _upsert(s: Session, store: Store, resource: Resource, records: Sequence[Record]) -> tuple[int, int]:
+    if resource is Resource.CUSTOMERS:
+        customers = [r for r in records if isinstance(r, CustomerRecord)]
+        link_by_phone(s, store, customers)
+        return StoreWriter(s, store, reporting_rate(s, store.currency)).upsert_customers(customers)
+    if resource is Resource.ORDERS:
+        orders = [r for r in records if isinstance(r, OrderRecord)]
+        return StoreWriter(s, store, reporting_rate(s, store.currency)).upsert_orders(orders)
+    if resource is Resource.PRODUCTS:
+        return CatalogueWriter(s, store).upsert_products(r for r in records if isinstance(r, ProductRecord))
+    return CatalogueWriter(s, store).upsert_checkouts(r for r in records if isinstance(r, CheckoutRecord))
+
+
+def reporting_rate(s: Session, currency: str) -> float:
+    """Units of the workspace's reporting currency per unit of `currency` (1.0 when they are the same or
+    no rate has been entered yet)."""
+    if reporting_currency(s) == currency:
+        return 1.0
+    rate = s.execute(select(CurrencyRate.rate_to_reporting).where(CurrencyRate.currency == currency)).scalar()
+    return rate if rate is not None else 1.0

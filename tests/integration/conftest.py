@@ -1,0 +1,14 @@
+"""Fixtures of the integration tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from ecrm_desktop.services.secrets import SecretStore
+from tests.conftest import MemoryKeyring
+
+
+@pytest.fixture
+def secrets(memory_keyring: MemoryKeyring) -> SecretStore:
+    """The secret store the services under test share (backed by the in-memory keyring)."""
+    return SecretStore(memory_keyring)
