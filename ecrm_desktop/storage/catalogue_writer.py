@@ -9,11 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ecrm_desktop.domain.catalogue import CheckoutRecord, ProductRecord
+from ecrm_desktop.storage.lookups import category_id_for, customer_id_for, normalise_email
 from ecrm_desktop.storage.tables import (
     AbandonedCheckout,
-    Category,
-    CustomerEmail,
-    CustomerIdentity,
     Product,
     ProductVariant,
     Store,
@@ -34,7 +32,7 @@ class CatalogueWriter:
                                                       Product.external_id == rec.external_id)).scalar()
             created += product is None
             updated += product is not None
-            category_id = self._category_id(rec.category)
+            category_id = category_id_for(self.session, rec.category)
             product = product or Product(store_id=self.store.id, external_id=rec.external_id)
             product.title, product.vendor, product.status = rec.title, rec.vendor, rec.status
             product.created_at, product.updated_at = rec.created_at, rec.updated_at
@@ -62,10 +60,10 @@ class CatalogueWriter:
                 AbandonedCheckout.external_id == rec.external_id)).scalar()
             created += row is None
             updated += row is not None
-            customer_id = self._customer_id(rec)
+            customer_id = customer_id_for(s, self.store.id, rec.customer_external_id, rec.email)
             row = row or AbandonedCheckout(store_id=self.store.id, external_id=rec.external_id)
             row.customer_id = customer_id
-            row.email = rec.email.strip().lower() if rec.email else None
+            row.email = normalise_email(rec.email)
             row.created_at, row.updated_at, row.completed_at = rec.created_at, rec.updated_at, rec.completed_at
             row.currency, row.total_cents, row.items_count = rec.currency, rec.total_cents, rec.items_count
             row.summary, row.recovery_url = rec.summary, rec.recovery_url
@@ -73,26 +71,4 @@ class CatalogueWriter:
         s.flush()
         return created, updated
 
-    def _customer_id(self, rec: CheckoutRecord) -> int | None:
-        s = self.session
-        if rec.customer_external_id is not None:
-            found = s.execute(select(CustomerIdentity.customer_id).where(
-                CustomerIdentity.store_id == self.store.id,
-                CustomerIdentity.external_id == rec.customer_external_id)).scalar()
-            if found is not None:
-                return found
-        if rec.email and rec.email.strip():
-            return s.execute(select(CustomerEmail.customer_id).where(
-                CustomerEmail.email == rec.email.strip().lower()).order_by(CustomerEmail.customer_id).limit(1)).scalar()
-        return None
 
-    def _category_id(self, name: str | None) -> int | None:
-        if not name:
-            return None
-        cat_id = self.session.execute(select(Category.id).where(Category.name == name)).scalar()
-        if cat_id is None:
-            cat = Category(name=name)
-            self.session.add(cat)
-            self.session.flush()
-            cat_id = cat.id
-        return cat_id

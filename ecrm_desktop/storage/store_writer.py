@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 from ecrm_desktop.domain.enums import TagSource
 from ecrm_desktop.domain.records import CustomerRecord, OrderRecord
 from ecrm_desktop.storage import aggregates, search_index
+from ecrm_desktop.storage.lookups import category_id_for, customer_id_for, normalise_email
 from ecrm_desktop.storage.tables import (
     Address,
-    Category,
     Customer,
     CustomerEmail,
     CustomerIdentity,
@@ -65,7 +65,7 @@ class StoreWriter:
         if identity is not None:
             return s.get_one(Customer, identity.customer_id), False
         customer = None
-        email = _norm_email(rec.email)
+        email = normalise_email(rec.email)
         if email:  # the same person known to another store: link rather than duplicate
             customer = s.execute(select(Customer).join(CustomerEmail).where(CustomerEmail.email == email)
                                  .order_by(Customer.id).limit(1)).scalar()
@@ -82,7 +82,7 @@ class StoreWriter:
 
     def _apply_customer(self, c: Customer, rec: CustomerRecord) -> None:
         s = self.session
-        email = _norm_email(rec.email)
+        email = normalise_email(rec.email)
         c.first_name, c.last_name, c.phone = rec.first_name, rec.last_name, rec.phone
         c.email = email or c.email
         c.email_consent, c.email_consent_at = rec.email_consent, rec.email_consent_at
@@ -146,9 +146,9 @@ class StoreWriter:
 
     def _apply_order(self, o: Order, rec: OrderRecord) -> None:
         s = self.session
-        o.customer_id = self._customer_id_for_order(rec)
+        o.customer_id = customer_id_for(s, self.store.id, rec.customer_external_id, rec.email)
         o.customer_external_id = rec.customer_external_id
-        o.number, o.email = rec.number, _norm_email(rec.email)
+        o.number, o.email = rec.number, normalise_email(rec.email)
         o.created_at, o.updated_at = rec.created_at, rec.updated_at
         o.cancelled_at, o.cancel_reason = rec.cancelled_at, rec.cancel_reason
         o.financial_status, o.fulfillment_status = rec.financial_status, rec.fulfillment_status
@@ -167,7 +167,7 @@ class StoreWriter:
         for ln in rec.lines:
             product_id, variant_id = self._catalogue_ids(ln.product_external_id, ln.variant_external_id)
             line = OrderLine(order_id=o.id, external_id=ln.external_id, product_id=product_id,
-                             variant_id=variant_id, category_id=self._category_id(ln.category), title=ln.title,
+                             variant_id=variant_id, category_id=category_id_for(s, ln.category), title=ln.title,
                              sku=ln.sku, quantity=ln.quantity, unit_price_cents=ln.unit_price_cents,
                              total_cents=ln.total_cents)
             s.add(line)
@@ -191,19 +191,6 @@ class StoreWriter:
         if o.customer_id is not None:
             self._touched.add(o.customer_id)
 
-    def _customer_id_for_order(self, rec: OrderRecord) -> int | None:
-        if rec.customer_external_id is not None:
-            found = self.session.execute(select(CustomerIdentity.customer_id).where(
-                CustomerIdentity.store_id == self.store.id,
-                CustomerIdentity.external_id == rec.customer_external_id)).scalar()
-            if found is not None:
-                return found
-        email = _norm_email(rec.email)
-        if email:
-            return self.session.execute(select(CustomerEmail.customer_id).where(CustomerEmail.email == email)
-                                        .order_by(CustomerEmail.customer_id).limit(1)).scalar()
-        return None
-
     def _delete_children(self, order_id: int) -> None:
         s = self.session
         refund_ids = select(Refund.id).where(Refund.order_id == order_id)
@@ -222,16 +209,6 @@ class StoreWriter:
             ProductVariant.product_id == product_id, ProductVariant.external_id == variant_ext)).scalar()
         return product_id, variant_id
 
-    def _category_id(self, name: str | None) -> int | None:
-        if not name:
-            return None
-        cat_id = self.session.execute(select(Category.id).where(Category.name == name)).scalar()
-        if cat_id is None:
-            cat = Category(name=name)
-            self.session.add(cat)
-            self.session.flush()
-            cat_id = cat.id
-        return cat_id
 
     # -- summaries ----------------------------------------------------------------------------------------
 
@@ -243,6 +220,3 @@ class StoreWriter:
             search_index.reindex_customers(self.session, self._touched)
             self._touched.clear()
 
-
-def _norm_email(email: str | None) -> str | None:
-    return email.strip().lower() if email and email.strip() else None
