@@ -1,19 +1,150 @@
-"""The composition root: opens the workspace, builds services, pairs presenters with views."""
+"""The composition root: signs the user in, builds services, pairs presenters with views, opens the window.
+
+Only QtWidgets and the sign-in dialog are imported before the dialog paints; SQLAlchemy, argon2, keyring and
+the screens are imported on the worker while the user types, or when the window is built.
+"""
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication, QDialog
+
+from ecrm_desktop.presenters.tasks import TaskRunner
+from ecrm_desktop.presenters.unlock import FirstRunPresenter, UnlockPresenter
+from ecrm_desktop.views.sign_in import FirstRunDialog, UnlockDialog
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from ecrm_desktop.services.workspace import UserSession, WorkspaceService
+    from ecrm_desktop.views.main_window import MainWindow
 
 
 def run_gui(folder: Path, debug: bool = False) -> int:
     """Open the window on the workspace in `folder`; returns the application's exit code."""
-    from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
-
+    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING)
     app = QApplication.instance() or QApplication(sys.argv)
-    window = QMainWindow()
-    window.setWindowTitle("ecrm")
-    window.setCentralWidget(QLabel(f"Workspace: {folder}"))
-    window.resize(1200, 800)
+    app.setApplicationName("ecrm")
+    runner = TaskRunner()
+    QApplication.setQuitOnLastWindowClosed(False)  # closing the dialog must not end the application
+    session = sign_in(folder, runner)
+    if session is None:
+        runner.wait()
+        return 0
+    window = build_main_window(session, runner)
     window.show()
-    return int(app.exec())
+    QApplication.setQuitOnLastWindowClosed(True)
+    code = int(QApplication.exec())
+    runner.wait()
+    session.close()
+    return code
+
+
+def _workspaces() -> WorkspaceService:
+    from ecrm_desktop.services.workspace import WorkspaceService
+
+    return WorkspaceService()
+
+
+def sign_in(folder: Path, runner: TaskRunner, workspaces: Callable[[], WorkspaceService] = _workspaces,
+            settings: QSettings | None = None) -> UserSession | None:
+    """The unlock dialog, or the first-run dialog where the folder holds no workspace; None if cancelled.
+    `settings` remembers the last user name (the user's ecrm settings unless given)."""
+    settings = settings or QSettings("ecrm", "ecrm")
+    opened: list[UserSession] = []
+    service: list[WorkspaceService] = []
+
+    def svc() -> WorkspaceService:  # built on the worker, the first time it is needed
+        if not service:
+            service.append(workspaces())
+        return service[0]
+
+    def accept(session: UserSession) -> None:
+        opened.append(session)
+        settings.setValue("last_user", session.user_name)
+        dialog.accept()
+
+    dialog: UnlockDialog | FirstRunDialog
+    if (folder / "keyslots.json").exists():
+        user = str(settings.value("last_user", "admin"))
+        dialog = UnlockDialog(folder, user)
+        unlock = UnlockPresenter(dialog, runner, lambda u, p, r: svc().unlock(folder, u, p, r),
+                                 lambda u: svc().unlock_remembered(folder, u), accept)
+        dialog.attach(unlock)
+        QTimer.singleShot(0, lambda: unlock.try_remembered(user))
+    else:
+        dialog = FirstRunDialog(folder)
+
+        def fill(session: UserSession, customers: int, progress: Callable[[int, int], None],
+                 stop: Callable[[], bool]) -> None:
+            from ecrm_desktop.services.demo import fill_demo
+
+            fill_demo(session, customers, progress=progress, should_cancel=stop)
+
+        first_run = FirstRunPresenter(dialog, runner, lambda u, p: svc().create(folder, u, p), fill, accept)
+        dialog.attach(first_run)
+        runner.submit(lambda _s: svc(), lambda _w: None, "Starting")
+    dialog.show()
+    dialog.raise_()
+    result = dialog.exec()
+    dialog.deleteLater()
+    return opened[0] if result == QDialog.DialogCode.Accepted and opened else None
+
+
+def build_main_window(session: UserSession, runner: TaskRunner) -> MainWindow:
+    """Every screen with its presenter and services, navigation and the status bar, on the customers screen."""
+    from ecrm_desktop.presenters.customers import CustomersPresenter
+    from ecrm_desktop.presenters.navigation import NavigationPresenter, Place, Screen
+    from ecrm_desktop.presenters.orders import OrderPresenter, OrdersPresenter
+    from ecrm_desktop.presenters.profile import ProfilePresenter
+    from ecrm_desktop.presenters.status import StatusPresenter
+    from ecrm_desktop.services.customer_directory import CustomerDirectory
+    from ecrm_desktop.services.customer_profile import CustomerProfileService
+    from ecrm_desktop.services.orders import OrderService
+    from ecrm_desktop.services.status import StatusService
+    from ecrm_desktop.views.customers_screen import CustomersScreen
+    from ecrm_desktop.views.main_window import MainWindow
+    from ecrm_desktop.views.order_screen import OrderScreen
+    from ecrm_desktop.views.orders_screen import OrdersScreen
+    from ecrm_desktop.views.profile_screen import ProfileScreen
+
+    customers_view, profile_view = CustomersScreen(), ProfileScreen()
+    orders_view, order_view = OrdersScreen(), OrderScreen()
+    window = MainWindow({Screen.CUSTOMERS: customers_view, Screen.CUSTOMER: profile_view,
+                         Screen.ORDERS: orders_view, Screen.ORDER: order_view},
+                        f"{session.user_name} · {session.workspace.paths.folder.name}")
+    window.resize(1400, 860)
+    orders = OrderService(session)
+
+    def go(place: Place) -> None:
+        nav.go(place)
+
+    customers = CustomersPresenter(customers_view, CustomerDirectory(session), runner, go)
+    profile = ProfilePresenter(profile_view, CustomerProfileService(session), runner, go)
+    order_list = OrdersPresenter(orders_view, orders, runner, go)
+    order = OrderPresenter(order_view, orders, runner, go)
+    status = StatusPresenter(window, StatusService(session).data_as_of, runner)
+
+    def opener(open_item: Callable[[int], None]) -> Callable[[int | None], None]:
+        return lambda item_id: open_item(item_id) if item_id is not None else None
+
+    nav = NavigationPresenter(window, {Screen.CUSTOMER: opener(profile.open), Screen.ORDER: opener(order.open),
+                                       Screen.ORDERS: lambda _i: order_list.start()})
+    window.go, window.back = nav.go, nav.back
+    runner.failed.connect(window.show_error)
+    runner.busy_changed.connect(window.show_busy)
+    for notice in session.notices:
+        window.show_error(notice)
+    customers_view.attach(customers)
+    profile_view.attach(profile)
+    orders_view.attach(order_list)
+    order_view.attach(order)
+    nav.go(Place(Screen.CUSTOMERS))
+    status.refresh()
+    return window
+

@@ -77,7 +77,8 @@ def test_sigkill_at_random_instants_then_resume(tmp_path: Path, workspace_servic
         assert dump(resumed) == expected
         with resumed.workspace.sessions() as s:
             runs = s.execute(select(SyncRun.status).order_by(SyncRun.id)).scalars().all()
-        # a process killed before its run began left no row; every other killed run is marked interrupted
-        assert runs[-1] == "complete" and set(runs[:-1]) == {"interrupted"}
+        # a process killed before its run began left no row, one killed after its run committed left a complete
+        # run; every other killed run is marked interrupted
+        assert runs[-1] == "complete" and "interrupted" in runs and set(runs) <= {"interrupted", "complete"}
     finally:
         resumed.close()

@@ -87,6 +87,7 @@ class Order(Base):
         UniqueConstraint("store_id", "external_id"),
         Index("ix_orders_customer_created", "customer_id", "created_at"),
         Index("ix_orders_store_customer_external", "store_id", "customer_external_id"),
+        Index("ix_orders_status_created", "financial_status", "created_at"),
     )
 
 

@@ -1,0 +1,91 @@
+"""The 360° view of a customer and the edits made there (ecrm tags, notes), each one audited."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from ecrm_desktop.domain.enums import TagSource
+from ecrm_desktop.domain.errors import NotFound, UsageError
+from ecrm_desktop.domain.profile import CustomerProfile
+from ecrm_desktop.services.workspace import UserSession
+from ecrm_desktop.storage import audit, profile_queries, search_index
+from ecrm_desktop.storage.settings import reporting_currency
+from ecrm_desktop.storage.tables import Customer, CustomerTag, Note, Tag, utcnow
+
+MAX_TAG = 100
+
+
+class CustomerProfileService:
+    def __init__(self, session: UserSession) -> None:
+        self.session = session
+
+    def profile(self, customer_id: int) -> CustomerProfile:
+        with self.session.workspace.sessions() as s:
+            return profile_queries.profile(s, customer_id, reporting_currency(s))
+
+    def set_tags(self, customer_id: int, names: Iterable[str]) -> None:
+        """Make the customer's ecrm tags exactly `names` (store tags stay as the store says)."""
+        wanted = {n.strip() for n in names if n.strip()}
+        if any(len(n) > MAX_TAG for n in wanted):
+            raise UsageError(f"A tag may have at most {MAX_TAG} characters.")
+        with self.session.workspace.sessions() as s, s.begin():
+            self._customer(s, customer_id)
+            current: dict[str, TagSource] = {name: source for name, source in s.execute(
+                select(Tag.name, CustomerTag.source).join(Tag).where(CustomerTag.customer_id == customer_id))}
+            mine = {n for n, src in current.items() if src == TagSource.ECRM}
+            added, removed = sorted(wanted - set(current)), sorted(mine - wanted)
+            if not added and not removed:
+                return
+            for name in added:
+                tag_id = s.execute(select(Tag.id).where(Tag.name == name)).scalar()
+                if tag_id is None:
+                    tag = Tag(name=name)
+                    s.add(tag)
+                    s.flush()
+                    tag_id = tag.id
+                s.add(CustomerTag(customer_id=customer_id, tag_id=tag_id, source=TagSource.ECRM))
+            if removed:
+                s.execute(delete(CustomerTag).where(
+                    CustomerTag.customer_id == customer_id, CustomerTag.source == TagSource.ECRM,
+                    CustomerTag.tag_id.in_(select(Tag.id).where(Tag.name.in_(removed)))))
+            s.flush()
+            search_index.reindex_customers(s, [customer_id])
+            audit.append(s, self.session.user_name, "customer.tags", "customer", customer_id,
+                         added=added, removed=removed)
+
+    def add_note(self, customer_id: int, body: str, sensitive: bool = False) -> int:
+        body = _note_text(body)
+        with self.session.workspace.sessions() as s, s.begin():
+            self._customer(s, customer_id)
+            note = Note(customer_id=customer_id, author_id=self.session.user_id, body=body, sensitive=sensitive)
+            s.add(note)
+            s.flush()
+            search_index.reindex_customers(s, [customer_id])
+            audit.append(s, self.session.user_name, "note.add", "customer", customer_id, note_id=note.id)
+            return note.id
+
+    def edit_note(self, note_id: int, body: str) -> None:
+        body = _note_text(body)
+        with self.session.workspace.sessions() as s, s.begin():
+            note = s.get(Note, note_id)
+            if note is None:
+                raise NotFound(f"There is no note {note_id}.")
+            note.body, note.updated_at = body, utcnow()
+            s.flush()
+            search_index.reindex_customers(s, [note.customer_id])
+            audit.append(s, self.session.user_name, "note.edit", "customer", note.customer_id, note_id=note_id)
+
+    @staticmethod
+    def _customer(s: Session, customer_id: int) -> None:
+        if s.get(Customer, customer_id) is None:
+            raise NotFound(f"There is no customer {customer_id}.")
+
+
+def _note_text(body: str) -> str:
+    body = body.strip()
+    if not body:
+        raise UsageError("A note cannot be empty.")
+    return body

@@ -1,0 +1,39 @@
+"""Row numbers and store ids that run on from one block of the demo to the next."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ecrm_desktop.sync.emulator.sampling import IntArray
+from ecrm_desktop.sync.emulator.stores import STORES
+
+
+class Numbering:
+    """Hands out consecutive 0-based row numbers per table, and each store's external ids per kind.
+
+    Blocks are generated one after the other, so every number depends only on the blocks before it."""
+
+    def __init__(self) -> None:
+        self._next: dict[str, int] = {}
+
+    def rows(self, table: str, count: int) -> IntArray:
+        """The row numbers of `count` new rows of `table`."""
+        return self._advance(table, count) + np.arange(count, dtype=np.int64)
+
+    def sequence(self, key: str, store: IntArray) -> IntArray:
+        """A running sequence per store (0, 1, 2, ... within each store), in row order."""
+        out = np.empty(store.size, dtype=np.int64)
+        for s in range(len(STORES)):
+            mine = store == s
+            out[mine] = self._advance(f"{key}@{s}", int(mine.sum())) + np.arange(int(mine.sum()), dtype=np.int64)
+        return out
+
+    def external_ids(self, kind: str, store: IntArray) -> IntArray:
+        """New external ids of `kind` ("order", "refund", ...) for rows belonging to `store`."""
+        bases = np.array([s.id_base[kind] for s in STORES], dtype=np.int64)
+        return bases[store] + self.sequence(kind, store)
+
+    def _advance(self, key: str, count: int) -> int:
+        start = self._next.get(key, 0)
+        self._next[key] = start + count
+        return start

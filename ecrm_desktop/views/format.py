@@ -1,0 +1,26 @@
+"""How values read on screen: money with its currency, times in the computer's time zone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CAD": "CA$", "AUD": "A$"}
+
+
+def money(cents: int, currency: str) -> str:
+    symbol = SYMBOLS.get(currency)
+    amount = f"{abs(cents) / 100:,.2f}"
+    sign = "−" if cents < 0 else ""
+    return f"{sign}{symbol}{amount}" if symbol else f"{sign}{amount} {currency}"
+
+
+def when(value: datetime | None, with_time: bool = True) -> str:
+    if value is None:
+        return "—"
+    local = value.astimezone()
+    return local.strftime("%Y-%m-%d %H:%M" if with_time else "%Y-%m-%d")
+
+
+def status(value: str) -> str:
+    """An enum spelling as words: PARTIALLY_REFUNDED → Partially refunded."""
+    return value.replace("_", " ").capitalize()

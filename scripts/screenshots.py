@@ -1,0 +1,103 @@
+"""Render the screens on a small deterministic demo workspace into PNGs: `make screenshots`.
+
+Usage: QT_QPA_PLATFORM=offscreen python scripts/screenshots.py docs/screenshots
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+
+from ecrm_desktop.app import build_main_window
+from ecrm_desktop.presenters.navigation import Place, Screen
+from ecrm_desktop.presenters.tasks import TaskRunner
+from ecrm_desktop.services.demo import fill_demo
+from ecrm_desktop.services.workspace import WorkspaceService
+from ecrm_desktop.views.customers_screen import CustomersScreen
+from ecrm_desktop.views.order_screen import OrderScreen
+from ecrm_desktop.views.orders_screen import OrdersScreen
+from ecrm_desktop.views.profile_screen import ProfileScreen
+from ecrm_desktop.views.sign_in import FirstRunDialog, UnlockDialog
+
+CUSTOMERS, SEED, PASSWORD = 20_000, 1, "ecrm-demo-2026"
+
+
+def settle(condition: Callable[[], bool], timeout: float = 30.0) -> None:
+    """Run the event loop until `condition()` holds, then once more so the last change paints."""
+    deadline = time.monotonic() + timeout
+    loop = QEventLoop()
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the screen did not finish loading")
+        QTimer.singleShot(20, loop.quit)
+        loop.exec()
+    QTimer.singleShot(50, loop.quit)
+    loop.exec()
+
+
+def save(widget: QWidget, out: Path, name: str) -> None:
+    widget.grab().save(str(out / f"{name}.png"))
+    print(out / f"{name}.png")
+
+
+def main(out: Path) -> int:
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance() or QApplication(sys.argv)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "demo"
+        for dialog in (FirstRunDialog(folder), UnlockDialog(folder)):
+            dialog.show()
+            settle(lambda: True)
+            save(dialog, out, "first-run" if isinstance(dialog, FirstRunDialog) else "unlock")
+            dialog.close()
+        session = WorkspaceService().create(folder, "admin", PASSWORD)
+        fill_demo(session, CUSTOMERS, SEED)
+        runner = TaskRunner()
+        window = build_main_window(session, runner)
+        window.resize(1400, 860)
+        window.show()
+        customers = window.screens[Screen.CUSTOMERS]
+        assert isinstance(customers, CustomersScreen) and customers.presenter is not None
+        settle(lambda: customers.presenter is not None and customers.presenter.rows.row(25) is not None)
+        save(window, out, "customers")
+
+        customers.presenter.open(2)
+        profile = window.screens[Screen.CUSTOMER]
+        assert isinstance(profile, ProfileScreen)
+        settle(lambda: profile.profile is not None)
+        assert profile.presenter is not None and profile.profile is not None
+        profile.presenter.save_tags(["wholesale lead"])
+        profile.presenter.add_note("Asked about sizes for the winter coat; prefers email.")
+        settle(lambda: profile.profile is not None and len(profile.profile.notes) == 1)
+        assert profile.profile is not None
+        profile.orders.expand(profile.orders_model.index(0, 0))
+        settle(lambda: True)
+        save(window, out, "customer-360")
+
+        refunded = next((o for o in profile.profile.orders if o.refunds), profile.profile.orders[0])
+        profile.presenter.open_order(refunded.row.id)
+        order = window.screens[Screen.ORDER]
+        assert isinstance(order, OrderScreen) and order.presenter is not None
+        settle(lambda: order.presenter is not None and order.presenter.order is not None)
+        save(window, out, "order")
+
+        window.go(Place(Screen.ORDERS))
+        orders = window.screens[Screen.ORDERS]
+        assert isinstance(orders, OrdersScreen) and orders.presenter is not None
+        settle(lambda: orders.presenter is not None and orders.presenter.rows.row(25) is not None)
+        save(window, out, "orders")
+        window.close()
+        runner.wait()
+        session.close()
+    app.quit()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/screenshots")))
