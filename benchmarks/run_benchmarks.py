@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         session.close()
     print(json.dumps(report, indent=2))
-    RESULTS.write_text(_markdown(report), encoding="utf-8")
+    RESULTS.write_text(_markdown(report) + _kept_sections(), encoding="utf-8")
     return 0
 
 
@@ -313,3 +313,10 @@ def _table(rows: list[dict[str, Any]]) -> list[str]:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def _kept_sections() -> str:
+    """The GUI benchmark's section of RESULTS.md (between its markers), which this script must not lose."""
+    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
+    start, end = old.find("<!-- gui:start -->"), old.find("<!-- gui:end -->")
+    return "\n" + old[start:end + len("<!-- gui:end -->")] + "\n" if 0 <= start < end else ""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -12,12 +13,12 @@ from sqlalchemy.orm import Session
 from ecrm_desktop.domain.errors import EcrmError
 from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.storage import audit
-from ecrm_desktop.storage.bulk_load import bulk_loader
+from ecrm_desktop.storage.bulk_load import Prepared, bulk_loader
 from ecrm_desktop.storage.tables import Customer, Store
-from ecrm_desktop.sync.emulator.demo_store import BLOCK, DemoStore
+from ecrm_desktop.sync.emulator.demo_store import BLOCK, DemoChunk, DemoStore
 from ecrm_desktop.sync.emulator.stores import STORES
 
-CHUNK_CUSTOMERS = 100_000  # at most per transaction: big ones commit fewer times; small demos use tenths
+CHUNK_CUSTOMERS = 200_000  # at most per transaction: big ones commit fewer times; small demos use tenths
 
 
 @dataclass(frozen=True)
@@ -35,25 +36,37 @@ def fill_demo(session: UserSession, customers: int, seed: int = 1,
 
     Each chunk of customers commits in one transaction with everything that belongs to them, so cancelling
     (checked between chunks) or a crash leaves whole customers only. `progress(done, total)` follows each
-    chunk. The first transaction also writes the stores, catalogue and an audit entry."""
+    chunk. The first transaction also writes the stores, catalogue and an audit entry. While a chunk commits
+    (the database encrypting and writing its pages, without holding Python's lock), a worker thread already
+    generates the next one."""
     started = time.perf_counter()
     demo = DemoStore(customers, seed)
+    chunks = demo.chunks(min(CHUNK_CUSTOMERS, max(BLOCK, customers // 5)))
     done = orders = tickets = 0
     with session.workspace.engine.connect() as conn:
         with Session(bind=conn) as orm, conn.begin():
             _check_empty(orm)
-        chunks = demo.chunks(min(CHUNK_CUSTOMERS, max(BLOCK, customers // 10)))
-        with bulk_loader(conn, given_ids={"users": [session.user_id]}) as loader:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="demo") as worker, \
+                bulk_loader(conn, given_ids={"users": [session.user_id]}) as loader:
+            setup = loader.prepare(demo.setup())
+
+            def next_chunk() -> tuple[DemoChunk, list[Prepared]] | None:
+                chunk = next(chunks, None)
+                return None if chunk is None else (chunk, [loader.prepare(b) for b in chunk.blocks])
+
+            upcoming = worker.submit(next_chunk)
             while not (should_cancel is not None and should_cancel()):
-                chunk = next(chunks, None)  # generated only once the caller still wants it
-                if chunk is None:
+                ready = upcoming.result()
+                if ready is None:
                     break
+                chunk, blocks = ready
                 with Session(bind=conn) as orm, conn.begin():
                     if done == 0:
-                        loader.write(demo.setup())
+                        loader.write(setup)
                         audit.append(orm, session.user_name, "demo.fill", customers=customers, seed=seed)
-                    for tables in chunk.blocks:
-                        loader.write(tables)
+                    for block in blocks:
+                        loader.write(block)
+                    upcoming = worker.submit(next_chunk)  # runs while this transaction commits
                 done, orders, tickets = done + chunk.customers, orders + chunk.orders, tickets + chunk.tickets
                 if progress is not None:
                     progress(done, customers)

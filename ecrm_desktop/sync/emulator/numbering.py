@@ -20,18 +20,15 @@ class Numbering:
         """The row numbers of `count` new rows of `table`."""
         return self._advance(table, count) + np.arange(count, dtype=np.int64)
 
-    def sequence(self, key: str, store: IntArray) -> IntArray:
-        """A running sequence per store (0, 1, 2, ... within each store), in row order."""
-        out = np.empty(store.size, dtype=np.int64)
-        for s in range(len(STORES)):
-            mine = store == s
-            out[mine] = self._advance(f"{key}@{s}", int(mine.sum())) + np.arange(int(mine.sum()), dtype=np.int64)
-        return out
-
     def external_ids(self, kind: str, store: IntArray) -> IntArray:
-        """New external ids of `kind` ("order", "refund", ...) for rows belonging to `store`."""
-        bases = np.array([s.id_base[kind] for s in STORES], dtype=np.int64)
-        return bases[store] + self.sequence(kind, store)
+        """New external ids of `kind` ("order", "refund", ...) for rows of the given stores: each store counts
+        on from its own base, in row order."""
+        out = np.empty(store.size, dtype=np.int64)
+        for s, spec in enumerate(STORES):
+            mine = store == s
+            count = int(mine.sum())
+            out[mine] = spec.id_base[kind] + self._advance(f"{kind}@{s}", count) + np.arange(count, dtype=np.int64)
+        return out
 
     def _advance(self, key: str, count: int) -> int:
         start = self._next.get(key, 0)

@@ -33,6 +33,7 @@ from ecrm_desktop.sync.emulator.seasons import (
     DEMO_NOW,
     HOUR,
     Timeline,
+    day_of_month,
     is_black_friday_weekend,
     month_of,
     time_of_day,
@@ -282,11 +283,9 @@ def _discount_codes(rng: np.random.Generator, created: IntArray, first_order: Bo
     m = created.size
     code = np.full(m, -1, dtype=np.int64)
     month = month_of(created)
-    day_of_month = (created.astype("datetime64[s]").astype("datetime64[D]")
-                    - created.astype("datetime64[s]").astype("datetime64[M]")).astype(np.int64)
     everyone = np.ones(m, dtype=bool)
     offers: tuple[tuple[BoolArray, IntArray | int, float], ...] = (
-        (is_black_friday_weekend(created), BFCM, 0.45), ((month == 11) & (day_of_month < 20), HOLIDAY, 0.12),
+        (is_black_friday_weekend(created), BFCM, 0.45), ((month == 11) & (day_of_month(created) <= 20), HOLIDAY, 0.12),
         ((month >= 5) & (month <= 7), SUMMER, 0.1), (first_order, WELCOME, 0.25),
         (everyone, INFLUENCER + rng.integers(0, INFLUENCER_CODES, m), 0.03), (everyone, FREESHIP, 0.03),
         (everyone, NEWSLETTER, 0.04),

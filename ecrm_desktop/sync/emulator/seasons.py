@@ -9,9 +9,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
-import numpy.typing as npt
 
-from ecrm_desktop.sync.emulator.sampling import Choice, FloatArray, IntArray
+from ecrm_desktop.sync.emulator.sampling import BoolArray, Choice, FloatArray, IntArray
 
 DAY = 86_400
 HOUR = 3_600
@@ -39,11 +38,9 @@ def black_friday(year: int) -> date:
 
 def season_factor(days: IntArray) -> FloatArray:
     """How busy the shop is on each day (epoch seconds at midnight) relative to an ordinary day."""
-    as_dates = days.astype("datetime64[s]").astype("datetime64[D]")
     months = month_of(days)
-    day_of_month = (as_dates - as_dates.astype("datetime64[M]")).astype(np.int64) + 1
     factor = MONTH_FACTOR[months].copy()
-    factor[(months == 11) & (day_of_month > 20)] = LATE_DECEMBER_FACTOR
+    factor[(months == 11) & (day_of_month(days) > 20)] = LATE_DECEMBER_FACTOR
     factor[is_black_friday_weekend(days)] *= BLACK_FRIDAY_BOOST
     return factor
 
@@ -83,7 +80,14 @@ def month_of(moments: IntArray) -> IntArray:
     return moments.astype("datetime64[s]").astype("datetime64[M]").astype(np.int64) % 12
 
 
-def is_black_friday_weekend(moments: IntArray) -> npt.NDArray[np.bool_]:
+def day_of_month(moments: IntArray) -> IntArray:
+    """1 to 31."""
+    days = moments.astype("datetime64[s]").astype("datetime64[D]")
+    day: IntArray = (days - days.astype("datetime64[M]")).astype(np.int64) + 1
+    return day
+
+
+def is_black_friday_weekend(moments: IntArray) -> BoolArray:
     """Whether each moment falls between Black Friday and Cyber Monday."""
     days = moments.astype("datetime64[s]").astype("datetime64[D]")
     out = np.zeros(moments.size, dtype=bool)
