@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from ecrm_desktop.domain.customers import Source
 from ecrm_desktop.domain.enums import ConsentState, TagSource, TicketStatus
 from ecrm_desktop.domain.orders import OrderDetail
 
@@ -66,6 +67,17 @@ class TicketView:
 
 
 @dataclass(frozen=True)
+class MergeView:
+    """A merge into this customer that can be undone: who was folded in, when and by whom."""
+
+    id: int
+    customer_id: int
+    name: str
+    merged_at: datetime
+    by: str | None
+
+
+@dataclass(frozen=True)
 class CustomerProfile:
     id: int
     first_name: str | None
@@ -84,6 +96,9 @@ class CustomerProfile:
     orders: tuple[OrderDetail, ...]
     checkouts: tuple[CheckoutView, ...]
     tickets: tuple[TicketView, ...]
+    sources: tuple[Source, ...] = ()
+    merges: tuple[MergeView, ...] = ()
+    merged_into_id: int | None = None
 
     @property
     def display_name(self) -> str:

@@ -1,10 +1,12 @@
-"""The 360° view of one customer, and its edits: ecrm tags and notes (saved by the service, audited there)."""
+"""The 360° view of one customer, and its edits: ecrm tags, notes, merges and their undoing (saved and audited
+by the service)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
+from ecrm_desktop.domain.customers import CustomerSummary
 from ecrm_desktop.domain.profile import CustomerProfile
 from ecrm_desktop.presenters.navigation import Place, Screen
 from ecrm_desktop.presenters.tasks import Runner, TaskState
@@ -21,11 +23,19 @@ class Profiles(Protocol):
 
     def edit_note(self, note_id: int, body: str) -> None: ...
 
+    def merge_candidates(self, customer_id: int, user_text: str) -> list[CustomerSummary]: ...
+
+    def merge(self, survivor_id: int, absorbed_id: int) -> int: ...
+
+    def undo_merge(self, merge_id: int) -> int: ...
+
 
 class ProfileView(Protocol):
     def show_loading(self, customer_id: int) -> None: ...
 
     def show_profile(self, profile: CustomerProfile) -> None: ...
+
+    def show_merge_candidates(self, candidates: Sequence[CustomerSummary]) -> None: ...
 
 
 class ProfilePresenter:
@@ -53,6 +63,23 @@ class ProfilePresenter:
 
     def edit_note(self, note_id: int, body: str) -> None:
         self._edit(lambda: self.profiles.edit_note(note_id, body), "Saving note")
+
+    def find_merge_candidates(self, user_text: str) -> None:
+        """Look for the other record of this person (the view lists what is found)."""
+        cid = self._current()
+        self.runner.submit(lambda _s: self.profiles.merge_candidates(cid, user_text), self.view.show_merge_candidates,
+                           "Finding customers")
+
+    def merge_with(self, absorbed_id: int) -> None:
+        """Fold another customer into the open one."""
+        cid = self._current()
+        self._edit(lambda: self.profiles.merge(cid, absorbed_id), "Merging customers")
+
+    def undo_merge(self, merge_id: int) -> None:
+        self._edit(lambda: self.profiles.undo_merge(merge_id), "Undoing the merge")
+
+    def open_customer(self, customer_id: int) -> None:
+        self.navigate(Place(Screen.CUSTOMER, customer_id))
 
     def open_order(self, order_id: int) -> None:
         self.navigate(Place(Screen.ORDER, order_id))

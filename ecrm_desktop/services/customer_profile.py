@@ -1,4 +1,4 @@
-"""The 360° view of a customer and the edits made there (ecrm tags, notes), each one audited."""
+"""The 360° view of a customer and the edits made there (ecrm tags, notes, merges), each one audited."""
 
 from __future__ import annotations
 
@@ -7,15 +7,18 @@ from collections.abc import Iterable
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from ecrm_desktop.domain.enums import TagSource
-from ecrm_desktop.domain.errors import NotFound, UsageError
+from ecrm_desktop.domain.customers import CustomerSummary
+from ecrm_desktop.domain.enums import Role, TagSource
+from ecrm_desktop.domain.errors import NotFound, PermissionDenied, UsageError
 from ecrm_desktop.domain.profile import CustomerProfile
 from ecrm_desktop.services.workspace import UserSession
-from ecrm_desktop.storage import audit, profile_queries, search_index
+from ecrm_desktop.storage import audit, customer_queries, merges, profile_queries, search_index
 from ecrm_desktop.storage.settings import reporting_currency
 from ecrm_desktop.storage.tables import Customer, CustomerTag, Note, Tag, utcnow
 
 MAX_TAG = 100
+# Who may merge customer records and undo merges: the people who look after customers.
+MERGING_ROLES = frozenset({Role.ADMINISTRATOR, Role.SUPPORT, Role.SALES})
 
 
 class CustomerProfileService:
@@ -77,6 +80,34 @@ class CustomerProfileService:
             s.flush()
             search_index.reindex_customers(s, [note.customer_id])
             audit.append(s, self.session.user_name, "note.edit", "customer", note.customer_id, note_id=note_id)
+
+    def merge_candidates(self, customer_id: int, user_text: str, limit: int = 20) -> list[CustomerSummary]:
+        """Customers matching the text who could be merged into this one (not itself, not already merged)."""
+        with self.session.workspace.sessions() as s:
+            ids = [i for i in customer_queries.search_ids(s, user_text, limit + 1) if i != customer_id]
+            return customer_queries.summaries(s, ids[:limit])
+
+    def merge(self, survivor_id: int, absorbed_id: int) -> int:
+        """Fold the absorbed customer into the survivor (see `storage.merges`); returns the merge's id."""
+        self._require_merging_role()
+        with self.session.workspace.sessions() as s, s.begin():
+            merge_id = merges.merge(s, survivor_id, absorbed_id, self.session.user_id)
+            audit.append(s, self.session.user_name, "customer.merge", "customer", survivor_id,
+                         absorbed=absorbed_id, merge_id=merge_id)
+            return merge_id
+
+    def undo_merge(self, merge_id: int) -> int:
+        """Separate the customers of a merge again; returns the id of the customer that comes back."""
+        self._require_merging_role()
+        with self.session.workspace.sessions() as s, s.begin():
+            record = merges.undo(s, merge_id, self.session.user_id)
+            audit.append(s, self.session.user_name, "customer.unmerge", "customer", record.survivor_id,
+                         absorbed=record.absorbed_id, merge_id=merge_id)
+            return record.absorbed_id
+
+    def _require_merging_role(self) -> None:
+        if self.session.role not in MERGING_ROLES:
+            raise PermissionDenied("Only administrators, support and sales users can merge customers.")
 
     @staticmethod
     def _customer(s: Session, customer_id: int) -> None:

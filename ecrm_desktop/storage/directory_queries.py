@@ -41,12 +41,15 @@ def count(session: Session, query: CustomerQuery) -> int:
     if expr is not None:
         return int(session.execute(
             text("SELECT count(*) FROM customer_search WHERE customer_search MATCH :q"), {"q": expr}).scalar_one())
-    return int(session.execute(select(func.count()).select_from(Customer)).scalar_one())
+    everyone = session.execute(select(func.count()).select_from(Customer)).scalar_one()
+    return int(everyone - session.execute(select(func.count()).where(Customer.merged_into_id.is_not(None)))
+               .scalar_one())
 
 
 # Below this many matches a search sorts its matches; above it, walking the sort index is cheaper.
 FEW_MATCHES = 3000
 MATCHES = "SELECT rowid FROM customer_search WHERE customer_search MATCH :q"
+MERGED = "SELECT id FROM customers WHERE merged_into_id IS NOT NULL"
 
 
 def page_ids(session: Session, query: CustomerQuery, offset: int, limit: int, matches: int | None = None) -> list[int]:
@@ -59,6 +62,8 @@ def page_ids(session: Session, query: CustomerQuery, offset: int, limit: int, ma
         stmt = stmt.where(Customer.id.in_(text(MATCHES).bindparams(q=expr)))
     elif expr is not None:  # "+" keeps the planner on the sort index, testing each id against the matches
         stmt = stmt.where(text(f"+customers.id IN ({MATCHES})").bindparams(q=expr))
+    else:  # merged customers live on in their survivors (the search index holds only the survivors)
+        stmt = stmt.where(text(f"+customers.id NOT IN ({MERGED})"))
     keys = (*SORT_KEYS[query.sort], Customer.id)
     order: list[ColumnElement[Any]] = [k.desc() if query.descending else k.asc() for k in keys]
     return list(session.scalars(stmt.order_by(*order).offset(offset).limit(limit)))

@@ -6,8 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import sqlcipher3.dbapi2 as sqlcipher
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session, SessionTransaction, SessionTransactionOrigin, sessionmaker
 from sqlalchemy.pool import QueuePool
 
 from ecrm_desktop.domain.errors import WorkspaceError
@@ -62,6 +63,22 @@ def open_engine(db_path: Path, key: bytes | None, *, cache_kib: int = CACHE_KIB)
         engine.dispose()
         raise WorkspaceError(f"The database {db_path.name} could not switch to WAL mode ({mode}).")
     return engine
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions over `engine` whose explicit `begin()` (a unit of work that writes) takes SQLite's write lock
+    before its first read. A deferred transaction that reads and then writes fails at once with "database is
+    locked" when another connection wrote in between (its snapshot is stale); taken up front, the lock makes it
+    wait for the other writer (busy timeout) instead. Reads (autobegin) never wait for writers (WAL)."""
+    factory = sessionmaker(engine, expire_on_commit=False)
+
+    @event.listens_for(factory, "after_begin")
+    def _lock_for_writing(_session: Session, transaction: SessionTransaction, connection: Connection) -> None:
+        if transaction.origin is SessionTransactionOrigin.BEGIN:
+            connection.exec_driver_sql("ROLLBACK")  # the BEGIN just sent has read nothing yet
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return factory
 
 
 def export_plaintext(engine: Engine, target: Path) -> None:

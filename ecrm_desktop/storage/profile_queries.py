@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
+from ecrm_desktop.domain.customers import Source
 from ecrm_desktop.domain.errors import NotFound
 from ecrm_desktop.domain.profile import (
     CheckoutView,
     CustomerProfile,
     CustomerTagView,
     LifetimeStats,
+    MergeView,
     NoteView,
     PostalAddress,
     TicketView,
@@ -21,8 +23,11 @@ from ecrm_desktop.storage.tables import (
     Address,
     Customer,
     CustomerEmail,
+    CustomerIdentity,
+    CustomerMerge,
     CustomerTag,
     Note,
+    Store,
     Tag,
     Ticket,
     User,
@@ -59,8 +64,22 @@ def profile(session: Session, customer_id: int, currency: str, show_sensitive: b
     stats = LifetimeStats(currency, c.orders_count, c.total_spent_cents, c.aov_cents, c.refunded_cents,
                           c.items_count, c.return_rate, c.first_order_at, c.last_order_at)
     orders = tuple(order_queries.details(session, order_queries.customer_order_ids(session, customer_id)))
+    sources = tuple(Source(str(platform), store, ext) for platform, store, ext in session.execute(
+        select(Store.platform, Store.name, CustomerIdentity.external_id).join(Store)
+        .where(CustomerIdentity.customer_id == customer_id).order_by(CustomerIdentity.id)))
+    absorbed = aliased(Customer)
+    merges = tuple(
+        MergeView(m.id, m.absorbed_id, " ".join(p for p in (first, last) if p) or email or f"Customer {m.absorbed_id}",
+                  m.merged_at, by)
+        for m, first, last, email, by in session.execute(
+            select(CustomerMerge, absorbed.first_name, absorbed.last_name, absorbed.email, User.name)
+            .join(absorbed, absorbed.id == CustomerMerge.absorbed_id)
+            .outerjoin(User, User.id == CustomerMerge.user_id)
+            .where(CustomerMerge.survivor_id == customer_id, CustomerMerge.undone_at.is_(None))
+            .order_by(CustomerMerge.merged_at.desc(), CustomerMerge.id.desc())))
     return CustomerProfile(
         id=c.id, first_name=c.first_name, last_name=c.last_name, email=c.email, emails=emails, phone=c.phone,
         created_at=c.created_at, email_consent=c.email_consent, email_consent_at=c.email_consent_at,
         email_consent_source=c.email_consent_source, addresses=addresses, tags=tags, notes=notes, stats=stats,
-        orders=orders, checkouts=checkouts, tickets=tickets)
+        orders=orders, checkouts=checkouts, tickets=tickets, sources=sources, merges=merges,
+        merged_into_id=c.merged_into_id)

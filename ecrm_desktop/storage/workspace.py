@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ecrm_desktop.domain.errors import WorkspaceError
 from ecrm_desktop.storage import migrate
-from ecrm_desktop.storage.engine import open_engine
+from ecrm_desktop.storage.engine import open_engine, session_factory
 from ecrm_desktop.storage.keyslots import KdfParams, KeySlotFile
 from ecrm_desktop.storage.tables import Setting
 
@@ -53,7 +53,7 @@ class Workspace:
     database_key: bytes
 
     def __post_init__(self) -> None:
-        self.sessions: Callable[[], Session] = sessionmaker(self.engine, expire_on_commit=False)
+        self.sessions: Callable[[], Session] = session_factory(self.engine)
 
     def close(self) -> None:
         self.engine.dispose()

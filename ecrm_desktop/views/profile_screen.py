@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
@@ -20,11 +22,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ecrm_desktop.domain.customers import CustomerSummary
 from ecrm_desktop.domain.enums import TagSource
 from ecrm_desktop.domain.orders import OrderDetail
 from ecrm_desktop.domain.profile import CustomerProfile
 from ecrm_desktop.presenters.profile import ProfilePresenter
 from ecrm_desktop.views.format import money, status, when
+from ecrm_desktop.views.merge_dialog import MergeDialog
 from ecrm_desktop.views.tables import ID_ROLE, add_row, read_only_table, read_only_tree, text_model
 
 
@@ -60,6 +64,13 @@ class ProfileScreen(QWidget):
         self.tags = QLineEdit(placeholderText="ecrm tags, separated by commas")
         self.save_tags = QPushButton("Save tags")
         self.stats = QFormLayout()
+        self.accounts = _label()
+        self.merges = QVBoxLayout()
+        self.merge_button = QPushButton("Merge another customer into this one…")
+        self.merge_dialog: MergeDialog | None = None
+        self.merged_banner = QLabel()
+        self.merged_banner.setStyleSheet("background: #fff4ce; padding: 6px; border-radius: 3px;")
+        self.merged_banner.hide()
         splitter = QSplitter()
         splitter.addWidget(self._build_left())
         splitter.addWidget(self._build_tabs())
@@ -68,6 +79,7 @@ class ProfileScreen(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.subtitle)
+        layout.addWidget(self.merged_banner)
         layout.addWidget(splitter, 1)
 
     def _build_left(self) -> QWidget:
@@ -84,6 +96,12 @@ class ProfileScreen(QWidget):
         row.addWidget(self.save_tags)
         tag_layout.addLayout(row)
         form.addWidget(tag_box)
+        accounts_box = QGroupBox("Store accounts and merges")
+        accounts_layout = QVBoxLayout(accounts_box)
+        accounts_layout.addWidget(self.accounts)
+        accounts_layout.addLayout(self.merges)
+        accounts_layout.addWidget(self.merge_button)
+        form.addWidget(accounts_box)
         stats_box = QGroupBox("Lifetime")
         stats_box.setLayout(self.stats)
         form.addWidget(stats_box)
@@ -140,6 +158,8 @@ class ProfileScreen(QWidget):
         self.notes.selectionModel().currentChanged.connect(self._note_selected)
         self.orders.activated.connect(self._open_order)
         self.orders.expanded.connect(self._expand_order)
+        self.merge_button.clicked.connect(self._open_merge_dialog)
+        self.merged_banner.linkActivated.connect(lambda link: presenter.open_customer(int(link)))
 
     # ProfileView
     def show_loading(self, customer_id: int) -> None:
@@ -150,6 +170,9 @@ class ProfileScreen(QWidget):
         for label in (self.contact, self.consent, self.addresses, self.store_tags):
             label.clear()
         self.tags.clear()
+        self.accounts.clear()
+        self._clear_merges()
+        self.merged_banner.hide()
         self._swap_orders_model(text_model(ORDER_HEADERS))
         for model in (self.notes_model, self.returns_model, self.checkouts_model, self.tickets_model):
             model.removeRows(0, model.rowCount())
@@ -168,10 +191,57 @@ class ProfileScreen(QWidget):
         store = [t.name for t in profile.tags if t.source == TagSource.STORE]
         self.store_tags.setText("From the store: " + (", ".join(store) if store else "none"))
         self.tags.setText(", ".join(t.name for t in profile.tags if t.source == TagSource.ECRM))
+        self._show_accounts(profile)
         self._show_stats(profile)
         self._show_orders(profile)
         self._show_notes(profile)
         self._show_support(profile)
+
+    def show_merge_candidates(self, candidates: Sequence[CustomerSummary]) -> None:
+        if self.merge_dialog is not None:
+            self.merge_dialog.show_candidates(candidates)
+
+    def _show_accounts(self, p: CustomerProfile) -> None:
+        self.accounts.setText("\n".join(f"{s.store} ({status(s.platform)}) #{s.external_id}" for s in p.sources)
+                              or "Known to no store (created in ecrm or imported)")
+        self._clear_merges()
+        for m in p.merges:
+            row = QHBoxLayout()
+            row.addWidget(_label(f"Merged in: {m.name} (id {m.customer_id}), {when(m.merged_at)}"
+                                 + (f" by {m.by}" if m.by else "")), 1)
+            undo = QPushButton("Undo merge")
+            undo.clicked.connect(lambda _checked=False, merge_id=m.id: self._undo_merge(merge_id))
+            row.addWidget(undo)
+            self.merges.addLayout(row)
+        merged = p.merged_into_id is not None
+        self.merge_button.setEnabled(not merged)
+        self.merged_banner.setVisible(merged)
+        if merged:
+            self.merged_banner.setText(f"This record was merged into <a href='{p.merged_into_id}'>customer "
+                                       f"{p.merged_into_id}</a>; its orders and accounts are there now.")
+
+    def _clear_merges(self) -> None:
+        while self.merges.count():
+            row = self.merges.takeAt(0)
+            layout = row.layout() if row is not None else None
+            while layout is not None and layout.count():
+                child = layout.takeAt(0)
+                widget = child.widget() if child is not None else None
+                if widget is not None:
+                    widget.deleteLater()
+
+    def _open_merge_dialog(self) -> None:
+        presenter, profile = self.presenter, self.profile
+        if presenter is None or profile is None:
+            return
+        self.merge_dialog = MergeDialog(profile.display_name, presenter.find_merge_candidates, presenter.merge_with,
+                                        self)
+        self.merge_dialog.finished.connect(lambda _r: setattr(self, "merge_dialog", None))
+        self.merge_dialog.open()
+
+    def _undo_merge(self, merge_id: int) -> None:
+        if self.presenter is not None:
+            self.presenter.undo_merge(merge_id)
 
     def _show_stats(self, p: CustomerProfile) -> None:
         while self.stats.rowCount():

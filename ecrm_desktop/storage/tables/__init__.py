@@ -20,6 +20,7 @@ from ecrm_desktop.storage.tables.people import (
     CustomerCategory,
     CustomerEmail,
     CustomerIdentity,
+    CustomerMerge,
     CustomerOverride,
     CustomerPhone,
     CustomerTag,
@@ -32,8 +33,8 @@ from ecrm_desktop.storage.tables.system import AuditEntry, CurrencyRate, Segment
 
 __all__ = [
     "SENSITIVE_ORDER_FIELDS", "AbandonedCheckout", "Address", "AuditEntry", "Base", "Category", "CurrencyRate",
-    "Customer", "CustomerCategory", "CustomerEmail", "CustomerIdentity", "CustomerOverride", "CustomerPhone",
-    "CustomerTag", "Fulfillment", "Note", "Order", "OrderDiscountCode", "OrderLine", "Product", "ProductVariant",
-    "QuarantinedRecord", "Refund", "RefundLine", "Segment", "Setting", "Store", "SyncCheckpoint", "SyncRun",
-    "Tag", "Ticket", "TicketMessage", "TicketTag", "User", "UtcDateTime", "utcnow",
+    "Customer", "CustomerCategory", "CustomerEmail", "CustomerIdentity", "CustomerMerge", "CustomerOverride",
+    "CustomerPhone", "CustomerTag", "Fulfillment", "Note", "Order", "OrderDiscountCode", "OrderLine", "Product",
+    "ProductVariant", "QuarantinedRecord", "Refund", "RefundLine", "Segment", "Setting", "Store", "SyncCheckpoint",
+    "SyncRun", "Tag", "Ticket", "TicketMessage", "TicketTag", "User", "UtcDateTime", "utcnow",
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ecrm_desktop.domain.enums import ConsentState, TagSource
@@ -47,7 +47,11 @@ class Customer(Base):
     returned_items: Mapped[int] = mapped_column(Integer, default=0)
     return_rate: Mapped[float] = mapped_column(Float, default=0.0)
 
-    __table_args__ = (Index("ix_customers_name", "last_name", "first_name"),)
+    __table_args__ = (
+        Index("ix_customers_name", "last_name", "first_name"),
+        # Partial: lists find the few merged records in it, while "not merged" filters never walk it.
+        Index("ix_customers_merged", "merged_into_id", sqlite_where=text("merged_into_id IS NOT NULL")),
+    )
 
 
 class CustomerIdentity(Base):
@@ -130,6 +134,20 @@ class CustomerOverride(Base):
     value: Mapped[str | None] = mapped_column(Text)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+
+
+class CustomerMerge(Base):
+    """A merge made by hand: `absorbed` was folded into `survivor`; `moved_json` lists what moved, for undo."""
+
+    __tablename__ = "customer_merges"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survivor_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
+    absorbed_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    merged_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    moved_json: Mapped[str] = mapped_column(Text)
+    undone_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    undone_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
 
 class CustomerCategory(Base):
