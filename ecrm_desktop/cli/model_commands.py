@@ -1,4 +1,4 @@
-"""Commands of the predictive models: clv fit, clv validate, recommend evaluate."""
+"""Commands of the predictive models: clv fit, clv validate, clv score, recommend evaluate."""
 
 from __future__ import annotations
 
@@ -29,6 +29,11 @@ def register(add: AddCommand, common: Parser) -> None:
     clv.add_parser("validate", parents=[common],
                    help="fit on the workspace's orders up to DATE and compare with what happened after"
                    ).add_argument("--calibration-end", type=iso_date, required=True, metavar="DATE")
+    clv.add_parser("score", parents=[common],
+                   help="score every customer and store the predictions (run after 'ecrm sync' in scripts)",
+                   description="Fit the models on every order up to DATE (default today, UTC), store each "
+                               "customer's predictions and each product's neighbours for recommendations."
+                   ).add_argument("--today", type=iso_date, metavar="DATE")
 
     recommend_cmd = add("recommend", "product recommendations")
     recommend_cmd.set_defaults(handler=_recommend)
@@ -54,6 +59,8 @@ def _clv(args: argparse.Namespace) -> int:
                   f"Gamma-Gamma  p={g['p']:.4g} q={g['q']:.4g} gamma={g['gamma']:.4g} "
                   f"log-likelihood={g['log_likelihood']:.1f}")
         return 0
+    if args.action == "score":
+        return _score(args)
     with signed_in(args) as session:
         report = clv.validate_workspace(session, args.calibration_end)
     if flag(args, "json"):
@@ -68,6 +75,17 @@ def _clv(args: argparse.Namespace) -> int:
         if row["customers"]:
             print(f"{row['frequency']:<30}{row['customers']:>10,}{row['predicted_mean']:>12.2f}"
                   f"{row['actual_mean']:>10.2f}")
+    return 0
+
+
+def _score(args: argparse.Namespace) -> int:
+    from ecrm_desktop.services.predictions import refresh_predictions
+
+    with signed_in(args) as session:
+        summary = refresh_predictions(session, args.today)
+    result = {"customers": summary.customers, "products": summary.products, "seconds": round(summary.seconds, 1)}
+    print(json.dumps(result) if flag(args, "json") else
+          f"Scored {summary.customers:,} customers and {summary.products:,} products in {summary.seconds:.1f} s.")
     return 0
 
 

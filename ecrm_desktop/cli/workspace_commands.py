@@ -8,6 +8,7 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ecrm_desktop.cli.common import (
     CliError,
@@ -23,6 +24,9 @@ from ecrm_desktop.cli.common import (
     workspace_folder,
 )
 from ecrm_desktop.domain.enums import Role
+
+if TYPE_CHECKING:
+    from ecrm_desktop.services.workspace import UserSession
 
 AddCommand = Callable[[str, str], argparse.ArgumentParser]
 
@@ -92,15 +96,28 @@ def _demo(args: argparse.Namespace) -> int:
 
     try:
         summary = fill_demo(session, args.customers, args.seed, progress=progress)
+        predicted, scored = _score_demo(session)
     finally:
         session.close()
         if show_progress:
             print(file=sys.stderr)
     say(args, {"workspace": str(folder), "customers": summary.customers, "orders": summary.orders,
-                   "tickets": summary.tickets, "seconds": round(summary.seconds, 1)},
+                   "tickets": summary.tickets, "seconds": round(summary.seconds, 1), "predictions": predicted},
             f"Demo store in {folder}: {summary.customers:,} customers, {summary.orders:,} orders, "
-            f"{summary.tickets:,} tickets in {summary.seconds:.1f} s.")
+            f"{summary.tickets:,} tickets in {summary.seconds:.1f} s.{scored}")
     return 0
+
+
+def _score_demo(session: UserSession) -> tuple[int | None, str]:
+    """Predictions for the demo, as a sync would leave them: how many, and a sentence for the summary."""
+    from ecrm_desktop.domain.clv.errors import InsufficientData
+    from ecrm_desktop.services.predictions import refresh_predictions
+
+    try:
+        scored = refresh_predictions(session)
+    except InsufficientData as exc:
+        return None, f" No predictions: {exc}"
+    return scored.customers, f" Predictions for {scored.customers:,} customers in {scored.seconds:.1f} s."
 
 
 def _users(args: argparse.Namespace) -> int:

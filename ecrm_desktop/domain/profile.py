@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from ecrm_desktop.domain.clv.prediction import CustomerPrediction
 from ecrm_desktop.domain.customers import Source
 from ecrm_desktop.domain.enums import ConsentState, TagSource, TicketStatus
+from ecrm_desktop.domain.next_action import NextAction
 from ecrm_desktop.domain.orders import OrderDetail
 
 
@@ -99,6 +101,10 @@ class CustomerProfile:
     sources: tuple[Source, ...] = ()
     merges: tuple[MergeView, ...] = ()
     merged_into_id: int | None = None
+    prediction: CustomerPrediction | None = None
+    predicted_at: datetime | None = None
+    recommendations: tuple[str, ...] = ()
+    next_action: NextAction | None = None
 
     @property
     def display_name(self) -> str:

@@ -17,6 +17,7 @@ from ecrm_desktop.domain.arrays import FloatArray, IntArray
 
 SHRINKAGE = 5.0  # baskets of support at which a similarity keeps half its cosine
 TOP_N = 10
+NEIGHBOURS = 20  # similar items kept per item: enough to recommend from a few purchases
 _SCORE_CELLS = 1 << 22  # dense scores computed per chunk of customers: about 32 MB at a time
 _TIE_BREAK = 1e-9  # popularity added to co-occurrence scores, so items without any co-occurrence rank by it
 
@@ -86,3 +87,19 @@ def _top_unbought(history: csr_matrix, scores_for: Callable[[slice], FloatArray]
         top, top_scores = np.take_along_axis(top, order, axis=1), np.take_along_axis(top_scores, order, axis=1)
         out[rows] = np.where(np.isfinite(top_scores), top, -1)
     return out
+
+
+def neighbours(similarity: csr_matrix, k: int = NEIGHBOURS) -> tuple[IntArray, IntArray, FloatArray]:
+    """The k most similar items of every item, as parallel arrays (item, neighbour, score) sorted by item, then
+    descending score; items with fewer similar ones get fewer rows."""
+    item, neighbour, score = [], [], []
+    for i in range(similarity.shape[0]):
+        start, end = similarity.indptr[i], similarity.indptr[i + 1]
+        cols, vals = similarity.indices[start:end], similarity.data[start:end]
+        top = np.argsort(-vals, kind="stable")[:k]
+        item.append(np.full(top.size, i, dtype=np.int64))
+        neighbour.append(cols[top].astype(np.int64))
+        score.append(vals[top])
+    if not item:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+    return np.concatenate(item), np.concatenate(neighbour), np.concatenate(score)

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ecrm_desktop.domain.customers import CustomerSummary
-from ecrm_desktop.domain.enums import Role, TagSource
+from ecrm_desktop.domain.enums import Role, TagSource, TicketStatus
 from ecrm_desktop.domain.errors import NotFound, PermissionDenied, UsageError
+from ecrm_desktop.domain.next_action import next_best_action
 from ecrm_desktop.domain.profile import CustomerProfile
 from ecrm_desktop.services.workspace import UserSession
-from ecrm_desktop.storage import audit, customer_queries, merges, profile_queries, search_index
+from ecrm_desktop.storage import audit, customer_queries, merges, predictions, profile_queries, search_index
 from ecrm_desktop.storage.settings import reporting_currency
 from ecrm_desktop.storage.tables import Customer, CustomerTag, Note, Tag, utcnow
 
@@ -26,8 +28,16 @@ class CustomerProfileService:
         self.session = session
 
     def profile(self, customer_id: int) -> CustomerProfile:
+        """Everything about the customer, with their stored predictions, recommended products and the next best
+        action these suggest."""
         with self.session.workspace.sessions() as s:
-            return profile_queries.profile(s, customer_id, reporting_currency(s))
+            base = profile_queries.profile(s, customer_id, reporting_currency(s))
+            stored = predictions.prediction_of(s, customer_id)
+            recommended = tuple(predictions.recommended_products(s, customer_id))
+        prediction, at = stored if stored is not None else (None, None)
+        open_tickets = sum(t.status is not TicketStatus.SOLVED for t in base.tickets)
+        return replace(base, prediction=prediction, predicted_at=at, recommendations=recommended,
+                       next_action=next_best_action(prediction, open_tickets, next(iter(recommended), None)))
 
     def set_tags(self, customer_id: int, names: Iterable[str]) -> None:
         """Make the customer's ecrm tags exactly `names` (store tags stay as the store says)."""

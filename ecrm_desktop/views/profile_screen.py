@@ -71,6 +71,11 @@ class ProfileScreen(QWidget):
         self.merged_banner = QLabel()
         self.merged_banner.setStyleSheet("background: #fff4ce; padding: 6px; border-radius: 3px;")
         self.merged_banner.hide()
+        self.next_action = QLabel()
+        self.next_action.setWordWrap(True)
+        self.next_action.setStyleSheet("background: #e3eefc; padding: 6px; border-radius: 3px;")
+        self.next_action.hide()
+        self.predictions = _label()
         splitter = QSplitter()
         splitter.addWidget(self._build_left())
         splitter.addWidget(self._build_tabs())
@@ -80,6 +85,7 @@ class ProfileScreen(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.subtitle)
         layout.addWidget(self.merged_banner)
+        layout.addWidget(self.next_action)
         layout.addWidget(splitter, 1)
 
     def _build_left(self) -> QWidget:
@@ -105,6 +111,7 @@ class ProfileScreen(QWidget):
         stats_box = QGroupBox("Lifetime")
         stats_box.setLayout(self.stats)
         form.addWidget(stats_box)
+        form.addWidget(self._group("Predictions", self.predictions))
         form.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidget(left)
@@ -171,6 +178,8 @@ class ProfileScreen(QWidget):
             label.clear()
         self.tags.clear()
         self.accounts.clear()
+        self.predictions.clear()
+        self.next_action.hide()
         self._clear_merges()
         self.merged_banner.hide()
         self._swap_orders_model(text_model(ORDER_HEADERS))
@@ -193,6 +202,7 @@ class ProfileScreen(QWidget):
         self.tags.setText(", ".join(t.name for t in profile.tags if t.source == TagSource.ECRM))
         self._show_accounts(profile)
         self._show_stats(profile)
+        self._show_predictions(profile)
         self._show_orders(profile)
         self._show_notes(profile)
         self._show_support(profile)
@@ -242,6 +252,29 @@ class ProfileScreen(QWidget):
     def _undo_merge(self, merge_id: int) -> None:
         if self.presenter is not None:
             self.presenter.undo_merge(merge_id)
+
+    def _show_predictions(self, p: CustomerProfile) -> None:
+        action = p.next_action
+        self.next_action.setVisible(action is not None)
+        if action is not None:
+            self.next_action.setText(f"<b>Next best action — {action.text}</b><br>Why: {action.reason}.")
+        f = p.prediction
+        if f is None:
+            self.predictions.setText("No predictions yet: they appear after the first sync with enough order "
+                                     "history (200 repeat customers, 90 days).")
+            return
+        lines = [f.explanation[:1].upper() + f.explanation[1:] + ".",
+                 f"Predicted value, next 12 months: {money(f.predicted_clv_cents, p.stats.currency)} "
+                 f"(spend tier {f.spend_tier.lower()})",
+                 f"Churn risk: {f.churn_risk.lower()} (chance still buying {f.p_alive:.0%})",
+                 f"Expected orders: {f.expected_orders_90d:.1f} in 90 days, {f.expected_orders_365d:.1f} in a year"]
+        if f.expected_next_order_date is not None:
+            lines.append(f"Next order expected around {f.expected_next_order_date.isoformat()}")
+        if p.recommendations:
+            lines.append("Recommended: " + ", ".join(p.recommendations))
+        if p.predicted_at is not None:
+            lines.append(f"Scored {when(p.predicted_at)}")
+        self.predictions.setText("\n".join(lines))
 
     def _show_stats(self, p: CustomerProfile) -> None:
         while self.stats.rowCount():
