@@ -100,8 +100,9 @@ def sign_in(folder: Path, runner: TaskRunner, workspaces: Callable[[], Workspace
     return opened[0] if result == QDialog.DialogCode.Accepted and opened else None
 
 
-def build_main_window(session: UserSession, runner: TaskRunner) -> MainWindow:
-    """Every screen with its presenter and services, navigation and the status bar, on the customers screen."""
+def build_main_window(session: UserSession, runner: TaskRunner, secrets: SecretStore | None = None) -> MainWindow:
+    """Every screen with its presenter and services, navigation and the status bar, on the customers screen;
+    store secrets live in `secrets` (the system keyring unless given)."""
     from ecrm_desktop.presenters.customers import CustomersPresenter
     from ecrm_desktop.presenters.navigation import NavigationPresenter, Place, Screen
     from ecrm_desktop.presenters.orders import OrderPresenter, OrdersPresenter
@@ -120,7 +121,7 @@ def build_main_window(session: UserSession, runner: TaskRunner) -> MainWindow:
     customers_view, profile_view = CustomersScreen(), ProfileScreen()
     orders_view, order_view = OrdersScreen(), OrderScreen()
     sync_runner = TaskRunner()
-    sync_view, sync = build_sync_screen(session, runner, sync_runner)
+    sync_view, sync = build_sync_screen(session, runner, sync_runner, secrets)
     window = MainWindow({Screen.CUSTOMERS: customers_view, Screen.CUSTOMER: profile_view,
                          Screen.ORDERS: orders_view, Screen.ORDER: order_view, Screen.SYNC: sync_view},
                         f"{session.user_name} · {session.workspace.paths.folder.name}")
@@ -188,9 +189,7 @@ def build_sync_screen(session: UserSession, runner: TaskRunner, sync_runner: Tas
     def open_dialog() -> None:
         dialog = StoreDialog(view)
         dialog.attach(ConnectStorePresenter(dialog, syncer.stores, sync_runner, presenter.connected))
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
-        view.dialog = dialog
+        view.show_dialog(dialog)
 
     view.connect_button.clicked.connect(open_dialog)
     return view, presenter

@@ -106,6 +106,7 @@ class SyncScreen(QWidget):
         held.setSizes([700, 400])
         self.tabs.addTab(held, "&Quarantined records")
         self._layout()
+        self._enable()
 
     def _layout(self) -> None:
         buttons = QHBoxLayout()
@@ -148,6 +149,17 @@ class SyncScreen(QWidget):
     def focus_search(self) -> None:
         """There is no search here: the stores list takes the focus (Ctrl+F and arriving on the screen)."""
         (self.stores if self.stores_model.rowCount() else self.connect_button).setFocus()
+
+    def show_dialog(self, dialog: StoreDialog) -> None:
+        """Open the connection dialog over the screen; it is deleted once closed."""
+        self.dialog = dialog
+
+        def closed() -> None:
+            self.dialog = None
+            dialog.deleteLater()
+
+        dialog.finished.connect(closed)
+        dialog.open()
 
     def selected_store(self) -> str | None:
         index = self.stores.currentIndex()
