@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ecrm_desktop.domain.enums import Platform
 from ecrm_desktop.domain.sync_status import QuarantineRow, ResourceTally, StoreInfo, SyncRunRow, SyncSchedule
 from ecrm_desktop.presenters.sync_screen import SyncPresenter
 from ecrm_desktop.views.format import status, when
@@ -33,6 +34,7 @@ EMPTY = ("No store connected yet — connect one with “Connect a store…”,\
 PROGRESS_COLUMNS = ["Store", "Resource", "Pages", "Fetched", "New", "Updated", "Quarantined", "Rate-limit waits"]
 NUMERIC = (2, 3, 4, 5, 6, 7)
 KEPT_IN = {"keyring": "system keyring", "database": "encrypted workspace"}
+PLATFORMS = {Platform.SHOPIFY: "Shopify", Platform.WOOCOMMERCE: "WooCommerce"}
 
 
 def duration(seconds: float | None) -> str:
@@ -94,7 +96,7 @@ class SyncScreen(QWidget):
                                          "Quarantined", "Errors"])
         self.history = read_only_table(self.history_model, [140, 150, 90, 80, 80, 70, 80, 90])
         self.quarantine_model = text_model(["Held since", "Store", "Resource", "External id", "Reason"])
-        self.quarantine = read_only_table(self.quarantine_model, [140, 150, 90, 110])
+        self.quarantine = read_only_table(self.quarantine_model, [130, 140, 80, 90])
         self.quarantine.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.payload = QPlainTextEdit(readOnly=True, placeholderText="Select a record to see what the store sent.")
         self.payload.setStyleSheet("font-family: monospace;")
@@ -103,8 +105,11 @@ class SyncScreen(QWidget):
         held = QSplitter(Qt.Orientation.Horizontal)
         held.addWidget(self.quarantine)
         held.addWidget(self.payload)
-        held.setSizes([700, 400])
+        held.setSizes([820, 380])
         self.tabs.addTab(held, "&Quarantined records")
+        for table in (self.stores, self.progress, self.history, self.quarantine):
+            table.setWordWrap(False)
+            table.verticalHeader().setDefaultSectionSize(24)
         self._layout()
         self._enable()
 
@@ -130,7 +135,7 @@ class SyncScreen(QWidget):
         split = QSplitter(Qt.Orientation.Vertical)
         for w in (stores_box, progress_box, self.tabs):
             split.addWidget(w)
-        split.setSizes([230, 230, 330])
+        split.setSizes([190, 290, 320])
         layout = QVBoxLayout(self)
         layout.addWidget(split)
 
@@ -169,7 +174,7 @@ class SyncScreen(QWidget):
     def show_stores(self, stores: list[StoreInfo]) -> None:
         self.stores_model.removeRows(0, self.stores_model.rowCount())
         for s in stores:
-            add_row(self.stores_model, [s.name, status(s.platform.value), s.url or "", s.currency,
+            add_row(self.stores_model, [s.name, PLATFORMS.get(s.platform, s.platform.value), s.url or "", s.currency,
                                         when(s.last_sync_at), status(s.last_status or "never synced"),
                                         KEPT_IN.get(s.secret_location, s.secret_location)],
                     s.id)
@@ -221,12 +226,13 @@ class SyncScreen(QWidget):
                                     f"{r.fetched:,}", f"{r.created:,}", f"{r.updated:,}", f"{r.quarantined:,}",
                                     " ".join(r.errors)], r.id) for r in runs], numeric=(3, 4, 5, 6, 7))
         for i, r in enumerate(runs):
-            if r.errors:
-                self.history_model.item(i, 8).setToolTip("\n".join(r.errors))
+            self.history_model.item(i, 8).setToolTip("\n".join(r.errors))
 
     def show_quarantined(self, records: list[QuarantineRow]) -> None:
         fill(self.quarantine_model, [([when(q.created_at), q.store, status(q.resource), q.external_id or "—",
                                        q.reason], q.id) for q in records])
+        for i, q in enumerate(records):
+            self.quarantine_model.item(i, 4).setToolTip(q.reason)
         self.tabs.setTabText(1, f"&Quarantined records ({len(records):,})")
         self.payload.clear()
 
