@@ -54,6 +54,9 @@ class Schedules(Protocol):
     def write(self, schedule: SyncSchedule) -> SyncSchedule: ...
 
 
+Lists = tuple[list[StoreInfo], list[SyncRunRow], list[QuarantineRow]]
+
+
 class SyncView(Protocol):
     def show_stores(self, stores: list[StoreInfo]) -> None: ...
 
@@ -107,21 +110,20 @@ class SyncPresenter:
         self.timer.timeout.connect(self._scheduled)
 
     def start(self) -> None:
-        """Load the schedule and the lists; start the timer, and sync now if the schedule says so at start-up."""
-        def loaded(schedule: SyncSchedule) -> None:
+        """Load the schedule and the lists; start the timer, and sync now if the schedule says so at start-up
+        (and a store is connected)."""
+        def loaded(result: tuple[SyncSchedule, Lists]) -> None:
+            schedule, lists = result
+            self._show_lists(lists)
             self._apply(schedule)
-            if schedule.on_start:
+            if schedule.on_start and self.store_names:
                 self.sync_now()
 
-        self.runner.submit(lambda _s: self.schedules.read(), loaded, "Reading the sync schedule")
-        self.refresh()
+        self.runner.submit(lambda _s: (self.schedules.read(), self._read_lists()), loaded, "Reading sync history")
 
     def refresh(self) -> None:
         """Read the stores, the runs and the held records again."""
-        def read(_s: TaskState) -> tuple[list[StoreInfo], list[SyncRunRow], list[QuarantineRow]]:
-            return self.stores.list(), self.history.runs(), self.history.quarantined()
-
-        self.runner.submit(read, self._show_lists, "Reading sync history")
+        self.runner.submit(lambda _s: self._read_lists(), self._show_lists, "Reading sync history")
 
     def sync_now(self, store: str | None = None) -> None:
         """Sync every connected store (or the one named) on the sync worker; ignored while a sync runs."""
@@ -203,7 +205,10 @@ class SyncPresenter:
         self.refresh()
         self.on_synced()
 
-    def _show_lists(self, lists: tuple[list[StoreInfo], list[SyncRunRow], list[QuarantineRow]]) -> None:
+    def _read_lists(self) -> Lists:
+        return self.stores.list(), self.history.runs(), self.history.quarantined()
+
+    def _show_lists(self, lists: Lists) -> None:
         stores, runs, records = lists
         self.store_names = [s.name for s in stores]
         self.view.show_stores(stores)

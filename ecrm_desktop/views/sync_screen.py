@@ -101,19 +101,19 @@ class SyncScreen(QWidget):
         self.payload = QPlainTextEdit(readOnly=True, placeholderText="Select a record to see what the store sent.")
         self.payload.setStyleSheet("font-family: monospace;")
         self.tabs = QTabWidget()
+        self._layout()
+        self._enable()
+
+    def _layout(self) -> None:
+        for table in (self.stores, self.progress, self.history, self.quarantine):
+            table.setWordWrap(False)
+            table.verticalHeader().setDefaultSectionSize(24)
         self.tabs.addTab(self.history, "&History")
         held = QSplitter(Qt.Orientation.Horizontal)
         held.addWidget(self.quarantine)
         held.addWidget(self.payload)
         held.setSizes([820, 380])
         self.tabs.addTab(held, "&Quarantined records")
-        for table in (self.stores, self.progress, self.history, self.quarantine):
-            table.setWordWrap(False)
-            table.verticalHeader().setDefaultSectionSize(24)
-        self._layout()
-        self._enable()
-
-    def _layout(self) -> None:
         buttons = QHBoxLayout()
         for b in (self.connect_button, self.sync_button, self.sync_one_button, self.cancel_button):
             buttons.addWidget(b)
