@@ -30,7 +30,8 @@ from ecrm_desktop.views.store_dialog import StoreDialog
 from ecrm_desktop.views.tables import ID_ROLE, add_row, read_only_table, text_model
 
 EMPTY = ("No store connected yet — connect one with “Connect a store…”,\n"
-         "or try the demo emulator: run “ecrm emulator serve” and connect to the address it prints.")
+         "or try the demo emulator: run “ecrm emulator serve --platform shopify” and connect to the address it "
+         "prints.")
 PROGRESS_COLUMNS = ["Store", "Resource", "Pages", "Fetched", "New", "Updated", "Quarantined", "Rate-limit waits"]
 NUMERIC = (2, 3, 4, 5, 6, 7)
 KEPT_IN = {"keyring": "system keyring", "database": "encrypted workspace"}
@@ -63,7 +64,7 @@ class SyncScreen(QWidget):
         self.sync_button.setShortcut("Ctrl+R")
         self.sync_button.setToolTip("Sync every connected store now (Ctrl+R)")
         self.sync_one_button = QPushButton("Sync se&lected")
-        self.cancel_button = QPushButton("Cance&l sync")
+        self.cancel_button = QPushButton("Cancel s&ync")
         self.cancel_button.setEnabled(False)
         self.cancel_button.setToolTip("Stop after the page being written; the next sync resumes there")
         self.disconnect_button = QPushButton("&Disconnect")
@@ -83,6 +84,7 @@ class SyncScreen(QWidget):
         self.periodic = QCheckBox("Sync e&very")
         self.minutes = QSpinBox(minimum=1, maximum=7 * 24 * 60, suffix=" minutes")
         self.on_start = QCheckBox("Sync when ecrm s&tarts")
+        self.show_schedule(SyncSchedule())
         self.schedule_note = QLabel("while ecrm is open")
         self.schedule_note.setStyleSheet("color: palette(mid);")
 

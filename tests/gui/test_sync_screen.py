@@ -12,10 +12,12 @@ from pytestqt.qtbot import QtBot
 
 from ecrm_desktop.app import build_sync_screen
 from ecrm_desktop.domain.enums import Platform
+from ecrm_desktop.domain.sync_status import SyncSchedule
 from ecrm_desktop.presenters.navigation import Screen
 from ecrm_desktop.presenters.sync_screen import SyncPresenter
 from ecrm_desktop.presenters.tasks import TaskRunner
 from ecrm_desktop.services.secrets import SecretStore
+from ecrm_desktop.services.sync_schedule import SyncScheduleService
 from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.sync.emulator.emulated_store import EmulatedStore
 from ecrm_desktop.sync.emulator.faults import Faults
@@ -152,3 +154,17 @@ def test_ctrl_6_opens_the_sync_screen_and_a_store_connects_from_the_dialog(
     qtbot.waitUntil(lambda: view.stores_model.rowCount() == 1)
     assert view.stores_model.item(0, 0).text() == "Main shop" and view.sync_button.isEnabled()
     assert view.result.text().startswith("Main shop is connected")
+
+
+def test_the_schedule_is_set_from_the_screen_and_kept_in_the_workspace(
+        qtbot: QtBot, screen: tuple[SyncScreen, SyncPresenter], user_session: UserSession) -> None:
+    view, presenter = screen
+    qtbot.waitUntil(lambda: view.minutes.value() == 15)
+    view.minutes.setFocus()
+    view.minutes.selectAll()
+    qtbot.keyClicks(view.minutes, "30")
+    qtbot.keyClick(view.minutes, Qt.Key.Key_Tab)
+    qtbot.mouseClick(view.periodic, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: presenter.schedule == SyncSchedule(30, True, False))
+    assert presenter.timer.isActive() and presenter.timer.interval() == 30 * 60_000
+    assert SyncScheduleService(user_session).read() == SyncSchedule(30, True, False)

@@ -205,8 +205,11 @@ def test_schedule_is_saved_in_the_workspace_and_drives_the_timer(
         connect(user_session, secrets, server, Platform.WOOCOMMERCE)
         later = FakeSyncView()
         presenter(user_session, secrets, later).start()  # "on start-up": it syncs at once
-    assert later.schedule == SyncSchedule(5, True, True)
-    assert [r.status for r in later.runs] == ["complete"]
+        assert later.schedule == SyncSchedule(5, True, True)
+        assert [r.status for r in later.runs] == ["complete"]
+        p.refresh()
+        p.timer.timeout.emit()  # the schedule's turn comes
+    assert [r.status for r in view.runs] == ["complete", "complete"]
     with pytest.raises(Exception, match="1 to"):
         SyncScheduleService(user_session).write(SyncSchedule(minutes=0))
 
