@@ -33,7 +33,8 @@ class Syncer(Protocol):
     """What the screen needs of `services.sync.SyncService`."""
 
     def run(self, store_name: str | None = None, progress: Callable[[SyncProgress], None] | None = None,
-            should_cancel: Callable[[], bool] | None = None) -> SyncReport: ...
+            should_cancel: Callable[[], bool] | None = None, *,
+            waiting: Callable[[str, float], None] | None = None) -> SyncReport: ...
 
 
 class History(Protocol):
@@ -68,6 +69,8 @@ class SyncView(Protocol):
 
     def show_progress(self, store: str, resource: str, tally: ResourceTally) -> None: ...
 
+    def show_waiting(self, store: str, seconds: float) -> None: ...
+
     def show_result(self, message: str, ok: bool) -> None: ...
 
     def show_history(self, runs: list[SyncRunRow]) -> None: ...
@@ -78,21 +81,27 @@ class SyncView(Protocol):
 
 
 class _Mailbox:
-    """The newest tally of each (store, resource), written by the sync's thread and emptied on the GUI's: many
-    pages between two repaints cost one repaint."""
+    """The newest tally of each (store, resource) and the wait under way, written by the sync's thread and
+    emptied on the GUI's: many pages between two repaints cost one repaint."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._latest: dict[tuple[str, str], ResourceTally] = {}
+        self._waiting: tuple[str, float] | None = None
 
     def put(self, p: SyncProgress) -> None:
         with self._lock:
             self._latest[(p.store, p.resource)] = p.this_resource
+            self._waiting = None
 
-    def take(self) -> dict[tuple[str, str], ResourceTally]:
+    def wait(self, store: str, seconds: float) -> None:
         with self._lock:
-            taken, self._latest = self._latest, {}
-            return taken
+            self._waiting = (store, seconds)
+
+    def take(self) -> tuple[dict[tuple[str, str], ResourceTally], tuple[str, float] | None]:
+        with self._lock:
+            taken, waiting, self._latest, self._waiting = self._latest, self._waiting, {}, None
+            return taken, waiting
 
 
 class SyncPresenter:
@@ -140,8 +149,12 @@ class SyncPresenter:
                 self._mailbox.put(p)
                 state.progress(0, 0)
 
+            def waiting(name: str, seconds: float) -> None:
+                self._mailbox.wait(name, seconds)
+                state.progress(0, 0)
+
             try:
-                return self.syncer.run(store, progress=progress, should_cancel=self._cancel.is_set)
+                return self.syncer.run(store, progress=progress, should_cancel=self._cancel.is_set, waiting=waiting)
             except EcrmError as exc:  # no store connected, an unknown store: said on the screen
                 return str(exc)
 
@@ -190,9 +203,12 @@ class SyncPresenter:
             self.sync_now()
 
     def _drain(self) -> None:
-        for (store, resource), tally in self._mailbox.take().items():
+        tallies, waiting = self._mailbox.take()
+        for (store, resource), tally in tallies.items():
             self.progress[(store, resource)] = tally
             self.view.show_progress(store, resource, tally)
+        if waiting is not None and not self._cancel.is_set():
+            self.view.show_waiting(*waiting)
 
     def _finished(self, report: SyncReport | str) -> None:
         self._drain()

@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select, update
@@ -98,11 +99,14 @@ class _Waits:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self.count, self.seconds = 0, 0.0
+        self.listener: Callable[[float], None] | None = None  # told of each wait as it starts
 
     def __call__(self, seconds: float) -> None:
         with self._lock:
             self.count += 1
             self.seconds += seconds
+        if self.listener is not None:
+            self.listener(seconds)
 
     def take(self) -> tuple[int, float]:
         with self._lock:
@@ -127,15 +131,21 @@ class SyncService:
         self.stores = StoreService(session, secrets, replace(options, on_wait=on_wait))
 
     def run(self, store_name: str | None = None, progress: Callable[[SyncProgress], None] | None = None,
-            should_cancel: Callable[[], bool] | None = None) -> SyncReport:
-        """Sync every connected store (or the one named) once."""
+            should_cancel: Callable[[], bool] | None = None, *,
+            waiting: Callable[[str, float], None] | None = None) -> SyncReport:
+        """Sync every connected store (or the one named) once; `waiting(store, seconds)` hears of each wait a
+        store's rate limit (or a retry) imposes as it starts."""
         started = time.perf_counter()
         targets = self._targets(store_name)
         reports = []
-        for store_id, name in targets:
-            if should_cancel is not None and should_cancel():
-                break
-            reports.append(self._sync_store(store_id, name, progress, should_cancel))
+        try:
+            for store_id, name in targets:
+                if should_cancel is not None and should_cancel():
+                    break
+                self._waits.listener = None if waiting is None else partial(waiting, name)
+                reports.append(self._sync_store(store_id, name, progress, should_cancel))
+        finally:
+            self._waits.listener = None
         return SyncReport(reports, time.perf_counter() - started)
 
     def _targets(self, store_name: str | None) -> list[tuple[int, str]]:

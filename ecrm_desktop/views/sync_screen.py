@@ -57,7 +57,7 @@ class SyncScreen(QWidget):
     def __init__(self) -> None:
         super().__init__()
         self.presenter: SyncPresenter | None = None
-        self.running = False
+        self.running = self.cancelling = False
         self.dialog: StoreDialog | None = None  # the connection dialog while it is open
         self.connect_button = QPushButton("&Connect a store…")
         self.sync_button = QPushButton("&Sync now")
@@ -195,7 +195,7 @@ class SyncScreen(QWidget):
             w.blockSignals(False)
 
     def show_running(self, running: bool, cancelling: bool = False) -> None:
-        self.running = running
+        self.running, self.cancelling = running, cancelling
         self._enable()
         if cancelling:
             self.cancel_button.setEnabled(False)
@@ -215,9 +215,15 @@ class SyncScreen(QWidget):
         if row is None:
             self._progress_rows[(store, resource)] = self.progress_model.rowCount()
             add_row(self.progress_model, cells, numeric=NUMERIC)
-            return
-        for column, text in enumerate(cells):
-            self.progress_model.item(row, column).setText(text)
+        else:
+            for column, text in enumerate(cells):
+                self.progress_model.item(row, column).setText(text)
+        if not self.cancelling:
+            self.result.setText("Syncing…")
+
+    def show_waiting(self, store: str, seconds: float) -> None:
+        self.result.setText(f"Syncing… waiting {seconds:.1f} s before the next request to {store} "
+                            "(its rate limit, or a retry).")
 
     def show_result(self, message: str, ok: bool) -> None:
         self.result.setStyleSheet("" if ok else "color: #a01818;")

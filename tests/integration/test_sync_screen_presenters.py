@@ -62,6 +62,7 @@ class FakeSyncView:
         self.runs: list[SyncRunRow] = []
         self.held: list[QuarantineRow] = []
         self.payload: str | None = None
+        self.waiting: list[tuple[str, float]] = []
         self.on_progress: Callable[[], None] = lambda: None
 
     def show_stores(self, stores: list[StoreInfo]) -> None:
@@ -80,6 +81,9 @@ class FakeSyncView:
         self.progress[(store, resource)] = tally
         self.progress_calls += 1
         self.on_progress()
+
+    def show_waiting(self, store: str, seconds: float) -> None:
+        self.waiting.append((store, seconds))
 
     def show_result(self, message: str, ok: bool) -> None:
         self.result = (message, ok)
@@ -154,6 +158,7 @@ def test_sync_now_shows_progress_waits_history_and_quarantined_records(
     assert tallies[("Emulated Shop", "customers")].fetched == 30
     assert tallies[("Emulated Shop", "customers")].quarantined == 1
     assert sum(t.waits for t in tallies.values()) == 1
+    assert [(store, 0 < seconds <= 0.05) for store, seconds in view.waiting] == [("Emulated Shop", True)]
     assert 0.04 <= sum(t.waited_seconds for t in tallies.values()) < 1
     assert all(t.pages >= 1 for t in tallies.values())
     assert view.result is not None and view.result[0].startswith("Sync partial: 1 store,") and view.result[1]
