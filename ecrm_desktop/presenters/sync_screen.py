@@ -7,6 +7,7 @@ lists stay responsive while a store syncs; reads for this screen go through the 
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
@@ -15,10 +16,12 @@ from PySide6.QtCore import QTimer
 
 from ecrm_desktop.domain.errors import EcrmError
 from ecrm_desktop.domain.sync_status import QuarantineRow, ResourceTally, StoreInfo, SyncRunRow, SyncSchedule
-from ecrm_desktop.presenters.tasks import Runner, TaskState
+from ecrm_desktop.presenters.tasks import Runner, TaskState, user_message
 
 if TYPE_CHECKING:
     from ecrm_desktop.services.sync import SyncProgress, SyncReport
+
+log = logging.getLogger(__name__)
 
 
 class Stores(Protocol):
@@ -157,6 +160,9 @@ class SyncPresenter:
                 return self.syncer.run(store, progress=progress, should_cancel=self._cancel.is_set, waiting=waiting)
             except EcrmError as exc:  # no store connected, an unknown store: said on the screen
                 return str(exc)
+            except Exception as exc:  # the screen must not stay "syncing"; the log keeps the detail
+                log.exception("sync failed")
+                return user_message(exc)
 
         self.sync_runner.submit(job, self._finished, "Syncing", lambda _d, _t: self._drain())
 

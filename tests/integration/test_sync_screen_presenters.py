@@ -21,7 +21,7 @@ from ecrm_desktop.presenters.store_connect import ConnectStorePresenter, StoreFo
 from ecrm_desktop.presenters.sync_screen import SyncPresenter
 from ecrm_desktop.services.secrets import SecretStore
 from ecrm_desktop.services.stores import StoreService
-from ecrm_desktop.services.sync import SyncService
+from ecrm_desktop.services.sync import SyncProgress, SyncReport, SyncService
 from ecrm_desktop.services.sync_history import SyncHistory
 from ecrm_desktop.services.sync_schedule import SyncScheduleService
 from ecrm_desktop.services.workspace import UserSession
@@ -233,3 +233,23 @@ def test_disconnect_forgets_the_secret_and_keeps_the_data(user_session: UserSess
         assert view.result is not None and not view.result[1] and "No store is connected" in view.result[0]
         info = connect(user_session, secrets, server, Platform.SHOPIFY)  # the same name connects again
     assert info.id == 1 and dump(user_session)["orders"] == expected_orders(store)
+
+
+class BrokenSyncer:
+    """A sync that fails in a way no service anticipates (a bug): the screen must not stay "syncing"."""
+
+    def run(self, store_name: str | None = None, progress: Callable[[SyncProgress], None] | None = None,
+            should_cancel: Callable[[], bool] | None = None, *,
+            waiting: Callable[[str, float], None] | None = None) -> SyncReport:
+        raise RuntimeError("disk on fire")
+
+
+def test_an_unexpected_failure_is_said_on_the_screen_and_the_screen_recovers(user_session: UserSession,
+                                                                             secrets: SecretStore) -> None:
+    view, runner = FakeSyncView(), InlineRunner()
+    stores = StoreService(user_session, secrets, FAST)
+    p = SyncPresenter(view, stores=stores, syncer=BrokenSyncer(), history=SyncHistory(user_session),
+                      schedules=SyncScheduleService(user_session), runner=runner, sync_runner=runner)
+    p.sync_now()
+    assert view.result == ("Something went wrong (RuntimeError: disk on fire). The details are in the log.", False)
+    assert not p.running and view.running[-1] == (False, False)
