@@ -4,7 +4,7 @@ past runs, and the records held in quarantine with a preview of what the store s
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelection, Qt
-from PySide6.QtGui import QStandardItemModel
+from PySide6.QtGui import QAction, QKeySequence, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -61,8 +61,11 @@ class SyncScreen(QWidget):
         self.dialog: StoreDialog | None = None  # the connection dialog while it is open
         self.connect_button = QPushButton("&Connect a store…")
         self.sync_button = QPushButton("&Sync now")
-        self.sync_button.setShortcut("Ctrl+R")
         self.sync_button.setToolTip("Sync every connected store now (Ctrl+R)")
+        sync_key = QAction(self, shortcut=QKeySequence("Ctrl+R"),
+                           shortcutContext=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        sync_key.triggered.connect(self.sync_button.click)
+        self.addAction(sync_key)
         self.sync_one_button = QPushButton("Sync se&lected")
         self.cancel_button = QPushButton("Cancel s&ync")
         self.cancel_button.setEnabled(False)
