@@ -41,10 +41,8 @@ PLATFORMS = {Platform.SHOPIFY: "Shopify", Platform.WOOCOMMERCE: "WooCommerce"}
 def duration(seconds: float | None) -> str:
     if seconds is None:
         return "running…"
-    if seconds < 60:
-        return f"{seconds:.1f} s"
-    minutes, rest = divmod(round(seconds), 60)
-    return f"{minutes} min {rest} s"
+    minutes, rest = divmod(round(seconds), 60)  # runs are timed to the second
+    return f"{minutes} min {rest} s" if minutes else f"{rest} s"
 
 
 def waits(tally: ResourceTally) -> str:
