@@ -21,8 +21,12 @@ from ecrm_desktop.views.sign_in import FirstRunDialog, UnlockDialog
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from ecrm_desktop.presenters.sync_screen import SyncPresenter
+    from ecrm_desktop.services.secrets import SecretStore
     from ecrm_desktop.services.workspace import UserSession, WorkspaceService
+    from ecrm_desktop.sync.http import HttpOptions
     from ecrm_desktop.views.main_window import MainWindow
+    from ecrm_desktop.views.sync_screen import SyncScreen
 
 
 def run_gui(folder: Path, debug: bool = False) -> int:
@@ -96,8 +100,9 @@ def sign_in(folder: Path, runner: TaskRunner, workspaces: Callable[[], Workspace
     return opened[0] if result == QDialog.DialogCode.Accepted and opened else None
 
 
-def build_main_window(session: UserSession, runner: TaskRunner) -> MainWindow:
-    """Every screen with its presenter and services, navigation and the status bar, on the customers screen."""
+def build_main_window(session: UserSession, runner: TaskRunner, secrets: SecretStore | None = None) -> MainWindow:
+    """Every screen with its presenter and services, navigation and the status bar, on the customers screen;
+    store secrets live in `secrets` (the system keyring unless given)."""
     from ecrm_desktop.presenters.customers import CustomersPresenter
     from ecrm_desktop.presenters.navigation import NavigationPresenter, Place, Screen
     from ecrm_desktop.presenters.orders import OrderPresenter, OrdersPresenter
@@ -115,9 +120,12 @@ def build_main_window(session: UserSession, runner: TaskRunner) -> MainWindow:
 
     customers_view, profile_view = CustomersScreen(), ProfileScreen()
     orders_view, order_view = OrdersScreen(), OrderScreen()
+    sync_runner = TaskRunner()
+    sync_view, sync = build_sync_screen(session, runner, sync_runner, secrets)
     window = MainWindow({Screen.CUSTOMERS: customers_view, Screen.CUSTOMER: profile_view,
-                         Screen.ORDERS: orders_view, Screen.ORDER: order_view},
+                         Screen.ORDERS: orders_view, Screen.ORDER: order_view, Screen.SYNC: sync_view},
                         f"{session.user_name} · {session.workspace.paths.folder.name}")
+    sync_runner.setParent(window)
     window.resize(1400, 860)
     orders = OrderService(session)
 
@@ -134,9 +142,18 @@ def build_main_window(session: UserSession, runner: TaskRunner) -> MainWindow:
         return lambda item_id: open_item(item_id) if item_id is not None else None
 
     nav = NavigationPresenter(window, {Screen.CUSTOMER: opener(profile.open), Screen.ORDER: opener(order.open),
-                                       Screen.ORDERS: lambda _i: order_list.start()})
+                                       Screen.ORDERS: lambda _i: order_list.start(),
+                                       Screen.SYNC: lambda _i: sync.refresh()})
     window.go, window.back = nav.go, nav.back
-    runner.failed.connect(window.show_error)
+    sync.on_synced = status.refresh
+
+    def stop_syncing() -> None:
+        sync.shutdown()
+        sync_runner.wait()
+
+    window.closing.append(stop_syncing)
+    for worker in (runner, sync_runner):
+        worker.failed.connect(window.show_error)
     runner.busy_changed.connect(window.show_busy)
     for notice in session.notices:
         window.show_error(notice)
@@ -144,7 +161,35 @@ def build_main_window(session: UserSession, runner: TaskRunner) -> MainWindow:
     profile_view.attach(profile)
     orders_view.attach(order_list)
     order_view.attach(order)
+    sync_view.attach(sync)
     nav.go(Place(Screen.CUSTOMERS))
     status.refresh()
     return window
 
+
+
+def build_sync_screen(session: UserSession, runner: TaskRunner, sync_runner: TaskRunner,
+                      secrets: SecretStore | None = None,
+                      http: HttpOptions | None = None) -> tuple[SyncScreen, SyncPresenter]:
+    """The Sync screen and its presenter (not yet attached), syncing on `sync_runner`; its "Connect a store…"
+    opens the connection dialog, which checks and saves on the same worker."""
+    from ecrm_desktop.presenters.store_connect import ConnectStorePresenter
+    from ecrm_desktop.presenters.sync_screen import SyncPresenter
+    from ecrm_desktop.services.sync import SyncService
+    from ecrm_desktop.services.sync_history import SyncHistory
+    from ecrm_desktop.services.sync_schedule import SyncScheduleService
+    from ecrm_desktop.views.store_dialog import StoreDialog
+    from ecrm_desktop.views.sync_screen import SyncScreen
+
+    syncer = SyncService(session, secrets, http)
+    view = SyncScreen()
+    presenter = SyncPresenter(view, stores=syncer.stores, syncer=syncer, history=SyncHistory(session),
+                              schedules=SyncScheduleService(session), runner=runner, sync_runner=sync_runner)
+
+    def open_dialog() -> None:
+        dialog = StoreDialog(view)
+        dialog.attach(ConnectStorePresenter(dialog, syncer.stores, sync_runner, presenter.connected))
+        view.show_dialog(dialog)
+
+    view.connect_button.clicked.connect(open_dialog)
+    return view, presenter

@@ -11,19 +11,29 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from keyring.backends.fail import Keyring as NoKeyring
 from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ecrm_desktop.app import build_main_window
+from ecrm_desktop.domain.enums import Platform
 from ecrm_desktop.presenters.navigation import Place, Screen
 from ecrm_desktop.presenters.tasks import TaskRunner
 from ecrm_desktop.services.demo import fill_demo
-from ecrm_desktop.services.workspace import WorkspaceService
+from ecrm_desktop.services.secrets import SecretStore
+from ecrm_desktop.services.sync import SyncService
+from ecrm_desktop.services.workspace import UserSession, WorkspaceService
+from ecrm_desktop.sync.emulator.faults import Faults
+from ecrm_desktop.sync.emulator.server import serve
+from ecrm_desktop.sync.http import HttpOptions
 from ecrm_desktop.views.customers_screen import CustomersScreen
+from ecrm_desktop.views.main_window import MainWindow
 from ecrm_desktop.views.order_screen import OrderScreen
 from ecrm_desktop.views.orders_screen import OrdersScreen
 from ecrm_desktop.views.profile_screen import ProfileScreen
 from ecrm_desktop.views.sign_in import FirstRunDialog, UnlockDialog
+from ecrm_desktop.views.sync_screen import SyncScreen
+from tests.sync_support import sample_store
 
 CUSTOMERS, SEED, PASSWORD = 20_000, 1, "ecrm-demo-2026"
 
@@ -59,7 +69,8 @@ def main(out: Path) -> int:
         session = WorkspaceService().create(folder, "admin", PASSWORD)
         fill_demo(session, CUSTOMERS, SEED)
         runner = TaskRunner()
-        window = build_main_window(session, runner)
+        secrets = SecretStore(NoKeyring())  # store secrets stay in the demo's encrypted database
+        window = build_main_window(session, runner, secrets)
         window.resize(1400, 860)
         window.show()
         customers = window.screens[Screen.CUSTOMERS]
@@ -92,11 +103,50 @@ def main(out: Path) -> int:
         assert isinstance(orders, OrdersScreen) and orders.presenter is not None
         settle(lambda: orders.presenter is not None and orders.presenter.rows.row(25) is not None)
         save(window, out, "orders")
+
+        sync_screens(window, session, secrets, out)
         window.close()
         runner.wait()
         session.close()
     app.quit()
     return 0
+
+
+def sync_screens(window: MainWindow, session: UserSession, secrets: SecretStore, out: Path) -> None:
+    """Two emulated stores on loopback: a failed run, a partial one with quarantined records, a complete one,
+    then a sync caught in progress; and the quarantine tab with a record's payload."""
+    shop = sample_store(400, seed=3, name="Northwind Outfitters", id_base=5000)
+    books = sample_store(250, seed=4, currency="EUR", name="Harbour Books", id_base=9000)
+    shop_faults = Faults(retry_after=0.05)
+    books_faults = Faults(retry_after=0.05, corrupt={sorted(books.customers)[7], sorted(books.orders)[11],
+                                                     sorted(books.orders)[40]})
+    shop_server = serve(shop, Platform.SHOPIFY, faults=shop_faults)
+    books_server = serve(books, Platform.WOOCOMMERCE, faults=books_faults)
+    try:
+        service = SyncService(session, secrets, HttpOptions(attempts=2, backoff_base=0.01, backoff_cap=0.05))
+        service.stores.add_shopify("Northwind Outfitters", shop_server.url, shop.token)
+        service.stores.add_woocommerce("Harbour Books", books_server.url, books.key, books.secret)
+        shop_faults.inject("503", "503")
+        service.run("Northwind Outfitters")  # fails: the store answers 503 twice in a row
+        service.run("Harbour Books")  # partial: three records quarantined
+        service.run("Northwind Outfitters")
+        shop_faults.latency = 0.2
+
+        window.go(Place(Screen.SYNC))
+        sync = window.screens[Screen.SYNC]
+        assert isinstance(sync, SyncScreen) and sync.presenter is not None
+        settle(lambda: sync.history_model.rowCount() == 3)
+        sync.presenter.sync_now()
+        settle(lambda: sync.progress_model.rowCount() >= 5, timeout=60)
+        save(window, out, "sync")
+        settle(lambda: not sync.running, timeout=120)
+        sync.tabs.setCurrentIndex(1)
+        sync.quarantine.selectRow(0)
+        settle(lambda: bool(sync.payload.toPlainText()))
+        save(window, out, "sync-quarantine")
+    finally:
+        shop_server.stop()
+        books_server.stop()
 
 
 if __name__ == "__main__":

@@ -7,8 +7,6 @@ to the OS keyring, or, where there is none, to the encrypted workspace database,
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -16,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from ecrm_desktop.domain.enums import Platform, Role
 from ecrm_desktop.domain.errors import EcrmError, NotFound, PermissionDenied, UsageError
+from ecrm_desktop.domain.sync_status import ConnectionCheck, StoreInfo
 from ecrm_desktop.services.secrets import SecretStore
 from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.storage import audit
@@ -23,28 +22,15 @@ from ecrm_desktop.storage.tables import Setting, Store, SyncRun
 from ecrm_desktop.sync.connectors import make_connector
 from ecrm_desktop.sync.errors import MissingScopes
 from ecrm_desktop.sync.http import HttpOptions
-from ecrm_desktop.sync.pages import Connector
+from ecrm_desktop.sync.pages import ConnectionInfo, Connector
 from ecrm_desktop.sync.shopify_queries import API_VERSION
 from ecrm_desktop.sync.urls import store_base_url
+
+__all__ = ["DATABASE", "KEYRING", "StoreInfo", "StoreService", "store_named"]
 
 KEYRING, DATABASE = "keyring", "database"
 NO_KEYRING_NOTICE = ("No system keyring is available, so the store's secret is kept in the encrypted workspace "
                      "database instead.")
-
-
-@dataclass(frozen=True)
-class StoreInfo:
-    """A connected store as lists show it; `secret_location` is "keyring" or "database"."""
-
-    id: int
-    name: str
-    platform: Platform
-    url: str | None
-    currency: str
-    secret_location: str
-    last_sync_at: datetime | None = None
-    last_status: str | None = None
-    notices: tuple[str, ...] = field(default=())
 
 
 class StoreService:
@@ -63,11 +49,31 @@ class StoreService:
             raise UsageError("A WooCommerce store needs its consumer key (--key).")
         return self._add(name, Platform.WOOCOMMERCE, url, {"key": key.strip()}, secret)
 
+    def check(self, platform: Platform, url: str, secret: str, key: str = "") -> ConnectionCheck:
+        """Ask the store who it is and which access scopes the credentials grant, without saving anything."""
+        settings = {"key": key.strip()} if platform is Platform.WOOCOMMERCE else {}
+        info = self._check(platform, store_base_url(url), settings, secret.strip())
+        return ConnectionCheck(info.shop_name, info.currency.upper(), tuple(info.granted_scopes),
+                               tuple(info.missing_scopes))
+
+    def disconnect(self, name: str) -> None:
+        """Forget a store's secret so it is no longer synced; what it synced stays in the workspace."""
+        self._require_admin()
+        with self.session.workspace.sessions() as s, s.begin():
+            store = store_named(s, name)
+            settings = json.loads(store.settings_json or "{}")
+            self.secrets.delete(self._secret_name(store.id))
+            held = s.get(Setting, _setting_key(store.id))
+            if held is not None:
+                s.delete(held)
+            store.settings_json = json.dumps({k: v for k, v in settings.items() if k != "secret_in"})
+            audit.append(s, self.session.user_name, "store.disconnect", "store", store.id, name=store.name)
+
     def list(self) -> list[StoreInfo]:
         """Every connected store with its last sync (time and status)."""
         with self.session.workspace.sessions() as s:
             return [self._info(s, store) for store in s.execute(select(Store).order_by(Store.name)).scalars()
-                    if json.loads(store.settings_json or "{}").get("secret_in")]
+                    if _connected(store)]
 
     def connector(self, store: Store) -> Connector:
         """The connector for a connected store, with its secret (for the sync service)."""
@@ -84,19 +90,17 @@ class StoreService:
             raise UsageError("The store's secret is empty; set it in the environment variable or at the prompt.")
         base = store_base_url(url)
         with self.session.workspace.sessions() as s:
-            if s.execute(select(Store.id).where(Store.name == name)).first():
+            held = s.execute(select(Store).where(Store.name == name)).scalar()
+            if held is not None and (_connected(held) or held.platform is not platform):
                 raise UsageError(f"A store named {name!r} already exists; choose another name.")
-        connector = make_connector(platform, base, settings, secret.strip(), options=self.http)
-        try:
-            info = connector.check()
-        finally:
-            connector.close()
+        info = self._check(platform, base, settings, secret.strip())
         if info.missing_scopes:
             raise MissingScopes(list(info.missing_scopes))
         notices: list[str] = []
         with self.session.workspace.sessions() as s, s.begin():
-            store = Store(name=name, platform=platform, url=base, currency=info.currency.upper(),
-                          settings_json="{}")
+            # a store disconnected earlier is connected again under its name, keeping what it synced
+            store = s.execute(select(Store).where(Store.name == name)).scalar() or Store(name=name, platform=platform)
+            store.url, store.currency = base, info.currency.upper()
             s.add(store)
             s.flush()
             problem = self.secrets.set(self._secret_name(store.id), secret.strip())
@@ -109,6 +113,13 @@ class StoreService:
                          platform=platform.value, url=base, secret_in=location)
             result = self._info(s, store)
         return StoreInfo(**{**result.__dict__, "notices": tuple(notices)})
+
+    def _check(self, platform: Platform, base: str, settings: dict[str, Any], secret: str) -> ConnectionInfo:
+        connector = make_connector(platform, base, settings, secret, options=self.http)
+        try:
+            return connector.check()
+        finally:
+            connector.close()
 
     def _secret(self, store: Store, settings: dict[str, Any]) -> str:
         if settings.get("secret_in") == DATABASE:
@@ -134,6 +145,10 @@ class StoreService:
     def _require_admin(self) -> None:
         if self.session.role is not Role.ADMINISTRATOR:
             raise PermissionDenied("Only an administrator can connect or remove stores.")
+
+
+def _connected(store: Store) -> bool:
+    return bool(json.loads(store.settings_json or "{}").get("secret_in"))
 
 
 def _setting_key(store_id: int) -> str:

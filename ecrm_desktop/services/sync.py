@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select, update
 
 from ecrm_desktop.domain.errors import EcrmError
+from ecrm_desktop.domain.sync_status import ResourceTally
 from ecrm_desktop.services.secrets import SecretStore
 from ecrm_desktop.services.stores import StoreService, store_named
 from ecrm_desktop.services.workspace import UserSession
@@ -78,7 +81,8 @@ class SyncReport:
 
 @dataclass(frozen=True)
 class SyncProgress:
-    """Reported after every page: which store and resource, and the store's running totals."""
+    """Reported after every page: which store and resource, the store's running totals, and the resource's own
+    tally in this run (`this_resource`: pages, records, rate-limit waits)."""
 
     store: str
     resource: str
@@ -86,24 +90,62 @@ class SyncProgress:
     created: int
     updated: int
     quarantined: int
+    this_resource: ResourceTally = field(default_factory=ResourceTally)
+
+
+class _Waits:
+    """Counts the waits the HTTP client reports (on the sync's own thread) until the next page claims them."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.count, self.seconds = 0, 0.0
+        self.listener: Callable[[float], None] | None = None  # told of each wait as it starts
+
+    def __call__(self, seconds: float) -> None:
+        with self._lock:
+            self.count += 1
+            self.seconds += seconds
+        if self.listener is not None:
+            self.listener(seconds)
+
+    def take(self) -> tuple[int, float]:
+        with self._lock:
+            taken = (self.count, self.seconds)
+            self.count, self.seconds = 0, 0.0
+            return taken
 
 
 class SyncService:
     def __init__(self, session: UserSession, secrets: SecretStore | None = None,
                  http: HttpOptions | None = None) -> None:
         self.session = session
-        self.stores = StoreService(session, secrets, http)
+        self._waits = _Waits()
+        options = http or HttpOptions()
+        heard = options.on_wait
+
+        def on_wait(seconds: float) -> None:
+            self._waits(seconds)
+            if heard is not None:
+                heard(seconds)
+
+        self.stores = StoreService(session, secrets, replace(options, on_wait=on_wait))
 
     def run(self, store_name: str | None = None, progress: Callable[[SyncProgress], None] | None = None,
-            should_cancel: Callable[[], bool] | None = None) -> SyncReport:
-        """Sync every connected store (or the one named) once."""
+            should_cancel: Callable[[], bool] | None = None, *,
+            waiting: Callable[[str, float], None] | None = None) -> SyncReport:
+        """Sync every connected store (or the one named) once; `waiting(store, seconds)` hears of each wait a
+        store's rate limit (or a retry) imposes as it starts."""
         started = time.perf_counter()
         targets = self._targets(store_name)
         reports = []
-        for store_id, name in targets:
-            if should_cancel is not None and should_cancel():
-                break
-            reports.append(self._sync_store(store_id, name, progress, should_cancel))
+        try:
+            for store_id, name in targets:
+                if should_cancel is not None and should_cancel():
+                    break
+                self._waits.listener = None if waiting is None else partial(waiting, name)
+                reports.append(self._sync_store(store_id, name, progress, should_cancel))
+        finally:
+            self._waits.listener = None
         return SyncReport(reports, time.perf_counter() - started)
 
     def _targets(self, store_name: str | None) -> list[tuple[int, str]]:
@@ -129,9 +171,20 @@ class SyncService:
             s.flush()
             run_id = run.id
 
+        tallies: dict[Resource, ResourceTally] = {}
+        last = SyncCounts()
+        self._waits.take()  # waits of an earlier store or check belong to no page of this one
+
         def on_page(resource: Resource, c: SyncCounts) -> None:
+            waits, seconds = self._waits.take()
+            t = tallies.get(resource, ResourceTally())
+            t = tallies[resource] = ResourceTally(
+                t.pages + 1, t.fetched + c.fetched - last.fetched, t.created + c.created - last.created,
+                t.updated + c.updated - last.updated, t.quarantined + c.quarantined - last.quarantined,
+                t.waits + waits, t.waited_seconds + seconds)
+            last.fetched, last.created, last.updated, last.quarantined = c.fetched, c.created, c.updated, c.quarantined
             if progress is not None:
-                progress(SyncProgress(name, resource.value, c.fetched, c.created, c.updated, c.quarantined))
+                progress(SyncProgress(name, resource.value, c.fetched, c.created, c.updated, c.quarantined, t))
 
         runner: SyncRunner | None = None
         connector: Connector | None = None

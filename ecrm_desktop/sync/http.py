@@ -29,7 +29,8 @@ JsonValue = Any
 
 @dataclass(frozen=True)
 class HttpOptions:
-    """Timeouts and retry bounds; `sleep` and `jitter` are seams for tests."""
+    """Timeouts and retry bounds; `sleep` and `jitter` are seams for tests; `on_wait(seconds)` hears of every
+    wait a rate limit or a retry imposes, just before it starts (the Sync screen counts them)."""
 
     timeout: float = 30.0
     connect_timeout: float = 10.0
@@ -39,6 +40,7 @@ class HttpOptions:
     retry_after_cap: float = 120.0
     sleep: Callable[[float], None] = field(default=time.sleep)
     jitter: Callable[[float], float] = field(default=lambda ceiling: random.uniform(0, ceiling))
+    on_wait: Callable[[float], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,8 @@ class PoliteClient:
     def _wait_turn(self) -> None:
         delay = self._not_before - time.monotonic()
         if delay > 0:
+            if self.options.on_wait is not None:
+                self.options.on_wait(delay)
             self.options.sleep(delay)
 
     def _back_off(self, attempt: int, retry_after: float | None) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -40,6 +40,7 @@ class MainWindow(QMainWindow):
         self.go: Callable[[Place], None] = lambda _p: None
         self.place: Place | None = None
         self.back: Callable[[], None] = lambda: None
+        self.closing: list[Callable[[], None]] = []  # called as the window closes (stop background work)
         self.screens = {s: screens.get(s) or NotBuiltYet(s) for s in Screen}
         self.stack = QStackedWidget()
         for widget in dict.fromkeys(self.screens.values()):
@@ -91,6 +92,11 @@ class MainWindow(QMainWindow):
             action = QAction(screen.value, self, shortcut=QKeySequence(f"Ctrl+{i}"))
             action.triggered.connect(lambda _c=False, s=screen: self.go(Place(s)))
             self.addAction(action)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        for stop in self.closing:
+            stop()
+        super().closeEvent(event)
 
     def _back(self) -> None:
         self.back()

@@ -10,8 +10,10 @@ from pytestqt.qtbot import QtBot
 
 from ecrm_desktop.app import build_main_window
 from ecrm_desktop.presenters.tasks import TaskRunner
+from ecrm_desktop.services.secrets import SecretStore
 from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.views.main_window import MainWindow
+from tests.conftest import MemoryKeyring
 from tests.screen_fixtures import fill_small_store
 
 
@@ -31,9 +33,10 @@ def runner(qtbot: QtBot) -> Iterator[TaskRunner]:
 
 
 @pytest.fixture
-def window(qtbot: QtBot, user_session: UserSession, runner: TaskRunner) -> Iterator[MainWindow]:
+def window(qtbot: QtBot, user_session: UserSession, runner: TaskRunner,
+           memory_keyring: MemoryKeyring) -> Iterator[MainWindow]:
     fill_small_store(user_session)
-    window = build_main_window(user_session, runner)
+    window = build_main_window(user_session, runner, SecretStore(memory_keyring))
     qtbot.addWidget(window)
     window.resize(1200, 800)
     window.show()
