@@ -145,13 +145,7 @@ def build_main_window(session: UserSession, runner: TaskRunner, secrets: SecretS
                                        Screen.ORDERS: lambda _i: order_list.start(),
                                        Screen.SYNC: lambda _i: sync.refresh()})
     window.go, window.back = nav.go, nav.back
-    sync.on_synced = status.refresh
-
-    def stop_syncing() -> None:
-        sync.shutdown()
-        sync_runner.wait()
-
-    window.closing.append(stop_syncing)
+    _follow_syncs(window, session, sync, sync_runner, status.refresh)
     for worker in (runner, sync_runner):
         worker.failed.connect(window.show_error)
     runner.busy_changed.connect(window.show_busy)
@@ -166,6 +160,25 @@ def build_main_window(session: UserSession, runner: TaskRunner, secrets: SecretS
     status.refresh()
     return window
 
+
+
+def _follow_syncs(window: MainWindow, session: UserSession, sync: SyncPresenter, sync_runner: TaskRunner,
+                  refresh_status: Callable[[], None]) -> None:
+    """After each sync: the status line's "data as of", then what is derived from the data (predictions) on the
+    sync worker, so no screen waits for it; closing the window stops a running sync after its page."""
+    from ecrm_desktop.services.after_sync import refresh_derived_data
+
+    def after_sync() -> None:
+        refresh_status()
+        sync_runner.submit(lambda _s: refresh_derived_data(session),
+                           lambda message: window.statusBar().showMessage(message, 15_000), "Updating predictions")
+
+    def stop_syncing() -> None:
+        sync.shutdown()
+        sync_runner.wait()
+
+    sync.on_synced = after_sync
+    window.closing.append(stop_syncing)
 
 
 def build_sync_screen(session: UserSession, runner: TaskRunner, sync_runner: TaskRunner,

@@ -81,6 +81,7 @@ def _stores(args: argparse.Namespace) -> int:
 
 
 def _sync(args: argparse.Namespace) -> int:
+    from ecrm_desktop.services.after_sync import refresh_derived_data, sync_changed_data
     from ecrm_desktop.services.settings import SettingsService
     from ecrm_desktop.services.sync import SyncProgress, SyncService
 
@@ -106,6 +107,10 @@ def _sync(args: argparse.Namespace) -> int:
             if show:
                 print(file=sys.stderr)
             _print_report(args, report)
+            if sync_changed_data(report) and not stop.is_set():
+                derived = refresh_derived_data(session)
+                if show:
+                    print(derived, file=sys.stderr)
             if not args.watch or stop.wait(minutes * 60):
                 return int(report.exit_code) if not args.watch else 0
 

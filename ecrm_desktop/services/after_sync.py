@@ -1,0 +1,28 @@
+"""What is derived from the synced data and refreshed after each sync that changed something: the stored
+predictions and recommendations (and, with them, the next best actions)."""
+
+from __future__ import annotations
+
+import logging
+
+from ecrm_desktop.domain.clv.errors import InsufficientData
+from ecrm_desktop.services.predictions import refresh_predictions
+from ecrm_desktop.services.sync import SyncReport
+from ecrm_desktop.services.workspace import UserSession
+
+log = logging.getLogger(__name__)
+
+
+def refresh_derived_data(session: UserSession) -> str:
+    """Refresh everything derived from the orders; one sentence saying what happened. Too little history for
+    the models is not an error here: predictions simply stay absent until there is enough."""
+    try:
+        scored = refresh_predictions(session)
+    except InsufficientData as exc:
+        return f"No predictions yet: {exc}"
+    return f"Predictions updated for {scored.customers:,} customers."
+
+
+def sync_changed_data(report: SyncReport) -> bool:
+    """Whether the sync wrote anything, so that what is derived from the data needs refreshing."""
+    return any(s.created or s.updated or getattr(s, "deleted", 0) for s in report.stores)
