@@ -87,9 +87,10 @@ def _demo_sync(session: UserSession, secret_store: SecretStore, customers: int) 
     from ecrm_desktop.services.sync import COMPLETE, SyncService
     from ecrm_desktop.sync.emulator.demo_records import demo_emulated_store
     from ecrm_desktop.sync.emulator.server import serve
+    from ecrm_desktop.sync.emulator.shopify_api import Bucket
 
     store = demo_emulated_store(Platform.SHOPIFY, customers)
-    server = serve(store, Platform.SHOPIFY)
+    server = serve(store, Platform.SHOPIFY, bucket=Bucket(maximum=1e9, available=1e9, restore_rate=1e9))
     try:
         StoreService(session, secret_store).add_shopify("Self-test shop", server.url, store.token)
         report = SyncService(session, secret_store).run()
@@ -155,7 +156,7 @@ def _settle(runner: TaskRunner, condition: Callable[[], bool], timeout: float = 
 
     deadline = time.monotonic() + timeout
     loop = QEventLoop()
-    while not (condition() and not runner.busy()):
+    while not (condition() and not runner.busy):
         if time.monotonic() > deadline:
             raise SelfTestFailed("a screen did not finish loading within a minute.")
         QTimer.singleShot(20, loop.quit)
@@ -171,6 +172,7 @@ def _painted(widget: QWidget, name: str) -> None:
     colours = {image.pixel(x, y) for x in range(0, image.width(), step_x) for y in range(0, image.height(), step_y)}
     if len(colours) < 3:
         raise SelfTestFailed(f"the {name} screen rendered blank.")
+    print(f"self-test:   {name} rendered {image.width()}x{image.height()}", flush=True)
 
 
 def first_paint(folder: Path) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import re
 from pathlib import Path
 
 from cryptography.exceptions import InvalidSignature
@@ -61,15 +62,16 @@ def sha256_of(path: Path) -> str:
 
 
 def parse_sums(text: str) -> dict[str, str]:
-    """`SHA256SUMS` lines (`<hex>  <name>`, as `sha256sum` writes them) as {name: hex}."""
+    """`SHA256SUMS` lines (`<hex>  <name>` or `<hex> *<name>`, as `sha256sum` writes them) as {name: hex}."""
     sums: dict[str, str] = {}
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
-        digest, sep, name = line.partition("  ")
-        if not sep or len(digest) != 64 or not name or "/" in name.lstrip("*") or name.lstrip("*") in ("", ".", ".."):
+        digest, mode, name = line[:64], line[64:66], line[66:]
+        if mode not in ("  ", " *") or not re.fullmatch(r"[0-9a-fA-F]{64}", digest) or not re.fullmatch(
+                r"[^/\\]+", name) or name in (".", ".."):
             raise SignatureRefused(f"Line {number} of SHA256SUMS is not '<sha256>  <file name>'.")
-        sums[name.lstrip("*")] = digest.lower()
+        sums[name] = digest.lower()
     return sums
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from ecrm_desktop.domain.enums import Role
 from ecrm_desktop.domain.errors import AuthenticationFailed, UsageError
 from ecrm_desktop.domain.passwords import check_password
+from ecrm_desktop.services.managed import managed_settings
 from ecrm_desktop.services.secrets import SecretStore
 from ecrm_desktop.storage import audit
 from ecrm_desktop.storage.keyslots import KdfParams
@@ -32,8 +33,8 @@ DEFAULT_SETTINGS = {"reporting_currency": '"USD"', "timezone": '"local"'}
 
 
 def default_workspace_folder() -> Path:
-    """`ecrm` under the platform's user data folder (CLI.md)."""
-    return user_data_path("ecrm", appauthor=False)
+    """The administrator's preset (managed settings), else `ecrm` under the platform's user data folder (CLI.md)."""
+    return managed_settings().workspace_folder() or user_data_path("ecrm", appauthor=False)
 
 
 @dataclass
