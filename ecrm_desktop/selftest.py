@@ -66,7 +66,8 @@ def _check_everything(folder: Path, customers: int) -> None:
     from ecrm_desktop.services.secrets import SecretStore
     from ecrm_desktop.services.workspace import WorkspaceService
 
-    secret_store = SecretStore(NoKeyring())  # secrets go to the workspace, never to the user's keyring
+    # Store secrets go to the temporary workspace, never to the user's keyring.
+    secret_store = SecretStore(NoKeyring())  # type: ignore[no-untyped-call]
     with _step("encrypted workspace"):
         session = WorkspaceService(secret_store).create(folder, "admin", secrets.token_urlsafe(18))
         with session.workspace.paths.database.open("rb") as f:
