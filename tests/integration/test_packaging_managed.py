@@ -12,9 +12,10 @@ import pytest
 
 from ecrm_desktop.domain.errors import EcrmError
 from ecrm_desktop.services import managed
+from ecrm_desktop.services.locations import default_workspace_folder
 from ecrm_desktop.services.managed import ManagedStore, load_managed_settings
 from ecrm_desktop.services.settings import SettingsService
-from ecrm_desktop.services.workspace import UserSession, default_workspace_folder
+from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.storage.settings import write_setting
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "resources" / "managed.toml.example"
