@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from functools import partial
@@ -15,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from ecrm_desktop.domain.errors import EcrmError
 from ecrm_desktop.services.release_signatures import SignatureRefused
 from ecrm_desktop.services.updates import UpdateService, version_key
-from tests.packaging_support import packaging_module
+from tests.packaging_support import ROOT, packaging_module
 
 signing = packaging_module("signing")
 KEY = Ed25519PrivateKey.generate()
@@ -88,3 +91,20 @@ def test_a_missing_manifest_or_server_is_one_sentence(site: tuple[Path, str]) ->
 def test_versions_compare_as_numbers() -> None:
     assert version_key("0.10.0") > version_key("0.9.12") > version_key("0.9")
     assert version_key("1.2.0rc1") == (1, 2, 0)
+
+
+def test_update_check_command_reads_the_managed_manifest_address_and_refuses_a_bad_signature(
+        site: tuple[Path, str], tmp_path: Path) -> None:
+    folder, url = site
+    publish(folder, "99.0.0")  # signed by a throw-away key: the installed app must refuse it
+    settings = tmp_path / "managed.toml"
+    settings.write_text('update_manifest_url = "https://127.0.0.1:1/never"\n')
+    env = {**os.environ, "ECRM_MANAGED_SETTINGS": str(settings), "PYTHONPATH": str(ROOT)}
+    refused = subprocess.run([sys.executable, "-m", "ecrm_desktop", "update", "check", "--url",
+                              f"{url}/manifest.json"], env=env, capture_output=True, text=True, check=False)
+    assert refused.returncode == 1
+    assert refused.stderr.strip() == ("ecrm: The update manifest is not signed by the ecrm release key, "
+                                      "so it was ignored.")
+    unreachable = subprocess.run([sys.executable, "-m", "ecrm_desktop", "update", "check"], env=env,
+                                 capture_output=True, text=True, check=False)
+    assert unreachable.returncode == 1 and "Could not reach the update server" in unreachable.stderr
