@@ -7,12 +7,17 @@ a temporary folder and only its public half is kept, beside the artefacts, so th
 
 from __future__ import annotations
 
+import argparse
 import base64
 import os
+import sys
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+if str(Path(__file__).resolve().parents[1]) not in sys.path:  # run as a script from a checkout
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from ecrm_desktop.services.release_signatures import sha256_of
 
@@ -64,3 +69,25 @@ def write_signed_sums(key: Ed25519PrivateKey, files: list[Path], folder: Path) -
     signature = folder / f"{SUMS}.sig"
     signature.write_bytes(sign(key, sums.read_bytes()))
     return sums, signature
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python packaging/signing.py --out DIR FILE...`: SHA256SUMS and its signature for artefacts built
+    elsewhere (the Windows and macOS jobs of .github/workflows/installers.yml)."""
+    parser = argparse.ArgumentParser(description="Write and sign SHA256SUMS for release files.")
+    parser.add_argument("files", nargs="+", type=Path)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--key", type=Path, help=f"Ed25519 private key (PEM); else {KEY_FILE_VAR}/{KEY_TEXT_VAR}")
+    args = parser.parse_args(argv)
+    try:
+        key = load_private_key(args.key)
+    except NoReleaseKey as exc:
+        print(f"signing: {exc}", file=sys.stderr)
+        return 2
+    for path in write_signed_sums(key, args.files, args.out):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

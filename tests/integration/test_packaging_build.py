@@ -14,7 +14,7 @@ from ecrm_desktop import __version__
 from ecrm_desktop.services.release_signatures import load_public_key, sha256_of, signature_valid
 from tests.packaging_support import PACKAGING
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1500)]
 LIMIT_MB = 300
 
 
