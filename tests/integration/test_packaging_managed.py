@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from ecrm_desktop.domain.enums import Platform
 from ecrm_desktop.domain.errors import EcrmError
 from ecrm_desktop.services import managed
 from ecrm_desktop.services.locations import default_workspace_folder
@@ -17,6 +19,8 @@ from ecrm_desktop.services.managed import ManagedStore, load_managed_settings
 from ecrm_desktop.services.settings import SettingsService
 from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.storage.settings import write_setting
+from tests.integration.test_cli import PASSWORD, ecrm
+from tests.sync_support import emulator, sample_store
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "resources" / "managed.toml.example"
 
@@ -80,3 +84,26 @@ def test_the_preset_sync_interval_applies_until_the_workspace_sets_its_own(
     with user_session.workspace.sessions() as s, s.begin():
         write_setting(s, "sync_interval_minutes", 5)
     assert service.sync_interval_minutes() == 5
+
+
+def test_stores_add_takes_the_preset_connection_settings_and_never_a_secret_from_them(tmp_path: Path) -> None:
+    ws, settings = tmp_path / "ws", tmp_path / "managed.toml"
+    shop = sample_store(customers=3, name="Main shop")
+    woo = sample_store(customers=3, seed=3, name="Wholesale", id_base=5000)
+    with emulator(shop, Platform.SHOPIFY) as s_srv, emulator(woo, Platform.WOOCOMMERCE) as w_srv:
+        settings.write_text(f'[[stores]]\nname = "Main shop"\nplatform = "shopify"\nurl = "{s_srv.url}"\n\n'
+                            f'[[stores]]\nname = "Wholesale"\nplatform = "woocommerce"\nurl = "{w_srv.url}"\n'
+                            f'key = "{woo.key}"\n')
+        env = {"ECRM_PASSWORD": PASSWORD, "ECRM_MANAGED_SETTINGS": str(settings)}
+        assert ecrm("init", workspace=ws, **env).returncode == 0
+        added = ecrm("stores", "add", "shopify", "--name", "Main shop", workspace=ws, ECRM_STORE_TOKEN=shop.token,
+                     **env)
+        assert added.returncode == 0, added.stderr
+        added = ecrm("stores", "add", "woocommerce", "--name", "Wholesale", workspace=ws,
+                     ECRM_STORE_SECRET=woo.secret, **env)
+        assert added.returncode == 0, added.stderr
+        unknown = ecrm("stores", "add", "shopify", "--name", "Elsewhere", workspace=ws, ECRM_STORE_TOKEN="x", **env)
+        assert unknown.returncode == 2
+        assert "--shop-url is required: no managed setting presets the shopify store 'Elsewhere'" in unknown.stderr
+    listed = json.loads(ecrm("stores", "list", "--json", workspace=ws, **env).stdout)
+    assert {(s["name"], s["url"]) for s in listed} == {("Main shop", s_srv.url), ("Wholesale", w_srv.url)}
