@@ -1,9 +1,10 @@
 """`ecrm --self-test`: proves an installed copy works end to end, without touching the user's data.
 
-It creates a temporary encrypted workspace, syncs a demo store served by the store emulator on loopback,
-renders every screen offscreen and checks each painted something, then removes it all. Exit 0 when every step
-passed, 1 naming the step that failed. `ecrm --self-test first-paint` instead opens the first window a user
-sees and exits as soon as it has painted: the cold-start benchmark times that.
+It creates a temporary encrypted workspace, loads the release key update checks trust, syncs a demo store
+served by the store emulator on loopback, renders every screen offscreen and checks each painted something,
+then removes it all. Exit 0 when every step passed, 1 naming the step that failed. `ecrm --self-test
+first-paint` instead opens the first window a user sees and exits as soon as it has painted: the cold-start
+benchmark times that.
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ def run_self_test(customers: int = DEMO_CUSTOMERS) -> int:
 def _check_everything(folder: Path, customers: int) -> None:
     from keyring.backends.fail import Keyring as NoKeyring
 
+    from ecrm_desktop.services.release_signatures import release_key
     from ecrm_desktop.services.secrets import SecretStore
     from ecrm_desktop.services.workspace import WorkspaceService
 
@@ -74,6 +76,8 @@ def _check_everything(folder: Path, customers: int) -> None:
             if f.read(len(SQLITE_HEADER)) == SQLITE_HEADER:
                 raise SelfTestFailed("the workspace database was written unencrypted.")
     try:
+        with _step("release key for update checks"):
+            release_key()
         with _step("demo sync against the store emulator"):
             _demo_sync(session, secret_store, customers)
         with _step("every screen rendered offscreen"):
@@ -133,18 +137,17 @@ def _render_screens(session: UserSession) -> None:
         assert isinstance(profile, ProfileScreen)
         _settle(runner, lambda: profile.profile is not None)
         _painted(window, "customer")
-        assert profile.presenter is not None and profile.profile is not None
-        if profile.profile.orders:
-            profile.presenter.open_order(profile.profile.orders[0].row.id)
-            order = window.screens[Screen.ORDER]
-            assert isinstance(order, OrderScreen)
-            _settle(runner, lambda: order.presenter is not None and order.presenter.order is not None)
-            _painted(window, "order")
         window.go(Place(Screen.ORDERS))
         orders = window.screens[Screen.ORDERS]
         assert isinstance(orders, OrdersScreen)
         _settle(runner, lambda: orders.presenter is not None and orders.presenter.rows.row(0) is not None)
         _painted(window, "orders")
+        assert orders.presenter is not None
+        orders.presenter.open(0)
+        order = window.screens[Screen.ORDER]
+        assert isinstance(order, OrderScreen)
+        _settle(runner, lambda: order.presenter is not None and order.presenter.order is not None)
+        _painted(window, "order")
     finally:
         window.close()
         runner.wait()

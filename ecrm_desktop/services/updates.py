@@ -55,7 +55,7 @@ class UpdateCheck:
 
 def version_key(version: str) -> tuple[int, ...]:
     """`1.2.10` as (1, 2, 10) so versions compare as numbers; anything after a digit run is ignored."""
-    return tuple(int(re.match(r"\d*", part).group() or 0) for part in version.split("."))  # type: ignore[union-attr]
+    return tuple(int(m.group()) if (m := re.match(r"\d+", part)) else 0 for part in version.split("."))
 
 
 def read_manifest(body: bytes, signature: bytes, key: Ed25519PublicKey) -> UpdateManifest:
