@@ -101,8 +101,8 @@ def main() -> int:
         "cold_start_s": round(cold, 2), "warm_start_median_s": round(statistics.median(warm), 2),
         "warm_runs": len(warm), "deb_mb": round(args.deb.stat().st_size / 2**20, 1) if args.deb else None,
         "installed_mb": installed_size_mb(args.deb), "components_mb": sizes,
-        "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores (shared), "
-                   f"Python {platform.python_version()}",
+        "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores shared with other work "
+                   f"(load average {os.getloadavg()[0]:.1f} at the end), Python {platform.python_version()}",
     }
     print(json.dumps(report, indent=2))
     write_results(report)
