@@ -24,7 +24,6 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey 
 from signing import (  # noqa: E402
     NoReleaseKey,
     load_private_key,
-    private_pem,
     public_pem,
     sign,
     write_signed_sums,
@@ -115,9 +114,6 @@ def release_key(args: argparse.Namespace, out: Path) -> Ed25519PrivateKey:
         return load_private_key(args.key)
     key = Ed25519PrivateKey.generate()
     (out / "release-key.pub").write_bytes(public_pem(key))
-    if args.keep_throwaway_key:  # tests sign a bad manifest with it; never a release
-        args.keep_throwaway_key.write_bytes(private_pem(key))
-        args.keep_throwaway_key.chmod(0o600)
     return key
 
 
@@ -125,7 +121,6 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Build and sign the ecrm Debian package.")
     parser.add_argument("--key", type=Path, help="Ed25519 private key (PEM); else ECRM_RELEASE_KEY_FILE/_KEY")
     parser.add_argument("--throwaway-key", action="store_true", help="sign with a new key made for this build")
-    parser.add_argument("--keep-throwaway-key", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, default=ROOT / "dist", help="where the artefacts go (default dist/)")
     parser.add_argument("--skip-freeze", action="store_true", help="package the frozen app already built")
     parser.add_argument("--download-url", default="https://downloads.ecrm.invalid/releases",

@@ -52,11 +52,6 @@ def public_pem(key: Ed25519PrivateKey) -> bytes:
                                          serialization.PublicFormat.SubjectPublicKeyInfo)
 
 
-def private_pem(key: Ed25519PrivateKey) -> bytes:
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             serialization.NoEncryption())
-
-
 def sign(key: Ed25519PrivateKey, data: bytes) -> bytes:
     """The detached signature file's content: base64 of the Ed25519 signature, one line."""
     return base64.b64encode(key.sign(data)) + b"\n"

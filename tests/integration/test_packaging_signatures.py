@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from ecrm_desktop.services.release_signatures import (
@@ -99,7 +100,8 @@ def test_the_private_key_comes_from_a_path_or_the_environment(tmp_path: Path,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     key = Ed25519PrivateKey.generate()
     pem_file = tmp_path / "release.key"
-    pem_file.write_bytes(signing.private_pem(key))
+    pem_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
     for var in (signing.KEY_FILE_VAR, signing.KEY_TEXT_VAR):
         monkeypatch.delenv(var, raising=False)
     with pytest.raises(signing.NoReleaseKey, match="No release key"):
@@ -119,3 +121,22 @@ def test_the_published_key_is_an_ed25519_public_key_and_no_private_key_is_in_the
     tracked = subprocess.run(["git", "grep", "-l", "PRIVATE KEY-----"], cwd=PACKAGING.parent,
                              capture_output=True, text=True, check=False).stdout.split()
     assert [f for f in tracked if not f.startswith(("tests/", "packaging/signing.py"))] == []
+
+
+def test_signing_command_signs_artefacts_built_elsewhere_and_build_needs_a_key(tmp_path: Path) -> None:
+    key = Ed25519PrivateKey.generate()
+    pem_file = tmp_path / "release.key"
+    pem_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    setup = tmp_path / "ecrm-setup-9.9.9.exe"
+    setup.write_bytes(b"MZ installer")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ECRM_RELEASE_KEY")}
+    signed = subprocess.run([sys.executable, str(PACKAGING / "signing.py"), "--out", str(tmp_path), str(setup)],
+                            env={**env, signing.KEY_FILE_VAR: str(pem_file)}, capture_output=True, text=True,
+                            check=False)
+    assert signed.returncode == 0, signed.stderr
+    verify(setup, key.public_key())
+    unsigned = subprocess.run([sys.executable, str(PACKAGING / "build.py"), "--out", str(tmp_path / "dist")],
+                              env=env, capture_output=True, text=True, check=False)
+    assert unsigned.returncode == 2 and "No release key" in unsigned.stderr
+    assert not list((tmp_path / "dist").glob("*.deb"))
