@@ -39,7 +39,8 @@ PREFIX = "opt/ecrm"
 # Libraries the frozen app loads from the system rather than bundling (PyInstaller leaves out libc, GL/EGL and
 # what every desktop has); the clean-chroot check proves this list is enough.
 DEPENDS = ("libc6 (>= 2.31)", "libegl1", "libgl1", "libfontconfig1", "fonts-dejavu-core | fonts-liberation2",
-           "libxkbcommon0", "libxkbcommon-x11-0", "libx11-xcb1", "libxcb-cursor0", "libglib2.0-0")
+           "libxkbcommon0", "libxkbcommon-x11-0", "libx11-xcb1", "libxcb-cursor0", "libglib2.0-0",
+           "libwayland-cursor0")
 POSTINST = """#!/bin/sh
 # Refresh the menus' caches so ecrm shows up at once; no questions asked (silent install).
 set -e

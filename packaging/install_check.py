@@ -33,6 +33,8 @@ MIRROR = "http://deb.debian.org/debian"
 INSTALLED = ("usr/bin/ecrm", "opt/ecrm/ecrm", "usr/share/applications/ecrm.desktop",
              "usr/share/icons/hicolor/scalable/apps/ecrm.svg")
 MANAGED_WORKSPACE = "/srv/ecrm-managed"
+PLUGINS = "opt/ecrm/_internal/PySide6/Qt/plugins/platforms"
+PLATFORM_PLUGINS = ("libqxcb.so", "libqwayland.so")
 CLEAN_ENV = {"PATH": "/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin", "HOME": "/root", "LANG": "C.UTF-8",
              "DEBIAN_FRONTEND": "noninteractive"}
 
@@ -95,6 +97,13 @@ def check(dist: Path, key_file: Path, suite: str) -> None:
         if missing:
             raise CheckFailed(f"the package did not install {', '.join(missing)}")
         say(f"installed silently on a clean Debian {suite} (apt-get, no prompts)")
+        for plugin in PLATFORM_PLUGINS:  # what a real desktop session loads, beyond the self-test's offscreen
+            # The frozen app's bootloader puts _internal/ on the library path, as done here.
+            linked = run_in(root, "ldd", f"/{PLUGINS}/{plugin}", env={"LD_LIBRARY_PATH": "/opt/ecrm/_internal"})
+            unresolved = sorted({line.split()[0] for line in linked.stdout.splitlines() if "not found" in line})
+            if unresolved:
+                raise CheckFailed(f"{plugin} needs libraries the package does not depend on: {unresolved}")
+        say("the X11 and Wayland platform plugins find every library they load")
         (root / "etc/ecrm").mkdir(parents=True)
         (root / "etc/ecrm/managed.toml").write_text(
             f'workspace = "{MANAGED_WORKSPACE}"\nsync_interval_minutes = 45\n', encoding="utf-8")

@@ -55,6 +55,7 @@ def test_the_signed_deb_installs_on_clean_debian_passes_its_self_test_and_purges
     checked = subprocess.run([sys.executable, str(PACKAGING / "install_check.py"), str(dist)], capture_output=True,
                              text=True, check=False, timeout=1200)
     assert checked.returncode == 0, checked.stdout[-3000:]
-    for line in ("verifies against", "installed silently", "managed settings honoured",
+    for line in ("verifies against", "installed silently", "platform plugins find every library",
+                 "managed settings honoured",
                  "every screen rendered offscreen: ok", "self-test: passed", "nothing of the package is left"):
         assert line in checked.stdout
