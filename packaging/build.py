@@ -53,7 +53,7 @@ exit 0
 def freeze() -> Path:
     """Run PyInstaller on build.spec (niced: it is CPU-heavy) and return the app folder."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    subprocess.run(["nice", "-n", "10", sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
+    subprocess.run(["nice", "-n", "10", sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "ERROR",
                     "--distpath", str(BUILD / "dist"), "--workpath", str(BUILD / "work"), str(ROOT / "build.spec")],
                    check=True, cwd=ROOT, env=env)
     return FROZEN
