@@ -6,7 +6,7 @@ DEMO_WORKSPACE ?= $(HOME)/.local/share/ecrm-demo
 DEMO_CUSTOMERS ?= 50000
 DEMO_PASSWORD := ecrm-demo-2026
 
-.PHONY: run test lint system-deps venv screenshots benchmark lock clean
+.PHONY: run test lint system-deps venv screenshots benchmark lock clean package package-check
 
 venv: $(VENV)/.installed
 
@@ -33,7 +33,7 @@ run: venv system-deps
 	fi
 
 lint: venv
-	$(BIN)/ruff check ecrm_desktop tests benchmarks scripts
+	$(BIN)/ruff check ecrm_desktop tests benchmarks scripts packaging packaging/verify
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
@@ -45,6 +45,20 @@ screenshots: venv system-deps
 
 benchmark: venv
 	$(BIN)/python benchmarks/run_benchmarks.py
+
+# The signed Debian package in dist/ (docs/packaging.md). The release key comes from ECRM_RELEASE_KEY_FILE or
+# ECRM_RELEASE_KEY; without one the build is signed with a throw-away key whose public half is dist/release-key.pub.
+package: venv system-deps
+	@if [ -n "$${ECRM_RELEASE_KEY_FILE:-}$${ECRM_RELEASE_KEY:-}" ]; then \
+		$(BIN)/python packaging/build.py; \
+	else \
+		echo "No release key given: signing with a throw-away key (dist/release-key.pub)."; \
+		$(BIN)/python packaging/build.py --throwaway-key; \
+	fi
+
+# Installs dist/'s .deb on a clean Debian chroot, runs its self-test there, purges it (root, network to Debian).
+package-check: package
+	$(BIN)/python packaging/install_check.py dist
 
 # Re-resolve the lock file after changing dependencies in pyproject.toml.
 lock:

@@ -8,6 +8,8 @@ packages=(
   libegl1 libgl1 libfontconfig1 libdbus-1-3 libxkbcommon0 libxkbcommon-x11-0 fonts-dejavu-core
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-xinerama0
   libxcb-randr0 libxcb-shape0 libxcb-xkb1 xvfb xauth
+  # packaging: building the .deb and proving it installs on a clean Debian chroot
+  debootstrap binutils
 )
 
 missing=()

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ecrm_desktop import __version__
-from ecrm_desktop.cli import customer_commands, model_commands, store_commands, workspace_commands
-from ecrm_desktop.cli.common import Parser
+from ecrm_desktop.cli import customer_commands, model_commands, store_commands, update_commands, workspace_commands
+from ecrm_desktop.cli.common import Parser, workspace_folder
 from ecrm_desktop.domain.errors import EcrmError, UsageError
 
 log = logging.getLogger("ecrm")
@@ -39,12 +39,15 @@ def build_parser() -> argparse.ArgumentParser:
         "ecrm: every customer in one encrypted place. Credentials come from ECRM_USER (default admin) and "
         "ECRM_PASSWORD, or a prompt. Exit codes: 0 ok, 1 failure, 2 usage, 3 partial, 4 denied, 5 auth."))
     parser.add_argument("--version", action="version", version=f"ecrm {__version__}")
+    parser.add_argument("--self-test", nargs="?", const="full", choices=("full", "first-paint"),
+                        help="check this installation on a temporary workspace and exit 0 when it works "
+                             "(first-paint: exit once the first window has painted)")
     sub = parser.add_subparsers(dest="command", parser_class=Parser)
 
     def add(name: str, help_text: str) -> argparse.ArgumentParser:
         return sub.add_parser(name, parents=[common], help=help_text, description=help_text)
 
-    for module in (workspace_commands, customer_commands, store_commands, model_commands):
+    for module in (workspace_commands, customer_commands, store_commands, model_commands, update_commands):
         module.register(add, common)
     for name, what in NOT_YET.items():
         later = sub.add_parser(name, help=f"{what} (not available yet)", add_help=False)
@@ -60,7 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, stream=sys.stderr,
                             format="%(levelname)s %(name)s: %(message)s")
-        handler = getattr(args, "handler", None) or workspace_commands.open_window
+        handler = getattr(args, "handler", None) or (_self_test if args.self_test else workspace_commands.open_window)
         return int(handler(args))
     except EcrmError as exc:
         if debug:
@@ -75,6 +78,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             log.exception("unexpected failure")
         print(f"ecrm: unexpected {exc.__class__.__name__}; run again with --debug for detail.", file=sys.stderr)
         return 1
+
+
+def _self_test(args: argparse.Namespace) -> int:
+    from ecrm_desktop import selftest
+
+    if args.self_test == "first-paint":
+        return selftest.first_paint(workspace_folder(args))
+    return selftest.run_self_test()
 
 
 def _not_yet(args: argparse.Namespace) -> int:

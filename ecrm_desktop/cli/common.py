@@ -36,7 +36,7 @@ def flag(args: argparse.Namespace, name: str) -> bool:
 
 
 def workspace_folder(args: argparse.Namespace) -> Path:
-    from ecrm_desktop.services.workspace import default_workspace_folder
+    from ecrm_desktop.services.locations import default_workspace_folder
 
     folder: Path | None = getattr(args, "workspace", None)
     return (folder or default_workspace_folder()).expanduser().resolve()

@@ -12,6 +12,7 @@ from types import FrameType
 from typing import TYPE_CHECKING
 
 from ecrm_desktop.cli.common import Parser, flag, password, positive_int, say, signed_in
+from ecrm_desktop.domain.errors import UsageError
 
 if TYPE_CHECKING:
     from ecrm_desktop.services.sync import SyncReport
@@ -31,12 +32,12 @@ def register(add: AddCommand, common: Parser) -> None:
                                                "ECRM_STORE_TOKEN or a prompt). The token needs read_customers, "
                                                "read_orders, read_all_orders and read_products.")
     shopify.add_argument("--name", required=True)
-    shopify.add_argument("--shop-url", required=True, help="https://your-shop.myshopify.com")
+    shopify.add_argument("--shop-url", help="https://your-shop.myshopify.com (default: the managed preset of --name)")
     woo = platforms.add_parser("woocommerce", parents=[common],
                                help="a WooCommerce store; consumer secret from ECRM_STORE_SECRET")
     woo.add_argument("--name", required=True)
-    woo.add_argument("--url", required=True, help="the shop's address, https://...")
-    woo.add_argument("--key", required=True, help="the REST API consumer key (ck_...)")
+    woo.add_argument("--url", help="the shop's address, https://... (default: the managed preset of --name)")
+    woo.add_argument("--key", help="the REST API consumer key, ck_... (default: the managed preset of --name)")
     stores.add_parser("list", parents=[common], help="connected stores with their last sync")
 
     sync = add("sync", "sync every connected store (or one) once and exit; exit 3 when records were quarantined")
@@ -47,6 +48,21 @@ def register(add: AddCommand, common: Parser) -> None:
     sync.set_defaults(handler=_sync)
 
 
+def _preset(args: argparse.Namespace, option: str) -> str:
+    """The option as given, else what the administrator's managed settings preset for the store of that name."""
+    from ecrm_desktop.services.managed import managed_settings
+
+    given: str | None = getattr(args, option)
+    if given:
+        return given
+    preset = managed_settings().store(args.name)
+    value = getattr(preset, "url" if option == "shop_url" else option) if preset else None
+    if not value or preset is None or preset.platform != args.platform:
+        raise UsageError(f"--{option.replace('_', '-')} is required: no managed setting presets the "
+                         f"{args.platform} store '{args.name}'.")
+    return str(value)
+
+
 def _stores(args: argparse.Namespace) -> int:
     from ecrm_desktop.services.stores import KEYRING, StoreService
 
@@ -54,10 +70,10 @@ def _stores(args: argparse.Namespace) -> int:
         service = StoreService(session)
         if args.action == "add":
             if args.platform == "shopify":
-                info = service.add_shopify(args.name, args.shop_url,
+                info = service.add_shopify(args.name, _preset(args, "shop_url"),
                                            password("ECRM_STORE_TOKEN", "Shopify Admin API access token: "))
             else:
-                info = service.add_woocommerce(args.name, args.url, args.key,
+                info = service.add_woocommerce(args.name, _preset(args, "url"), _preset(args, "key"),
                                                password("ECRM_STORE_SECRET", "WooCommerce consumer secret: "))
             for notice in info.notices:
                 print(f"ecrm: {notice}", file=sys.stderr)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ecrm_desktop.services.managed import managed_settings
 from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.storage.settings import read_setting
 
@@ -13,7 +14,9 @@ class SettingsService:
         self.session = session
 
     def sync_interval_minutes(self) -> int:
-        """Minutes between scheduled syncs (setting `sync_interval_minutes`, default 15)."""
+        """Minutes between scheduled syncs: setting `sync_interval_minutes`, else the managed preset, else 15."""
         with self.session.workspace.sessions() as s:
             value = read_setting(s, "sync_interval_minutes")
-        return value if isinstance(value, int) and value > 0 else DEFAULT_SYNC_MINUTES
+        if isinstance(value, int) and value > 0:
+            return value
+        return managed_settings().sync_interval_minutes or DEFAULT_SYNC_MINUTES

@@ -8,13 +8,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from argon2 import PasswordHasher
-from platformdirs import user_data_path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ecrm_desktop.domain.enums import Role
 from ecrm_desktop.domain.errors import AuthenticationFailed, UsageError
 from ecrm_desktop.domain.passwords import check_password
+from ecrm_desktop.services.locations import default_workspace_folder as default_workspace_folder  # noqa: PLC0414 (re-export)
 from ecrm_desktop.services.secrets import SecretStore
 from ecrm_desktop.storage import audit
 from ecrm_desktop.storage.keyslots import KdfParams
@@ -29,11 +29,6 @@ from ecrm_desktop.storage.workspace import (
 log = logging.getLogger(__name__)
 
 DEFAULT_SETTINGS = {"reporting_currency": '"USD"', "timezone": '"local"'}
-
-
-def default_workspace_folder() -> Path:
-    """`ecrm` under the platform's user data folder (CLI.md)."""
-    return user_data_path("ecrm", appauthor=False)
 
 
 @dataclass
