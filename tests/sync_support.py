@@ -138,18 +138,23 @@ def connect(session: UserSession, secrets: SecretStore, server: EmulatorServer, 
     return service.add_woocommerce(name, server.url, store.key, store.secret)
 
 
-def run_sync(session: UserSession, secrets: SecretStore, page_size: int | None = None) -> dict[str, Any]:
-    """One sync of every connected store (`sync --json`); with `page_size`, connectors ask for pages that small."""
+def run_sync(session: UserSession, secrets: SecretStore, page_size: int | None = None,
+             **tuning: Any) -> dict[str, Any]:
+    """One sync of every connected store (`sync --json`); with `page_size`, connectors ask for pages that small,
+    and each other keyword (`bulk_threshold`, `reconcile_every`) sets that attribute on connectors that have it."""
     service = SyncService(session, secrets, FAST)
-    if page_size is not None:
+    settings = {**tuning, **({"page_size": page_size} if page_size is not None else {})}
+    if settings:
         make = service.stores.connector
 
-        def small_pages(store: Store) -> Connector:
+        def tuned(store: Store) -> Connector:
             connector = make(store)
-            connector.page_size = page_size  # type: ignore[attr-defined]
+            for name, value in settings.items():
+                if hasattr(connector, name):
+                    setattr(connector, name, value)
             return connector
 
-        service.stores.connector = small_pages  # type: ignore[method-assign]
+        service.stores.connector = tuned  # type: ignore[method-assign]
     return service.run().to_json()
 
 

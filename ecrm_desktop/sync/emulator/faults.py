@@ -29,6 +29,9 @@ class Faults:
     repeat_cursor: bool = False
     duplicate_across_pages: bool = False
     corrupt: set[str] = field(default_factory=set)  # external ids served in a shape that fails validation
+    bulk_outcome: str | None = None  # how bulk operations end: "FAILED:<errorCode>", "CANCELED", "EXPIRED"
+    bulk_refusals: int = 0  # bulk result downloads still to refuse with 403 (an expired signed URL)
+    bulk_malformed_lines: set[int] = field(default_factory=set)  # bulk result lines (from 0) sent truncated
     on_request: Callable[[int], None] | None = None  # called with each request's number before it is answered
     requests: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
