@@ -52,6 +52,11 @@ class BulkOperations:
         self._operations: dict[int, _Operation] = {}
         self._lock = threading.Lock()
 
+    @property
+    def started(self) -> int:
+        """How many bulk operations were started."""
+        return len(self._operations)
+
     def run(self, query: str) -> dict[str, Any]:
         """The `bulkOperationRunQuery` payload: a new operation over a snapshot of the records queried."""
         match = _ROOT.match(query)
