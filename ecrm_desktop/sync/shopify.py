@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel
@@ -17,7 +17,16 @@ from ecrm_desktop.sync import shopify_models as m
 from ecrm_desktop.sync import shopify_queries as q
 from ecrm_desktop.sync.errors import MalformedResponse, StoreAuthFailed, StoreUnreachable, SyncError
 from ecrm_desktop.sync.http import HttpOptions, PoliteClient
-from ecrm_desktop.sync.pages import Checkpoint, ConnectionInfo, CursorGuard, Page, Record, Resource, validate
+from ecrm_desktop.sync.pages import (
+    RECONCILE_EVERY,
+    Checkpoint,
+    ConnectionInfo,
+    CursorGuard,
+    Page,
+    Record,
+    Resource,
+    validate,
+)
 from ecrm_desktop.sync.parsing import legacy_id
 from ecrm_desktop.sync.shopify_bulk import DOCUMENTS, BulkPosition, BulkReader, Group, ResultGone, groups
 
@@ -51,10 +60,12 @@ class ShopifyConnector:
 
     def __init__(self, shop_url: str, token: str, *, currency: str = "USD", api_version: str = q.API_VERSION,
                  page_size: int = q.PAGE_SIZE, options: HttpOptions | None = None,
-                 bulk_threshold: int = BULK_THRESHOLD) -> None:
+                 bulk_threshold: int = BULK_THRESHOLD,
+                 reconcile_every: timedelta = RECONCILE_EVERY) -> None:
         self.currency = currency
         self.page_size = page_size
         self.bulk_threshold = bulk_threshold
+        self.reconcile_every = reconcile_every
         self._path = f"/admin/api/{api_version}/graphql.json"
         self._client = PoliteClient(shop_url, headers={"X-Shopify-Access-Token": token,
                                                        "Accept": "application/json"}, options=options)

@@ -3,13 +3,14 @@
 Orders and products are read in update order with `modified_after`, keyset style: each page asks again from the
 last update time seen (less a second, as times have one-second resolution) and skips what it already had, so a
 record that changes while the sync runs cannot shift another off a page. The customers endpoint has no date
-filter: every pass lists all customers by id and keeps those changed since the last pass.
+filter: every pass lists all customers by id and keeps those changed since the last pass. Deletions are found by
+listing every id (`_fields=id`) and asking again about the missing ones (`include=`).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -19,7 +20,7 @@ from ecrm_desktop.domain.enums import Platform
 from ecrm_desktop.sync import woocommerce_models as m
 from ecrm_desktop.sync.errors import MalformedResponse
 from ecrm_desktop.sync.http import HttpOptions, JsonResponse, PoliteClient
-from ecrm_desktop.sync.pages import Checkpoint, ConnectionInfo, CursorGuard, Page, Resource, validate
+from ecrm_desktop.sync.pages import RECONCILE_EVERY, Checkpoint, ConnectionInfo, CursorGuard, Page, Resource, validate
 from ecrm_desktop.sync.parsing import utc
 
 API_PATH = "/wp-json/wc/v3"
@@ -31,9 +32,11 @@ class WooCommerceConnector:
     resources: tuple[Resource, ...] = (Resource.PRODUCTS, Resource.CUSTOMERS, Resource.ORDERS)
 
     def __init__(self, url: str, key: str, secret: str, *, currency: str = "USD", page_size: int = PAGE_SIZE,
-                 options: HttpOptions | None = None) -> None:
+                 options: HttpOptions | None = None,
+                 reconcile_every: timedelta = RECONCILE_EVERY) -> None:
         self.currency = currency
         self.page_size = page_size
+        self.reconcile_every = reconcile_every
         self._client = PoliteClient(url + API_PATH, auth=httpx.BasicAuth(key, secret),
                                     headers={"Accept": "application/json"}, options=options)
 
@@ -104,6 +107,32 @@ class WooCommerceConnector:
             if position is None:
                 return
 
+    def all_ids(self, resource: Resource) -> Iterator[list[str]]:
+        """Every id the store holds of `resource` (customers, orders, products), a page at a time."""
+        guard = CursorGuard(resource.value)
+        page = 1
+        while True:
+            params: dict[str, str | int] = {"per_page": PAGE_SIZE, "page": page, "orderby": "id", "order": "asc",
+                                            "_fields": "id", **({"role": "all"} if resource is Resource.CUSTOMERS
+                                                                else {})}
+            response = self._get(f"/{resource.value}", params)
+            raw = _list(response, resource.value, self._client.host)
+            guard.check_page(raw)
+            yield _ids(raw)
+            if page >= _total_pages(response, len(raw), PAGE_SIZE):
+                return
+            page += 1
+
+    def still_there(self, resource: Resource, ids: Sequence[str]) -> set[str]:
+        """Which of these ids of `resource` the store still holds."""
+        held: set[str] = set()
+        for start in range(0, len(ids), PAGE_SIZE):
+            chunk = ids[start:start + PAGE_SIZE]
+            params: dict[str, str | int] = {"include": ",".join(chunk), "per_page": PAGE_SIZE, "_fields": "id",
+                                            **({"role": "all"} if resource is Resource.CUSTOMERS else {})}
+            held.update(_ids(_list(self._get(f"/{resource.value}", params), resource.value, self._client.host)))
+        return held
+
     def _with_refunds(self, orders: list[Any]) -> list[dict[str, Any]]:
         out = []
         for o in orders:
@@ -129,6 +158,10 @@ def _list(response: JsonResponse, what: str, host: str) -> list[Any]:
     if not isinstance(response.body, list):
         raise MalformedResponse(f"The WooCommerce store at {host} sent {what} that are not a JSON list.")
     return response.body
+
+
+def _ids(raw: list[Any]) -> list[str]:
+    return [str(p["id"]) for p in raw if isinstance(p, dict) and isinstance(p.get("id"), int)]
 
 
 def _total_pages(response: JsonResponse, count: int, page_size: int) -> int:

@@ -110,6 +110,11 @@ class WooCommerceApi:
             records.sort(key=lambda r: int(r.external_id))
         if params.get("order") == "desc":
             records.reverse()
+        include = {i for i in params.get("include", "").split(",") if i}
+        if include:
+            records = [r for r in records if r.external_id in include]
+        if params.get("_fields") == "id":
+            render = _id_only
         after = params.get("modified_after")
         if after and kind != "customers":
             floor = datetime.fromisoformat(after).replace(tzinfo=UTC)
@@ -193,6 +198,10 @@ class WooCommerceApi:
             if simple and first else None,
             "categories": [{"id": 1, "name": p.category, "slug": p.category.lower()}] if p.category else [],
             "variations": [] if simple else [int(v.external_id) for v in p.variants]})
+
+
+def _id_only(record: Any) -> dict[str, Any]:
+    return {"id": int(record.external_id)}
 
 
 def _variation(v: Any) -> dict[str, Any]:

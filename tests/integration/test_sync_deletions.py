@@ -1,0 +1,91 @@
+"""Deletions and anonymisations in the store reach the workspace on both platforms: orders go with their children
+and their customer's figures follow; a customer erased in the store loses the store's personal data, and stays
+only as a blank record when ecrm holds notes about them; deleted products go. Reconciliation runs when due."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select, text
+
+from ecrm_desktop.domain.enums import Platform
+from ecrm_desktop.services.secrets import SecretStore
+from ecrm_desktop.services.workspace import UserSession
+from ecrm_desktop.storage.deletions import DELETED_TAG
+from ecrm_desktop.storage.tables import Address, Customer, CustomerIdentity, Note, Order, OrderLine, Product
+from ecrm_desktop.sync.emulator.shopify_api import Bucket
+from tests.sync_support import connect, dump, emulator, expected_orders, run_sync, sample_store
+
+NOW = {"reconcile_every": timedelta(0)}
+
+
+def _customer_of(session: UserSession, external_id: str) -> Customer | None:
+    with session.workspace.sessions() as s:
+        return s.execute(select(Customer).join(CustomerIdentity, CustomerIdentity.customer_id == Customer.id)
+                         .where(CustomerIdentity.external_id == external_id)).scalar()
+
+
+def _search(session: UserSession, word: str) -> list[int]:
+    with session.workspace.sessions() as s:
+        return list(s.execute(text("SELECT rowid FROM customer_search WHERE customer_search MATCH :q"),
+                              {"q": f'"{word}"'}).scalars())
+
+
+@pytest.mark.parametrize("platform", [Platform.SHOPIFY, Platform.WOOCOMMERCE])
+def test_deletions_and_erasures_in_the_store_are_applied(user_session: UserSession, secrets: SecretStore,
+                                                         platform: Platform) -> None:
+    store = sample_store(16)
+    orders_of: dict[str, list[str]] = {}
+    for o in store.snapshot("orders"):
+        orders_of.setdefault(str(o.customer_external_id), []).append(o.external_id)
+    noted, buyer = [c for c, orders in orders_of.items() if len(orders) >= 2][:2]
+    plain = next(c.external_id for c in store.snapshot("customers") if c.external_id not in orders_of)
+    with emulator(store, platform, bucket=Bucket(restore_rate=20_000.0)) as server:  # throttling is tested elsewhere
+        connect(user_session, secrets, server, platform)
+        assert run_sync(user_session, secrets, **NOW)["status"] == "complete"
+        kept = _customer_of(user_session, noted)
+        assert kept is not None and _search(user_session, str(kept.last_name))
+        with user_session.workspace.sessions() as s, s.begin():
+            s.add(Note(customer_id=kept.id, body="Prefers phone calls"))
+        before = _customer_of(user_session, buyer)
+        assert before is not None
+
+        store.delete("orders", orders_of[buyer][0])
+        store.anonymise(noted)
+        store.delete("customers", plain)
+        product = store.snapshot("products")[0].external_id
+        store.delete("products", product)
+        report = run_sync(user_session, secrets, **NOW)
+        assert report["status"] == "complete" and report["stores"][0]["deleted"] == 4
+
+    after = dump(user_session)
+    assert after["orders"] == expected_orders(store)
+    with user_session.workspace.sessions() as s:
+        assert s.execute(select(func.count()).select_from(OrderLine).join(Order).where(
+            Order.external_id == orders_of[buyer][0])).scalar() == 0
+        assert s.execute(select(Product).where(Product.external_id == product)).scalar() is None
+        blank = s.get_one(Customer, kept.id)
+        assert (blank.first_name, blank.last_name, blank.email, blank.phone) == (None, None, None, None)
+        assert s.execute(select(Address).where(Address.customer_id == kept.id)).first() is None
+        assert s.execute(select(Note.body).where(Note.customer_id == kept.id)).scalar() == "Prefers phone calls"
+        assert s.execute(select(Order.id).where(Order.customer_id == kept.id)).first() is None
+    assert _customer_of(user_session, noted) is None and _customer_of(user_session, plain) is None
+    assert _search(user_session, str(kept.last_name)) == [] and _search(user_session, "Deleted") == [kept.id]
+    assert DELETED_TAG == "Deleted in store"
+    assert len(after["customers"]) == 16 - 2
+    buyer_now = _customer_of(user_session, buyer)
+    assert buyer_now is not None and buyer_now.orders_count == before.orders_count - 1
+
+
+def test_reconciliation_waits_until_it_is_due(user_session: UserSession, secrets: SecretStore) -> None:
+    store = sample_store(6)
+    with emulator(store, Platform.WOOCOMMERCE) as server:
+        connect(user_session, secrets, server, Platform.WOOCOMMERCE)
+        assert run_sync(user_session, secrets)["status"] == "complete"
+        gone = store.snapshot("orders")[0].external_id
+        store.delete("orders", gone)
+        assert run_sync(user_session, secrets)["stores"][0]["deleted"] == 0  # the first pass counted as one
+        assert any(r[1] == gone for r in dump(user_session)["orders"])
+        assert run_sync(user_session, secrets, **NOW)["stores"][0]["deleted"] == 1
+        assert dump(user_session)["orders"] == expected_orders(store)
