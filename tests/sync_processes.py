@@ -1,6 +1,6 @@
 """Processes of the crash test: `emulator PLATFORM` serves the sample store and prints its URL;
-`sync FOLDER` syncs the workspace there once (secrets from the database: no keyring) and exits with the
-`ecrm sync` exit code."""
+`sync FOLDER [BULK_THRESHOLD]` syncs the workspace there once (secrets from the database: no keyring), saying
+"syncing" when it starts, and exits with the `ecrm sync` exit code."""
 
 from __future__ import annotations
 
@@ -27,8 +27,10 @@ def main(argv: list[str]) -> int:
             while True:
                 time.sleep(60)
     session = WorkspaceService(NO_KEYRING).unlock(Path(argv[1]), "admin", PASSWORD)
+    print("syncing", flush=True)  # start-up is over: the crash test's random instants count from here
     try:
-        return EXIT_CODES[run_sync(session, NO_KEYRING, page_size=5)["status"]]
+        tuning = {"bulk_threshold": int(argv[2])} if len(argv) > 2 else {}
+        return EXIT_CODES[run_sync(session, NO_KEYRING, page_size=5, **tuning)["status"]]
     finally:
         session.close()
 
