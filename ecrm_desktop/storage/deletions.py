@@ -4,11 +4,11 @@
   search entry are refreshed.
 - A product deleted in the store is removed with its variants (order lines keep their title and price).
 - A customer deleted or anonymised in the store loses that store's identity, and that store's orders no longer
-  point at them. A customer left with no identity loses the store-owned personal data (names, emails, phones,
-  addresses, store tags, consent) and leaves the search index; if ecrm holds data of its own about them (notes,
-  tickets, ecrm tags, hand edits, customers merged into them) the blank record stays, tagged `DELETED_TAG`,
-  otherwise it is removed. A customer who still has an identity in another store keeps their details, which that
-  store also owns.
+  point at them. A customer left with no identity has no order pointing at them any more, loses the store-owned
+  personal data (names, emails, phones, addresses, store tags, consent) and leaves the search index; if ecrm holds
+  data of its own about them (notes, tickets, ecrm tags, hand edits, customers merged into them) the blank record
+  stays, tagged `DELETED_TAG`, otherwise it is removed. A customer who still has an identity in another store
+  keeps their details, which that store also owns.
 """
 
 from __future__ import annotations
@@ -87,6 +87,8 @@ def forget_customers(s: Session, store_id: int, external_ids: Sequence[str]) -> 
     still_known = set(s.execute(select(CustomerIdentity.customer_id).where(
         CustomerIdentity.customer_id.in_(customer_ids))).scalars())
     orphans = customer_ids - still_known
+    if orphans:  # what still points at them does so by an email they no longer have
+        s.execute(update(Order).where(Order.customer_id.in_(orphans)).values(customer_id=None))
     kept = _with_ecrm_data(s, orphans)
     gone = orphans - kept
     if gone:

@@ -83,6 +83,8 @@ class SyncRunner:
         remote: set[str] = set()
         for ids in self.connector.all_ids(resource):
             remote.update(ids)
+            if self.should_cancel():
+                return
         with self.sessions() as s:
             held = _HELD[resource](s, self.store_id)
         missing = sorted(held - remote)
@@ -95,7 +97,7 @@ class SyncRunner:
                 if start + DELETE_BATCH >= len(gone):
                     s.merge(SyncCheckpoint(store_id=self.store_id, resource=resource.value, cursor=done.dumps(),
                                            updated_at=utcnow()))
-        if self.progress is not None:
+        if gone and self.progress is not None:
             self.progress(resource, self.counts)
 
     def _checkpoint(self, resource: Resource) -> Checkpoint:

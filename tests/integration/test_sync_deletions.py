@@ -89,3 +89,25 @@ def test_reconciliation_waits_until_it_is_due(user_session: UserSession, secrets
         assert any(r[1] == gone for r in dump(user_session)["orders"])
         assert run_sync(user_session, secrets, **NOW)["stores"][0]["deleted"] == 1
         assert dump(user_session)["orders"] == expected_orders(store)
+
+
+def test_a_customer_erased_in_one_store_keeps_what_another_store_knows(user_session: UserSession,
+                                                                       secrets: SecretStore) -> None:
+    shop, woo = sample_store(5, name="Shop"), sample_store(5, name="Woo", id_base=5000)  # the same five people
+    index = next(i for i in range(5) if any(o.customer_external_id == str(1000 + i) for o in shop.orders.values()))
+    in_shop, in_woo = str(1000 + index), str(5000 + index)
+    with (emulator(shop, Platform.SHOPIFY, bucket=Bucket(restore_rate=20_000.0)) as shop_server,
+          emulator(woo, Platform.WOOCOMMERCE) as woo_server):
+        connect(user_session, secrets, shop_server, Platform.SHOPIFY, name="Shop")
+        connect(user_session, secrets, woo_server, Platform.WOOCOMMERCE, name="Woo")
+        assert run_sync(user_session, secrets, **NOW)["status"] == "complete"
+        person = _customer_of(user_session, in_shop)
+        assert person is not None and person.id == getattr(_customer_of(user_session, in_woo), "id", None)
+        shop.anonymise(in_shop)
+        assert run_sync(user_session, secrets, **NOW)["stores"][0]["deleted"] == 1
+    assert _customer_of(user_session, in_shop) is None
+    still = _customer_of(user_session, in_woo)
+    assert still is not None and (still.id, still.email) == (person.id, person.email)
+    woo_orders = sum(o.customer_external_id == in_woo for o in woo.snapshot("orders"))
+    assert still.orders_count == woo_orders < person.orders_count  # the erased store's orders no longer count
+    assert _search(user_session, str(person.last_name)) == [person.id]
