@@ -13,9 +13,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
-from sqlalchemy import delete, exists, select, update
+from sqlalchemy import Select, delete, exists, select, update
 from sqlalchemy.orm import Session, aliased
 
 from ecrm_desktop.domain.enums import ConsentState, TagSource
@@ -39,20 +40,26 @@ from ecrm_desktop.storage.tables import (
 DELETED_TAG = "Deleted in store"
 
 
-def store_order_ids(s: Session, store_id: int) -> set[str]:
-    """The external ids of the store's orders held here."""
-    return set(s.execute(select(Order.external_id).where(Order.store_id == store_id)).scalars())
+ID_BATCH = 50_000
 
 
-def store_product_ids(s: Session, store_id: int) -> set[str]:
-    """The external ids of the store's products held here."""
-    return set(s.execute(select(Product.external_id).where(Product.store_id == store_id)).scalars())
+def store_order_ids(s: Session, store_id: int) -> Iterator[Sequence[str]]:
+    """The external ids of the store's orders held here, in batches."""
+    return _batches(s, select(Order.external_id).where(Order.store_id == store_id))
 
 
-def store_customer_ids(s: Session, store_id: int) -> set[str]:
-    """The external ids of the store's customer accounts held here."""
-    return set(s.execute(select(CustomerIdentity.external_id).where(CustomerIdentity.store_id == store_id))
-               .scalars())
+def store_product_ids(s: Session, store_id: int) -> Iterator[Sequence[str]]:
+    """The external ids of the store's products held here, in batches."""
+    return _batches(s, select(Product.external_id).where(Product.store_id == store_id))
+
+
+def store_customer_ids(s: Session, store_id: int) -> Iterator[Sequence[str]]:
+    """The external ids of the store's customer accounts held here, in batches."""
+    return _batches(s, select(CustomerIdentity.external_id).where(CustomerIdentity.store_id == store_id))
+
+
+def _batches(s: Session, query: Select[Any]) -> Iterator[Sequence[str]]:
+    return s.execute(query.execution_options(yield_per=ID_BATCH)).scalars().partitions()
 
 
 def delete_orders(s: Session, store_id: int, external_ids: Sequence[str]) -> int:

@@ -8,9 +8,11 @@ the last one with the checkpoint that records the reconciliation; a crash in bet
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
+import numpy as np
+import numpy.typing as npt
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -80,14 +82,14 @@ class SyncRunner:
         every = self.connector.reconcile_every
         if cp.position is not None or cp.since is None or (cp.reconciled is not None and now - cp.reconciled < every):
             return
-        remote: set[str] = set()
+        remote: list[npt.NDArray[np.int64]] = []
         for ids in self.connector.all_ids(resource):
-            remote.update(ids)
+            remote.append(_numbers(ids))
             if self.should_cancel():
                 return
         with self.sessions() as s:
-            held = _HELD[resource](s, self.store_id)
-        missing = sorted(held - remote)
+            held = [_numbers(ids) for ids in _HELD[resource](s, self.store_id)]
+        missing = [str(i) for i in np.setdiff1d(_joined(held), _joined(remote)).tolist()]
         gone = sorted(set(missing) - self.connector.still_there(resource, missing)) if missing else []
         done = replace(cp, reconciled=now)
         for start in range(0, max(len(gone), 1), DELETE_BATCH):
@@ -126,7 +128,17 @@ class SyncRunner:
         c.quarantined += len(page.quarantined)
 
 
-_HELD: dict[Resource, Callable[[Session, int], set[str]]] = {
+def _numbers(ids: Iterable[str]) -> npt.NDArray[np.int64]:
+    """Store ids as numbers (both platforms' ids are): 5 million of them take 40 MB, not half a gigabyte as
+    strings in a set. An id that is not a number is left out, so it is never taken for deleted."""
+    return np.fromiter((int(i) for i in ids if i.isdigit()), dtype=np.int64)
+
+
+def _joined(parts: list[npt.NDArray[np.int64]]) -> npt.NDArray[np.int64]:
+    return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+
+
+_HELD: dict[Resource, Callable[[Session, int], Iterator[Sequence[str]]]] = {
     Resource.PRODUCTS: deletions.store_product_ids, Resource.CUSTOMERS: deletions.store_customer_ids,
     Resource.ORDERS: deletions.store_order_ids}
 _DELETE: dict[Resource, Callable[[Session, int, Sequence[str]], int]] = {
