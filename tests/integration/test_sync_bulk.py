@@ -3,6 +3,7 @@ paginated sync, later syncs are incremental, and each bulk fault is ridden out o
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,10 @@ from ecrm_desktop.services.workspace import UserSession, WorkspaceService
 from ecrm_desktop.storage.tables import QuarantinedRecord, SyncCheckpoint
 from ecrm_desktop.sync.emulator.emulated_store import EmulatedStore
 from ecrm_desktop.sync.emulator.faults import Faults
+from ecrm_desktop.sync.emulator.shopify_api import ShopifyApi
+from ecrm_desktop.sync.emulator.shopify_bulk_api import flatten
 from ecrm_desktop.sync.pages import Checkpoint
+from ecrm_desktop.sync.shopify_bulk import groups
 from tests.conftest import PASSWORD
 from tests.sync_support import connect, dump, emulator, expected_orders, run_sync, sample_store
 
@@ -96,3 +100,26 @@ def test_a_malformed_bulk_line_is_quarantined_and_the_rest_lands(user_session: U
     assert {resource for resource, _ in held} == {"products", "customers", "orders"}
     landed = dump(user_session)
     assert 0 < len(landed["customers"]) < 12 and len(landed["orders"]) < len(store.orders)
+
+
+def test_reading_a_bulk_result_from_any_record_boundary_gives_the_rest_of_it() -> None:
+    """What a resumed sync reads from a checkpoint's line is exactly what an uninterrupted read had left."""
+    lines = [json.dumps(line) for o in ShopifyApi(sample_store(10)).render_all("orders") for line in flatten(o)]
+    whole = list(groups(enumerate(lines)))
+    assert [g.payload for g in whole] == ShopifyApi(sample_store(10)).render_all("orders")
+    for i, group in enumerate(whole):
+        rest = list(groups((n, line) for n, line in enumerate(lines) if n >= group.start))
+        assert [(g.start, g.end, g.payload) for g in rest] == [(g.start, g.end, g.payload) for g in whole[i:]]
+
+
+def test_a_nested_row_without_its_record_is_a_problem_of_the_record_it_falls_in() -> None:
+    rows = [{"id": "gid://shopify/Product/1", "title": "A"},
+            {"id": "gid://shopify/ProductVariant/11", "__parentId": "gid://shopify/Product/1"},
+            {"id": "gid://shopify/ProductVariant/21", "__parentId": "gid://shopify/Product/2"},
+            {"id": "gid://shopify/Product/3", "title": "C"}]
+    first, second = groups(enumerate([json.dumps(r) for r in rows]))
+    assert (first.start, first.end, second.start, second.end) == (0, 3, 3, 4)
+    assert first.payload == {"id": "gid://shopify/Product/1", "title": "A",
+                             "variants": {"nodes": [{"id": "gid://shopify/ProductVariant/11"}]}}
+    [orphan] = first.problems
+    assert orphan.external_id == "21" and "could not be read" in orphan.reason

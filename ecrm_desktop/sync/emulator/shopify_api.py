@@ -60,7 +60,7 @@ class ShopifyApi:
         self.store = store
         self.faults = faults or Faults()
         self.bucket = bucket or Bucket()
-        self.bulk = BulkOperations(self.faults, self._render_all)
+        self.bulk = BulkOperations(self.faults, self.render_all)
 
     def handle(self, method: str, path: str, headers: dict[str, str], body: bytes) -> Reply:
         result = self.bulk.download(path) if method == "GET" else None
@@ -132,7 +132,8 @@ class ShopifyApi:
             found.append({"id": gid} if held else None)
         return found
 
-    def _render_all(self, root: str) -> list[dict[str, Any]]:
+    def render_all(self, root: str) -> list[dict[str, Any]]:
+        """Every record under a root field ("customers", "orders", "products") as its query's nodes."""
         kind, render = self._kinds()[root]
         return [render(r) for r in sorted(self.store.snapshot(kind), key=lambda r: _key(r, False))]
 
