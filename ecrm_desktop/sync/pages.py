@@ -2,8 +2,9 @@
 
 A `Checkpoint` says where the sync of one resource stands: `since` is the store's update time from which the
 next pass starts, `position` the connector's place inside the current pass (an opaque cursor), `high` the
-latest update time seen in it, `started` when the pass began and `reconciled` when the store's list of ids was
-last compared with what is held here (to apply deletions). The runner stores a page's checkpoint in the
+latest update time seen in it, `started` when the pass began, `reconciled` when the store's list of ids was
+last compared with what is held here (to apply deletions) and `full` when the last full listing of a resource
+the store cannot filter by date began. The runner stores a page's checkpoint in the
 transaction that writes the page.
 """
 
@@ -53,6 +54,7 @@ class Checkpoint:
     high: datetime | None = None
     started: datetime | None = None
     reconciled: datetime | None = None
+    full: datetime | None = None
 
     def dumps(self) -> str:
         return json.dumps({k: (v.isoformat() if isinstance(v, datetime) else v)
@@ -64,7 +66,7 @@ class Checkpoint:
             return cls()
         raw = json.loads(text)
         when = {k: datetime.fromisoformat(raw[k]) if raw.get(k) else None
-                for k in ("since", "high", "started", "reconciled")}
+                for k in ("since", "high", "started", "reconciled", "full")}
         return cls(position=raw.get("position"), **when)
 
     def begin(self, now: datetime) -> Checkpoint:
@@ -82,7 +84,7 @@ class Checkpoint:
             return replace(self, position=position, high=high)
         candidates = [t for t in (high, self.started and self.started - SKEW_MARGIN) if t is not None]
         reconciled = self.started if self.since is None and self.started is not None else self.reconciled
-        return Checkpoint(since=min(candidates) if candidates else self.since, reconciled=reconciled)
+        return Checkpoint(since=min(candidates) if candidates else self.since, reconciled=reconciled, full=self.full)
 
 
 @dataclass(frozen=True)

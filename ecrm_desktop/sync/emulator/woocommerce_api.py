@@ -106,6 +106,8 @@ class WooCommerceApi:
         records = self.store.snapshot(kind)
         if params.get("orderby") == "modified":
             records.sort(key=lambda r: (r.updated_at, int(r.external_id)))
+        elif params.get("orderby") == "registered_date":
+            records.sort(key=lambda r: (r.created_at, int(r.external_id)))
         else:
             records.sort(key=lambda r: int(r.external_id))
         if params.get("order") == "desc":
@@ -113,8 +115,9 @@ class WooCommerceApi:
         include = {i for i in params.get("include", "").split(",") if i}
         if include:
             records = [r for r in records if r.external_id in include]
-        if params.get("_fields") == "id":
-            render = _id_only
+        fields = [f for f in params.get("_fields", "").split(",") if f]
+        if fields:
+            render = _only(render, fields)
         after = params.get("modified_after")
         if after and kind != "customers":
             floor = datetime.fromisoformat(after).replace(tzinfo=UTC)
@@ -200,8 +203,9 @@ class WooCommerceApi:
             "variations": [] if simple else [int(v.external_id) for v in p.variants]})
 
 
-def _id_only(record: Any) -> dict[str, Any]:
-    return {"id": int(record.external_id)}
+def _only(render: Callable[[Any], dict[str, Any]], fields: list[str]) -> Callable[[Any], dict[str, Any]]:
+    """`_fields=`: only these fields of each record."""
+    return lambda record: {k: v for k, v in render(record).items() if k in fields}
 
 
 def _variation(v: Any) -> dict[str, Any]:
