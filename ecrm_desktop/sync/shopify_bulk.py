@@ -10,6 +10,7 @@ new operation, whose records simply overwrite the ones already written.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,6 +31,8 @@ _CONNECTION_OF = {"MailingAddress": "addressesV2", "LineItem": "lineItems", "Ref
 FIRST_POLL = 0.2
 LONGEST_POLL = 10.0
 _GONE = (401, 403, 404, 410)
+
+log = logging.getLogger(__name__)
 
 GraphQL = Callable[[str, dict[str, Any]], dict[str, Any]]
 
@@ -109,13 +112,14 @@ class BulkReader:
 
     def lines(self, url: str, skip: int) -> Iterator[tuple[int, str]]:
         """The result's lines from line `skip` on, numbered from 0, streamed; a dropped download resumes at the
-        line it stopped on."""
+        line it stopped on (`attempts` drops in a row without a new line give up)."""
         following = skip
         o = self.options
-        timeout = httpx.Timeout(o.timeout, connect=o.connect_timeout)
+        failures = 0
         # A signed storage URL: no store credentials go with it.
-        with httpx.Client(timeout=timeout, follow_redirects=True) as client:
-            for attempt in range(o.attempts):
+        with httpx.Client(timeout=httpx.Timeout(o.timeout, connect=o.connect_timeout)) as client:
+            while True:
+                start = following
                 try:
                     with client.stream("GET", url) as response:
                         if response.status_code in _GONE:
@@ -126,12 +130,13 @@ class BulkReader:
                                     following = number + 1
                                     yield number, text
                             return
-                except httpx.TransportError:
-                    pass
-                if attempt + 1 < o.attempts:
-                    o.sleep(o.jitter(min(o.backoff_cap, o.backoff_base * 2 ** attempt)))
-        raise StoreUnreachable(f"The download of a Shopify bulk export from {self.host} kept failing; "
-                               "try again later.")
+                except httpx.TransportError as exc:
+                    log.info("bulk result download from %s dropped (%s)", self.host, type(exc).__name__)
+                failures = 0 if following > start else failures + 1
+                if failures >= o.attempts:
+                    raise StoreUnreachable(f"The download of a Shopify bulk export from {self.host} kept failing; "
+                                           "try again later.")
+                o.sleep(o.jitter(min(o.backoff_cap, o.backoff_base * 2 ** failures)))
 
 
 def groups(lines: Iterable[tuple[int, str]]) -> Iterator[Group]:

@@ -1,5 +1,6 @@
 """Shopify's bulk operations in the emulator: `bulkOperationRunQuery` snapshots the records the query names,
-`bulkOperation(id:)` reports the operation moving from CREATED through RUNNING to its end, and the finished
+`bulkOperation(id:)` reports the operation moving from CREATED through RUNNING (while a background thread
+runs the query) to its end, and the finished
 result is a JSONL file served at a URL of its own (like Shopify's signed storage URL, it needs no token) where
 every nested connection row is a line of its own carrying `__parentId`.
 
@@ -13,7 +14,7 @@ import json
 import re
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -32,10 +33,10 @@ Render = Callable[[str], list[dict[str, Any]]]
 class _Operation:
     number: int
     created_at: datetime
-    lines: list[str]
-    roots: int
+    lines: list[str] = field(default_factory=list)
     polls: int = 0
     completed_at: datetime | None = None
+    ready: threading.Event = field(default_factory=threading.Event)
 
     @property
     def gid(self) -> str:
@@ -65,11 +66,10 @@ class BulkOperations:
             return {"bulkOperation": None, "userErrors": [
                 {"field": ["query"], "message": f"The emulator cannot run a bulk query on {root!r}.",
                  "code": "INVALID"}]}
-        nodes = self.render(root)
-        lines = [json.dumps(line) for node in nodes for line in flatten(node)]
         with self._lock:
-            op = _Operation(len(self._operations) + 1, now(), lines, len(nodes))
+            op = _Operation(len(self._operations) + 1, now())
             self._operations[op.number] = op
+        threading.Thread(target=self._export, args=(op, root), name="ecrm-emulator-bulk", daemon=True).start()
         return {"bulkOperation": {"id": op.gid, "status": "CREATED", "createdAt": iso(op.created_at)},
                 "userErrors": []}
 
@@ -80,7 +80,7 @@ class BulkOperations:
             return None
         with self._lock:
             op.polls += 1
-            finished = op.polls >= POLLS_TO_FINISH
+            finished = op.polls >= POLLS_TO_FINISH and op.ready.is_set()
             if finished and op.completed_at is None:
                 op.completed_at = now()
         status, code = ("RUNNING", None) if not finished else _outcome(self.faults.bulk_outcome)
@@ -107,6 +107,11 @@ class BulkOperations:
         bad = self.faults.bulk_malformed_lines
         body = "".join((line[: len(line) // 2] if i in bad else line) + "\n" for i, line in enumerate(op.lines))
         return Reply(200, body.encode(), {"Content-Type": "application/jsonl"})
+
+    def _export(self, op: _Operation, root: str) -> None:
+        """Run the query in the background, as Shopify does; polls say RUNNING until it is done."""
+        op.lines = [json.dumps(line) for node in self.render(root) for line in flatten(node)]
+        op.ready.set()
 
     def _find(self, gid: str) -> _Operation | None:
         number = gid.rsplit("/", 1)[-1]
