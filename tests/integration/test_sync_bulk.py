@@ -123,3 +123,16 @@ def test_a_nested_row_without_its_record_is_a_problem_of_the_record_it_falls_in(
                              "variants": {"nodes": [{"id": "gid://shopify/ProductVariant/11"}]}}
     [orphan] = first.problems
     assert orphan.external_id == "21" and "could not be read" in orphan.reason
+
+
+def test_a_download_cut_off_half_way_resumes_on_the_line_it_stopped_at(user_session: UserSession,
+                                                                         secrets: SecretStore) -> None:
+    store = sample_store(12)
+    faults = Faults(retry_after=0.05, bulk_drops=2)
+    with emulator(store, Platform.SHOPIFY, faults) as server:
+        connect(user_session, secrets, server, Platform.SHOPIFY)
+        report = run_sync(user_session, secrets, **BULK)
+        assert report["status"] == "complete", report
+        assert (server.api.bulk.started, server.api.bulk.downloads) == (3, 5)  # type: ignore[attr-defined]
+    assert dump(user_session)["orders"] == expected_orders(store)
+    assert report["stores"][0]["updated"] == 0  # no line read twice

@@ -5,8 +5,8 @@ result is a JSONL file served at a URL of its own (like Shopify's signed storage
 every nested connection row is a line of its own carrying `__parentId`.
 
 Faults (standing, in `Faults`): `bulk_outcome` ends operations FAILED (with an error code), CANCELED or EXPIRED;
-`bulk_refusals` answers that many downloads with 403 (an expired signature); `bulk_malformed_lines` truncates
-those lines of every result file."""
+`bulk_refusals` answers that many downloads with 403 (an expired signature); `bulk_drops` cuts that many
+downloads off half-way; `bulk_malformed_lines` truncates those lines of every result file."""
 
 from __future__ import annotations
 
@@ -106,7 +106,13 @@ class BulkOperations:
                          {"Content-Type": "application/xml"})
         bad = self.faults.bulk_malformed_lines
         body = "".join((line[: len(line) // 2] if i in bad else line) + "\n" for i, line in enumerate(op.lines))
-        return Reply(200, body.encode(), {"Content-Type": "application/jsonl"})
+        data = body.encode()
+        with self._lock:
+            drop = self.faults.bulk_drops > 0
+            if drop:
+                self.faults.bulk_drops -= 1
+        headers = {"Content-Type": "application/jsonl"}
+        return Reply(200, data[: len(data) // 2], headers, length=len(data)) if drop else Reply(200, data, headers)
 
     def _export(self, op: _Operation, root: str) -> None:
         """Run the query in the background, as Shopify does; polls say RUNNING until it is done."""
