@@ -5,10 +5,10 @@
 - A product deleted in the store is removed with its variants (order lines keep their title and price).
 - A customer deleted or anonymised in the store loses that store's identity, and that store's orders no longer
   point at them. A customer left with no identity has no order pointing at them any more, loses the store-owned
-  personal data (names, emails, phones, addresses, store tags, consent) and leaves the search index; if ecrm holds
-  data of its own about them (notes, tickets, ecrm tags, hand edits, customers merged into them) the blank record
-  stays, tagged `DELETED_TAG`, otherwise it is removed. A customer who still has an identity in another store
-  keeps their details, which that store also owns.
+  personal data (names, emails, phones, addresses, store tags, consent, and hand edits of those) and leaves the
+  search index; if ecrm holds data of its own about them (notes, tickets, ecrm tags, customers merged into them)
+  the blank record stays, tagged `DELETED_TAG`, otherwise it is removed. A customer who still has an identity in
+  another store keeps their details, which that store also owns.
 """
 
 from __future__ import annotations
@@ -114,7 +114,6 @@ def _with_ecrm_data(s: Session, ids: set[int]) -> set[int]:
     merged = aliased(Customer)
     owned = (exists().where(Note.customer_id == c) | exists().where(Ticket.customer_id == c)
              | exists().where(CustomerTag.customer_id == c, CustomerTag.source == TagSource.ECRM)
-             | exists().where(CustomerOverride.customer_id == c)
              | exists().where(merged.merged_into_id == c))
     return set(s.execute(select(c).where(c.in_(ids), owned)).scalars())
 
@@ -126,7 +125,7 @@ def _blank(s: Session, ids: set[int]) -> None:
     s.execute(update(Customer).where(Customer.id.in_(ids)).values(
         first_name=None, last_name=None, email=None, phone=None, country=None, region=None, city=None,
         email_consent=ConsentState.NOT_SUBSCRIBED, email_consent_at=None, email_consent_source=None))
-    for table in (CustomerEmail, CustomerPhone, Address):
+    for table in (CustomerEmail, CustomerPhone, Address, CustomerOverride):  # a hand edit of their details too
         s.execute(delete(table).where(table.customer_id.in_(ids)))
     s.execute(delete(CustomerTag).where(CustomerTag.customer_id.in_(ids), CustomerTag.source == TagSource.STORE))
     tag_id = s.execute(select(Tag.id).where(Tag.name == DELETED_TAG)).scalar()

@@ -13,7 +13,16 @@ from ecrm_desktop.domain.enums import Platform
 from ecrm_desktop.services.secrets import SecretStore
 from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.storage.deletions import DELETED_TAG
-from ecrm_desktop.storage.tables import Address, Customer, CustomerIdentity, Note, Order, OrderLine, Product
+from ecrm_desktop.storage.tables import (
+    Address,
+    Customer,
+    CustomerIdentity,
+    CustomerOverride,
+    Note,
+    Order,
+    OrderLine,
+    Product,
+)
 from ecrm_desktop.sync.emulator.shopify_api import Bucket
 from tests.sync_support import connect, dump, emulator, expected_orders, run_sync, sample_store
 
@@ -48,6 +57,7 @@ def test_deletions_and_erasures_in_the_store_are_applied(user_session: UserSessi
         assert kept is not None and _search(user_session, str(kept.last_name))
         with user_session.workspace.sessions() as s, s.begin():
             s.add(Note(customer_id=kept.id, body="Prefers phone calls"))
+            s.add(CustomerOverride(customer_id=kept.id, field="email", value="private@example.com"))
         before = _customer_of(user_session, buyer)
         assert before is not None
 
@@ -69,6 +79,7 @@ def test_deletions_and_erasures_in_the_store_are_applied(user_session: UserSessi
         assert (blank.first_name, blank.last_name, blank.email, blank.phone) == (None, None, None, None)
         assert s.execute(select(Address).where(Address.customer_id == kept.id)).first() is None
         assert s.execute(select(Note.body).where(Note.customer_id == kept.id)).scalar() == "Prefers phone calls"
+        assert s.execute(select(CustomerOverride).where(CustomerOverride.customer_id == kept.id)).first() is None
         assert s.execute(select(Order.id).where(Order.customer_id == kept.id)).first() is None
     assert _customer_of(user_session, noted) is None and _customer_of(user_session, plain) is None
     assert _search(user_session, str(kept.last_name)) == [] and _search(user_session, "Deleted") == [kept.id]
