@@ -37,6 +37,9 @@ IDS_PAGE = 250
 _GID_KINDS = {Resource.CUSTOMERS: "Customer", Resource.ORDERS: "Order", Resource.PRODUCTS: "Product"}
 _ID_QUERIES = {Resource.CUSTOMERS: ("customers", q.CUSTOMER_IDS), Resource.ORDERS: ("orders", q.ORDER_IDS),
                Resource.PRODUCTS: ("products", q.PRODUCT_IDS)}
+_BULK_ID_QUERIES = {Resource.CUSTOMERS: q.BULK_CUSTOMER_IDS, Resource.ORDERS: q.BULK_ORDER_IDS,
+                    Resource.PRODUCTS: q.BULK_PRODUCT_IDS}
+BULK_IDS_CHUNK = 10_000
 
 
 @dataclass(frozen=True)
@@ -139,7 +142,31 @@ class ShopifyConnector:
         return after, Page(tuple(records), after, tuple(quarantined), fetched=len(batch))
 
     def all_ids(self, resource: Resource) -> Iterator[list[str]]:
-        """Every id the store holds of `resource` (customers, orders, products), a page at a time."""
+        """Every id the store holds of `resource` (customers, orders, products), a page at a time: through a bulk
+        operation from `bulk_threshold` records (listing millions of ids page by page would take the cost-based
+        limits hours), else page by page."""
+        return self._bulk_ids(resource) if self._large(resource) else self._paged_ids(resource)
+
+    def _bulk_ids(self, resource: Resource) -> Iterator[list[str]]:
+        for restart in range(BULK_RESTARTS + 1):
+            try:
+                url = self._bulk.wait(self._bulk.start(resource, _BULK_ID_QUERIES[resource]), resource)
+                chunk: list[str] = []
+                for _, text in self._bulk.lines(url, 0) if url else ():
+                    gid = _line_id(text)
+                    if gid is not None:
+                        chunk.append(legacy_id(gid))
+                    if len(chunk) >= BULK_IDS_CHUNK:
+                        yield chunk
+                        chunk = []
+                yield chunk
+                return
+            except ResultGone:
+                if restart == BULK_RESTARTS:
+                    raise SyncError(f"The Shopify store at {self._client.host} kept withdrawing the bulk export "
+                                    f"of {resource.value} ids; try again later.") from None
+
+    def _paged_ids(self, resource: Resource) -> Iterator[list[str]]:
         root, document = _ID_QUERIES[resource]
         guard = CursorGuard(resource.value)
         after: str | None = None
@@ -222,6 +249,15 @@ class ShopifyConnector:
             return data
         raise StoreUnreachable(f"The Shopify store at {self._client.host} kept throttling the sync; "
                                "try again later.")
+
+
+def _line_id(text: str) -> str | None:
+    """The id on one line of a bulk export of ids (None for a line that holds none)."""
+    try:
+        row = json.loads(text)
+    except ValueError:
+        return None
+    return str(row["id"]) if isinstance(row, dict) and row.get("id") else None
 
 
 def _code(error: Any) -> str | None:

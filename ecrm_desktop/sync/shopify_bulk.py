@@ -79,9 +79,10 @@ class BulkReader:
         self.host = host
         self.options = options
 
-    def start(self, resource: Resource) -> str:
-        """Start a bulk query of `resource`; the operation's id."""
-        payload = self.graphql(q.BULK_RUN, {"query": DOCUMENTS[resource]}).get("bulkOperationRunQuery") or {}
+    def start(self, resource: Resource, document: str | None = None) -> str:
+        """Start a bulk query of `resource` (its records, or the given `document`); the operation's id."""
+        query = document or DOCUMENTS[resource]
+        payload = self.graphql(q.BULK_RUN, {"query": query}).get("bulkOperationRunQuery") or {}
         operation = payload.get("bulkOperation") if isinstance(payload, dict) else None
         if not isinstance(operation, dict) or not operation.get("id"):
             errors = payload.get("userErrors") if isinstance(payload, dict) else None

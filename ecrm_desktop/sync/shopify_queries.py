@@ -116,6 +116,10 @@ query ShopCounts($limit: Int) {
 BULK_CUSTOMERS = _bulk("customers", CUSTOMER_FIELDS)
 BULK_ORDERS = _bulk("orders", ORDER_FIELDS)
 BULK_PRODUCTS = _bulk("products", PRODUCT_FIELDS)
+# Every id of a large shop, for the reconciliation of deletions: in bulk, free of the cost limits.
+BULK_CUSTOMER_IDS = _bulk("customers", " id ")
+BULK_ORDER_IDS = _bulk("orders", " id ")
+BULK_PRODUCT_IDS = _bulk("products", " id ")
 
 BULK_RUN = """
 mutation BulkRun($query: String!) {
@@ -146,5 +150,7 @@ query Existing($ids: [ID!]!) {
 ALL_QUERIES = {"ConnectionCheck": CONNECTION_CHECK, "Customers": CUSTOMERS, "Orders": ORDERS,
                "Products": PRODUCTS, "AbandonedCheckouts": ABANDONED_CHECKOUTS, "ShopCounts": SHOP_COUNTS,
                "BulkCustomers": BULK_CUSTOMERS, "BulkOrders": BULK_ORDERS, "BulkProducts": BULK_PRODUCTS,
+               "BulkCustomerIds": BULK_CUSTOMER_IDS, "BulkOrderIds": BULK_ORDER_IDS,
+               "BulkProductIds": BULK_PRODUCT_IDS,
                "BulkRun": BULK_RUN, "BulkPoll": BULK_POLL, "CustomerIds": CUSTOMER_IDS, "OrderIds": ORDER_IDS,
                "ProductIds": PRODUCT_IDS, "Existing": EXISTING}

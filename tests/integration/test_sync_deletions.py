@@ -41,9 +41,12 @@ def _search(session: UserSession, word: str) -> list[int]:
                               {"q": f'"{word}"'}).scalars())
 
 
-@pytest.mark.parametrize("platform", [Platform.SHOPIFY, Platform.WOOCOMMERCE])
+@pytest.mark.parametrize(("platform", "bulk_threshold"), [(Platform.SHOPIFY, 10**9), (Platform.SHOPIFY, 1),
+                                                         (Platform.WOOCOMMERCE, 10**9)],
+                         ids=["shopify", "shopify-bulk", "woocommerce"])
 def test_deletions_and_erasures_in_the_store_are_applied(user_session: UserSession, secrets: SecretStore,
-                                                         platform: Platform) -> None:
+                                                         platform: Platform, bulk_threshold: int) -> None:
+    """With a bulk threshold of 1, Shopify's ids come from bulk exports."""
     store = sample_store(16)
     orders_of: dict[str, list[str]] = {}
     for o in store.snapshot("orders"):
@@ -52,7 +55,7 @@ def test_deletions_and_erasures_in_the_store_are_applied(user_session: UserSessi
     plain = next(c.external_id for c in store.snapshot("customers") if c.external_id not in orders_of)
     with emulator(store, platform, bucket=Bucket(restore_rate=20_000.0)) as server:  # throttling is tested elsewhere
         connect(user_session, secrets, server, platform)
-        assert run_sync(user_session, secrets, **NOW)["status"] == "complete"
+        assert run_sync(user_session, secrets, **NOW, bulk_threshold=bulk_threshold)["status"] == "complete"
         kept = _customer_of(user_session, noted)
         assert kept is not None and _search(user_session, str(kept.last_name))
         with user_session.workspace.sessions() as s, s.begin():
@@ -66,8 +69,10 @@ def test_deletions_and_erasures_in_the_store_are_applied(user_session: UserSessi
         store.delete("customers", plain)
         product = store.snapshot("products")[0].external_id
         store.delete("products", product)
-        report = run_sync(user_session, secrets, **NOW)
+        report = run_sync(user_session, secrets, **NOW, bulk_threshold=bulk_threshold)
         assert report["status"] == "complete" and report["stores"][0]["deleted"] == 4
+        if bulk_threshold == 1:  # 1st sync: records and ids of products, customers, orders; 2nd: their ids
+            assert server.api.bulk.started == 3 + 3 + 3  # type: ignore[attr-defined]
 
     after = dump(user_session)
     assert after["orders"] == expected_orders(store)

@@ -132,9 +132,12 @@ class ShopifyApi:
             found.append({"id": gid} if held else None)
         return found
 
-    def render_all(self, root: str) -> list[dict[str, Any]]:
-        """Every record under a root field ("customers", "orders", "products") as its query's nodes."""
+    def render_all(self, root: str, ids_only: bool = False) -> list[dict[str, Any]]:
+        """Every record under a root field ("customers", "orders", "products") as its query's nodes (or only
+        their ids)."""
         kind, render = self._kinds()[root]
+        if ids_only:
+            render = _id_of(kind)
         return [render(r) for r in sorted(self.store.snapshot(kind), key=lambda r: _key(r, False))]
 
     def _shop(self) -> dict[str, Any]:

@@ -24,9 +24,10 @@ from ecrm_desktop.sync.emulator.wire import iso
 
 RESULT_PATH = re.compile(r"^/bulk-results/(?P<number>\d+)\.jsonl$")
 _ROOT = re.compile(r"^\s*query\b[^{]*\{\s*(\w+)")
+_IDS_ONLY = re.compile(r"nodes\s*\{\s*id\s*\}")
 POLLS_TO_FINISH = 2  # polls an operation answers before it is finished (CREATED, RUNNING, then the end)
 
-Render = Callable[[str], list[dict[str, Any]]]
+Render = Callable[[str, bool], list[dict[str, Any]]]  # (root, ids only) -> nodes
 
 
 @dataclass
@@ -69,7 +70,9 @@ class BulkOperations:
         with self._lock:
             op = _Operation(len(self._operations) + 1, now())
             self._operations[op.number] = op
-        threading.Thread(target=self._export, args=(op, root), name="ecrm-emulator-bulk", daemon=True).start()
+        ids_only = _IDS_ONLY.search(query) is not None
+        threading.Thread(target=self._export, args=(op, root, ids_only), name="ecrm-emulator-bulk",
+                         daemon=True).start()
         return {"bulkOperation": {"id": op.gid, "status": "CREATED", "createdAt": iso(op.created_at)},
                 "userErrors": []}
 
@@ -114,9 +117,9 @@ class BulkOperations:
         headers = {"Content-Type": "application/jsonl"}
         return Reply(200, data[: len(data) // 2], headers, length=len(data)) if drop else Reply(200, data, headers)
 
-    def _export(self, op: _Operation, root: str) -> None:
+    def _export(self, op: _Operation, root: str, ids_only: bool) -> None:
         """Run the query in the background, as Shopify does; polls say RUNNING until it is done."""
-        op.lines = [json.dumps(line) for node in self.render(root) for line in flatten(node)]
+        op.lines = [json.dumps(line) for node in self.render(root, ids_only) for line in flatten(node)]
         op.ready.set()
 
     def _find(self, gid: str) -> _Operation | None:
