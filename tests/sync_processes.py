@@ -14,6 +14,7 @@ from ecrm_desktop.domain.enums import Platform
 from ecrm_desktop.services.secrets import SecretStore
 from ecrm_desktop.services.sync import EXIT_CODES
 from ecrm_desktop.services.workspace import WorkspaceService
+from ecrm_desktop.sync.emulator.faults import Faults
 from tests.conftest import PASSWORD
 from tests.sync_support import emulator, run_sync, sample_store
 
@@ -22,7 +23,8 @@ NO_KEYRING = SecretStore(NoKeyring())
 
 def main(argv: list[str]) -> int:
     if argv[0] == "emulator":
-        with emulator(sample_store(25), Platform(argv[1])) as server:
+        # answers 50 ms late, so a sync lasts long enough to be killed in, however fast the machine
+        with emulator(sample_store(25), Platform(argv[1]), Faults(retry_after=0.05, latency=0.05)) as server:
             print(server.url, flush=True)
             while True:
                 time.sleep(60)

@@ -61,7 +61,7 @@ def test_sigkill_at_random_instants_then_resume(tmp_path: Path, workspace_servic
         if kills < MAX_KILLS:
             assert process.stdout is not None
             process.stdout.readline()  # "syncing": start-up, which may take seconds on a busy machine, is over
-            time.sleep(rng.uniform(0.05, 1.5))
+            time.sleep(rng.uniform(0.05, 1.2))
         if process.poll() is None and kills < MAX_KILLS:
             process.send_signal(signal.SIGKILL)
             process.wait()
