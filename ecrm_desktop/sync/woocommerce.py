@@ -110,16 +110,26 @@ class WooCommerceConnector:
     def _quick_customer_pages(self, cp: Checkpoint, since: datetime) -> Iterator[Page]:
         """The customers registered since `since` and those whose orders changed since, a page per request; a
         pass stopped half-way is done again (position `_QUICK`), as it writes the same records again."""
-        batches = [*self._registered_since(since)]
-        seen = {str(p.get("id")) for batch in batches for p in batch if isinstance(p, dict)}
-        wanted = sorted(self._customers_of_orders_since(since) - seen, key=int)
-        batches += [self._customers_by_id(wanted[i:i + PAGE_SIZE]) for i in range(0, len(wanted), PAGE_SIZE)]
-        for n, raw in enumerate(batches or [[]], start=1):
+        batches = self._quick_batches(since)
+        raw: list[Any] | None = next(batches, [])
+        while raw is not None:
+            following = next(batches, None)
             records, quarantined = validate(raw, m.Customer, m.customer_record)
             # a customer fetched for a changed order may not have changed since long ago: the next pass still
             # starts from this one's
-            cp = cp.after_page(_QUICK if n < len(batches) else None, [r for r in records if r.updated_at >= since])
+            cp = cp.after_page(_QUICK if following is not None else None,
+                               [r for r in records if r.updated_at >= since])
             yield Page(tuple(records), cp, tuple(quarantined), fetched=len(raw))
+            raw = following
+
+    def _quick_batches(self, since: datetime) -> Iterator[list[Any]]:
+        seen: set[str] = set()
+        for batch in self._registered_since(since):
+            seen.update(str(p.get("id")) for p in batch if isinstance(p, dict))
+            yield batch
+        wanted = sorted(self._customers_of_orders_since(since) - seen, key=int)
+        for start in range(0, len(wanted), PAGE_SIZE):
+            yield self._customers_by_id(wanted[start:start + PAGE_SIZE])
 
     def _registered_since(self, since: datetime) -> Iterator[list[Any]]:
         guard = CursorGuard(Resource.CUSTOMERS.value)
