@@ -45,6 +45,7 @@ class StoreReport:
     quarantined: int = 0
     errors: list[str] = field(default_factory=list)
     cancelled: bool = False
+    deleted: int = 0
 
     @property
     def status(self) -> str:
@@ -75,7 +76,8 @@ class SyncReport:
         """Exactly the `ecrm sync --json` document of CLI.md."""
         return {"status": self.status, "stores": [
             {"name": s.name, "platform": s.platform, "fetched": s.fetched, "created": s.created,
-             "updated": s.updated, "quarantined": s.quarantined, "errors": list(s.errors)} for s in self.stores],
+             "updated": s.updated, "quarantined": s.quarantined, "errors": list(s.errors), "deleted": s.deleted}
+            for s in self.stores],
             "seconds": round(self.seconds, 3)}
 
 
@@ -208,6 +210,7 @@ class SyncService:
             c = runner.counts
             report.fetched, report.created, report.updated, report.quarantined = (
                 c.fetched, c.created, c.updated, c.quarantined)
+            report.deleted = c.deleted
         self._record(run_id, report)
         return report
 

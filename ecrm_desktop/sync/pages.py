@@ -2,14 +2,16 @@
 
 A `Checkpoint` says where the sync of one resource stands: `since` is the store's update time from which the
 next pass starts, `position` the connector's place inside the current pass (an opaque cursor), `high` the
-latest update time seen in it and `started` when the pass began. The runner stores a page's checkpoint in the
+latest update time seen in it, `started` when the pass began, `reconciled` when the store's list of ids was
+last compared with what is held here (to apply deletions) and `full` when the last full listing of a resource
+the store cannot filter by date began. The runner stores a page's checkpoint in the
 transaction that writes the page.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -39,12 +41,20 @@ class Resource(StrEnum):
     CHECKOUTS = "checkouts"
 
 
+# How often, by default, the ids a store holds are compared with those held here to find its deletions.
+RECONCILE_EVERY = timedelta(hours=6)
+# The resources whose deletions in the store are found by comparing ids (abandoned checkouts simply expire).
+RECONCILED = (Resource.PRODUCTS, Resource.CUSTOMERS, Resource.ORDERS)
+
+
 @dataclass(frozen=True)
 class Checkpoint:
     since: datetime | None = None
     position: str | None = None
     high: datetime | None = None
     started: datetime | None = None
+    reconciled: datetime | None = None
+    full: datetime | None = None
 
     def dumps(self) -> str:
         return json.dumps({k: (v.isoformat() if isinstance(v, datetime) else v)
@@ -55,7 +65,8 @@ class Checkpoint:
         if not text:
             return cls()
         raw = json.loads(text)
-        when = {k: datetime.fromisoformat(raw[k]) if raw.get(k) else None for k in ("since", "high", "started")}
+        when = {k: datetime.fromisoformat(raw[k]) if raw.get(k) else None
+                for k in ("since", "high", "started", "reconciled", "full")}
         return cls(position=raw.get("position"), **when)
 
     def begin(self, now: datetime) -> Checkpoint:
@@ -67,12 +78,13 @@ class Checkpoint:
     def after_page(self, position: str | None, records: Iterable[Record]) -> Checkpoint:
         """The checkpoint once a page is written: at `position` inside the pass or, when `position` is None, the
         pass done, and the next one starting at the latest change seen (but no later than this pass's start,
-        less the skew margin)."""
+        less the skew margin). A first pass read every record, so it counts as a reconciliation."""
         high = max([*(r.updated_at for r in records), *([self.high] if self.high else [])], default=None)
         if position is not None:
             return replace(self, position=position, high=high)
         candidates = [t for t in (high, self.started and self.started - SKEW_MARGIN) if t is not None]
-        return Checkpoint(since=min(candidates) if candidates else self.since)
+        reconciled = self.started if self.since is None and self.started is not None else self.reconciled
+        return Checkpoint(since=min(candidates) if candidates else self.since, reconciled=reconciled, full=self.full)
 
 
 @dataclass(frozen=True)
@@ -105,10 +117,19 @@ class ConnectionInfo:
 class Connector(Protocol):
     platform: Platform
     resources: tuple[Resource, ...]
+    reconcile_every: timedelta
 
     def check(self) -> ConnectionInfo: ...
 
     def pages(self, resource: Resource, checkpoint: Checkpoint) -> Iterator[Page]: ...
+
+    def all_ids(self, resource: Resource) -> Iterator[list[str]]:
+        """Every id the store holds of `resource` (one of `RECONCILED`), a page at a time."""
+        ...
+
+    def still_there(self, resource: Resource, ids: Sequence[str]) -> set[str]:
+        """Which of these ids of `resource` the store still holds."""
+        ...
 
     def close(self) -> None: ...
 

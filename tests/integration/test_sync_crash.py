@@ -45,18 +45,23 @@ def _connected(workspace_service: WorkspaceService, folder: Path, url: str) -> U
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("bulk_threshold", ["1000000", "1"], ids=["paginated", "bulk"])
 def test_sigkill_at_random_instants_then_resume(tmp_path: Path, workspace_service: WorkspaceService,
-                                                emulator_url: str) -> None:
+                                                emulator_url: str, bulk_threshold: str) -> None:
+    """With a bulk threshold of 1 the killed first sync reads Shopify bulk results and resumes inside them; the
+    reference is a paginated sync either way."""
     assert emulator_url.startswith("http://127.0.0.1:")
     rng = random.Random(11)
     killed = _connected(workspace_service, tmp_path / "killed", emulator_url)
     killed.close()
     kills = 0
     while True:
-        process = subprocess.Popen([sys.executable, "-m", "tests.sync_processes", "sync", str(tmp_path / "killed")],
-                                   cwd=ROOT)
+        process = subprocess.Popen([sys.executable, "-m", "tests.sync_processes", "sync", str(tmp_path / "killed"),
+                                    bulk_threshold], cwd=ROOT, stdout=subprocess.PIPE, text=True)
         if kills < MAX_KILLS:
-            time.sleep(rng.uniform(0.9, 2.0))  # interpreter start-up takes most of the first second
+            assert process.stdout is not None
+            process.stdout.readline()  # "syncing": start-up, which may take seconds on a busy machine, is over
+            time.sleep(rng.uniform(0.05, 1.2))
         if process.poll() is None and kills < MAX_KILLS:
             process.send_signal(signal.SIGKILL)
             process.wait()

@@ -20,10 +20,13 @@ class Crash(Exception):
     pass
 
 
-@pytest.mark.parametrize("platform", [Platform.SHOPIFY, Platform.WOOCOMMERCE])
+@pytest.mark.parametrize(("platform", "bulk_threshold"), [(Platform.SHOPIFY, 10**9), (Platform.SHOPIFY, 1),
+                                                         (Platform.WOOCOMMERCE, 10**9)],
+                         ids=["shopify", "shopify-bulk", "woocommerce"])
 def test_resume_after_crashes_equals_an_uninterrupted_run(
         tmp_path: Path, user_session: UserSession, workspace_service: WorkspaceService, secrets: SecretStore,
-        monkeypatch: pytest.MonkeyPatch, platform: Platform) -> None:
+        monkeypatch: pytest.MonkeyPatch, platform: Platform, bulk_threshold: int) -> None:
+    """With a bulk threshold of 1, Shopify's first sync reads bulk results and resumes inside them."""
     store = sample_store(14)
     with emulator(store, platform) as server:
         connect(user_session, secrets, server, platform)
@@ -46,8 +49,11 @@ def test_resume_after_crashes_equals_an_uninterrupted_run(
                 return result
 
             monkeypatch.setattr(runner, "_upsert", crashing_upsert)
-            statuses = [run_sync(other, secrets, page_size=6)["status"] for _ in range(len(crash_at) + 1)]
+            statuses = [run_sync(other, secrets, page_size=6, bulk_threshold=bulk_threshold)["status"]
+                        for _ in range(len(crash_at) + 1)]
             assert statuses == ["failed"] * len(crash_at) + ["complete"]
             assert dump(other) == reference
+            if bulk_threshold == 1:  # resumed inside the bulk results: at most one new operation per crash
+                assert 3 <= server.api.bulk.started <= 3 + len(crash_at)  # type: ignore[attr-defined]
         finally:
             other.close()

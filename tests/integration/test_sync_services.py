@@ -73,7 +73,8 @@ def test_sync_report_runs_and_store_list(user_session: UserSession, secrets: Sec
             p.resource))
     doc = report.to_json()
     assert set(doc) == {"status", "stores", "seconds"} and doc["status"] == "complete" and report.exit_code == 0
-    assert set(doc["stores"][0]) == {"name", "platform", "fetched", "created", "updated", "quarantined", "errors"}
+    assert set(doc["stores"][0]) == {"name", "platform", "fetched", "created", "updated", "quarantined",
+                                     "errors", "deleted"}
     assert json.loads(json.dumps(doc)) == doc
     assert seen[0] == "products" and "checkouts" in seen
     [listed] = StoreService(user_session, secrets).list()

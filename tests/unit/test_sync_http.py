@@ -71,6 +71,9 @@ def test_a_pass_ends_at_the_latest_change_seen_but_never_after_its_start() -> No
                 for i, t in enumerate((datetime(2025, 5, 1, tzinfo=UTC), start + timedelta(minutes=1))))
     cp = Checkpoint().begin(start).after_page("c1", [old])
     assert Checkpoint.loads(cp.dumps()) == cp and cp.position == "c1"
-    assert cp.after_page(None, []) == Checkpoint(since=old.updated_at)
-    assert cp.after_page(None, [new]) == Checkpoint(since=start - SKEW_MARGIN)
+    # a first pass read every record: it counts as a reconciliation of deletions at its start
+    assert cp.after_page(None, []) == Checkpoint(since=old.updated_at, reconciled=start)
+    assert cp.after_page(None, [new]) == Checkpoint(since=start - SKEW_MARGIN, reconciled=start)
+    later = Checkpoint(since=old.updated_at, reconciled=start).begin(start + timedelta(hours=1))
+    assert later.after_page(None, [new]).reconciled == start  # a later pass keeps the last reconciliation
     assert cp.begin(start + timedelta(days=1)) == cp  # a pass under way keeps its start

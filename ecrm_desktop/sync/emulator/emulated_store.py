@@ -56,6 +56,21 @@ class EmulatedStore:
             table[external_id] = record
             return record
 
+    def delete(self, kind: str, external_id: str) -> None:
+        """Delete one record, as a shop owner does in the store's admin."""
+        with self.lock:
+            table: dict[str, Any] = getattr(self, kind)
+            del table[external_id]
+
+    def anonymise(self, customer_id: str) -> None:
+        """Erase a customer as a data-protection request does (Shopify's customer redaction, WordPress's personal
+        data erasure): the account goes and the customer's orders lose who placed them."""
+        with self.lock:
+            del self.customers[customer_id]
+            for o in [o for o in self.orders.values() if o.customer_external_id == customer_id]:
+                self.orders[o.external_id] = replace(o, customer_external_id=None, email=None, shipping_city=None,
+                                                     updated_at=now())
+
     def _table(self, record: object) -> dict[str, Any]:
         kinds: dict[type, dict[str, Any]] = {CustomerRecord: self.customers, OrderRecord: self.orders,
                                              ProductRecord: self.products, CheckoutRecord: self.checkouts}

@@ -15,6 +15,7 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     reset: bool = False  # drop the connection without answering
     delay: float = 0.0
+    length: int | None = None  # a Content-Length longer than the body: the connection drops half-way
 
 
 @dataclass
@@ -29,6 +30,10 @@ class Faults:
     repeat_cursor: bool = False
     duplicate_across_pages: bool = False
     corrupt: set[str] = field(default_factory=set)  # external ids served in a shape that fails validation
+    bulk_outcome: str | None = None  # how bulk operations end: "FAILED:<errorCode>", "CANCELED", "EXPIRED"
+    bulk_refusals: int = 0  # bulk result downloads still to refuse with 403 (an expired signed URL)
+    bulk_drops: int = 0  # bulk result downloads still to cut off half-way
+    bulk_malformed_lines: set[int] = field(default_factory=set)  # bulk result lines (from 0) sent truncated
     on_request: Callable[[int], None] | None = None  # called with each request's number before it is answered
     requests: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)

@@ -54,9 +54,11 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(reply.status)
         for name, value in reply.headers.items():
             self.send_header(name, value)
-        self.send_header("Content-Length", str(len(reply.body)))
+        self.send_header("Content-Length", str(len(reply.body) if reply.length is None else reply.length))
         self.end_headers()
         self.wfile.write(reply.body)
+        if reply.length is not None:
+            self.close_connection = True
 
 
 class _Server(ThreadingHTTPServer):

@@ -21,13 +21,16 @@ from ecrm_desktop.domain.catalogue import CheckoutRecord, ProductRecord
 from ecrm_desktop.domain.records import AddressRecord, CustomerRecord, FulfillmentRecord, OrderRecord
 from ecrm_desktop.sync.emulator.emulated_store import EmulatedStore
 from ecrm_desktop.sync.emulator.faults import Faults, Reply
+from ecrm_desktop.sync.emulator.shopify_bulk_api import BulkOperations
 from ecrm_desktop.sync.emulator.wire import fault_reply, iso, json_reply, money
 
 SUPPORTED_VERSIONS = ("2025-10", "2026-01", "2026-04", "2026-07", "2026-10")
 _PATH = re.compile(r"^/admin/api/(?P<version>[\w-]+)/graphql\.json$")
-_ROOT = re.compile(r"^\s*query\b[^{]*\{\s*(\w+)")
+_ROOT = re.compile(r"^\s*(query|mutation)\b[^{]*\{\s*(\w+)")
+_IDS_ONLY = re.compile(r"nodes\s*\{\s*id\s*\}\s*\}\s*\}\s*$")
 _SINCE = re.compile(r"updated_at:\s*(>=?)\s*'?([0-9T:+\-.Z]+)'?")
 _NODE_COST = {"customers": 3, "orders": 8, "products": 3, "abandonedCheckouts": 3}
+_FIXED_COST = {"shop": 2, "customersCount": 3, "bulkOperationRunQuery": 10, "bulkOperation": 1, "nodes": 1}
 
 
 @dataclass
@@ -57,8 +60,13 @@ class ShopifyApi:
         self.store = store
         self.faults = faults or Faults()
         self.bucket = bucket or Bucket()
+        self.bulk = BulkOperations(self.faults, self.render_all)
 
     def handle(self, method: str, path: str, headers: dict[str, str], body: bytes) -> Reply:
+        result = self.bulk.download(path) if method == "GET" else None
+        return result or self._graphql(method, path, headers, body)
+
+    def _graphql(self, method: str, path: str, headers: dict[str, str], body: bytes) -> Reply:
         match = _PATH.match(path.split("?", 1)[0])
         if method != "POST" or match is None:
             return json_reply({"errors": "Not Found"}, 404)
@@ -76,16 +84,17 @@ class ShopifyApi:
             query, variables = str(request["query"]), dict(request.get("variables") or {})
         except (ValueError, KeyError, TypeError):
             return json_reply({"errors": [{"message": "Invalid JSON in request body"}]}, 400)
-        reply = self._answer(query, variables, throttled=fault == "throttle")
+        reply = self._answer(query, variables, headers.get("host", ""), throttled=fault == "throttle")
         return fault_reply(fault, self.faults, reply) or reply
 
-    def _answer(self, query: str, variables: dict[str, Any], throttled: bool) -> Reply:
+    def _answer(self, query: str, variables: dict[str, Any], host: str, throttled: bool) -> Reply:
         root_match = _ROOT.match(query)
-        root = root_match.group(1) if root_match else ""
+        root = root_match.group(2) if root_match else ""
         first = int(variables.get("first") or 0)
-        if root not in ("shop", *_NODE_COST) or first > 250:
+        if root not in (*_FIXED_COST, *_NODE_COST) or first > 250:
             return json_reply({"errors": [{"message": f"The emulator does not answer this query ({root!r})."}]})
-        cost = 2 + first * _NODE_COST.get(root, 0)
+        ids_only = _IDS_ONLY.search(query) is not None
+        cost = _FIXED_COST.get(root, 2) + first * (1 if ids_only else _NODE_COST.get(root, 0))
         ok, status = self.bucket.take(0 if throttled else cost)
         if throttled or not ok:
             if throttled:
@@ -94,17 +103,52 @@ class ShopifyApi:
                 "code": "THROTTLED", "documentation": "https://shopify.dev/api/usage/rate-limits"}}],
                 "extensions": {"cost": {"requestedQueryCost": cost, "actualQueryCost": None,
                                         "throttleStatus": status}}})
-        data = self._shop() if root == "shop" else {root: self._connection(root, first, variables)}
+        data = self._data(root, query, variables, host=host, first=first, ids_only=ids_only)
         return json_reply({"data": data, "extensions": {"cost": {
             "requestedQueryCost": cost, "actualQueryCost": cost, "throttleStatus": status}}})
+
+    def _data(self, root: str, query: str, variables: dict[str, Any], *, host: str, first: int,
+              ids_only: bool) -> dict[str, Any]:
+        if root == "shop":
+            return self._shop()
+        if root == "customersCount":
+            return {f"{kind}Count": {"count": len(self.store.snapshot(kind))}
+                    for kind in ("customers", "orders", "products")}
+        if root == "bulkOperationRunQuery":
+            return {root: self.bulk.run(str(variables.get("query") or ""))}
+        if root == "bulkOperation":
+            return {root: self.bulk.poll(str(variables.get("id")), host)}
+        if root == "nodes":
+            return {root: self._existing([str(i) for i in variables.get("ids") or []])}
+        return {root: self._connection(root, first, variables, by_id="sortKey: ID" in query, ids_only=ids_only)}
+
+    def _existing(self, gids: list[str]) -> list[dict[str, str] | None]:
+        kinds = {"Customer": "customers", "Order": "orders", "Product": "products"}
+        found = []
+        for gid in gids:
+            kind = kinds.get(gid.split("/")[-2]) if gid.count("/") >= 3 else None
+            with self.store.lock:
+                held = kind is not None and gid.rsplit("/", 1)[-1] in getattr(self.store, kind)
+            found.append({"id": gid} if held else None)
+        return found
+
+    def render_all(self, root: str, ids_only: bool = False) -> list[dict[str, Any]]:
+        """Every record under a root field ("customers", "orders", "products") as its query's nodes (or only
+        their ids)."""
+        kind, render = self._kinds()[root]
+        if ids_only:
+            render = _id_of(kind)
+        return [render(r) for r in sorted(self.store.snapshot(kind), key=lambda r: _key(r, False))]
 
     def _shop(self) -> dict[str, Any]:
         return {"shop": {"name": self.store.name, "currencyCode": self.store.currency},
                 "currentAppInstallation": {"accessScopes": [{"handle": s} for s in self.store.scopes]}}
 
-    def _connection(self, root: str, first: int, variables: dict[str, Any]) -> dict[str, Any]:
+    def _connection(self, root: str, first: int, variables: dict[str, Any], by_id: bool,
+                    ids_only: bool) -> dict[str, Any]:
         kind, render = self._kinds()[root]
-        by_id = root == "abandonedCheckouts"
+        if ids_only:
+            render = _id_of(kind)
         records = sorted(self.store.snapshot(kind), key=lambda r: _key(r, by_id))
         since = _since(variables.get("query"))
         if since is not None:
@@ -172,9 +216,10 @@ class ShopifyApi:
                 "id": _gid("Refund", r.external_id), "createdAt": iso(r.created_at), "note": r.note,
                 "totalRefundedSet": _bag(r.amount_cents, c),
                 "refundLineItems": {"nodes": [{
-                    "quantity": rl.quantity, "restocked": rl.restock,
+                    "id": _gid("RefundLineItem", f"{r.external_id}{i:03d}"), "quantity": rl.quantity,
+                    "restocked": rl.restock,
                     "lineItem": {"id": _gid("LineItem", rl.line_external_id)},
-                    "subtotalSet": _bag(rl.amount_cents, c)} for rl in r.lines]}} for r in o.refunds]})
+                    "subtotalSet": _bag(rl.amount_cents, c)} for i, rl in enumerate(r.lines)]}} for r in o.refunds]})
 
     def _product(self, p: ProductRecord) -> dict[str, Any]:
         return self._corrupt(p, {
@@ -194,6 +239,11 @@ class ShopifyApi:
                 "emailAddress": k.email}} if k.customer_external_id else None,
             "totalPriceSet": _bag(k.total_cents, k.currency),
             "lineItems": {"nodes": [{"title": titles, "quantity": k.items_count}] if k.items_count else []}})
+
+
+def _id_of(kind: str) -> Callable[[Any], dict[str, Any]]:
+    gid_kind = {"customers": "Customer", "orders": "Order", "products": "Product"}.get(kind, "AbandonedCheckout")
+    return lambda r: {"id": _gid(gid_kind, r.external_id)}
 
 
 def _gid(kind: str, external_id: str | None) -> str:

@@ -106,10 +106,18 @@ class WooCommerceApi:
         records = self.store.snapshot(kind)
         if params.get("orderby") == "modified":
             records.sort(key=lambda r: (r.updated_at, int(r.external_id)))
+        elif params.get("orderby") == "registered_date":
+            records.sort(key=lambda r: (r.created_at, int(r.external_id)))
         else:
             records.sort(key=lambda r: int(r.external_id))
         if params.get("order") == "desc":
             records.reverse()
+        include = {i for i in params.get("include", "").split(",") if i}
+        if include:
+            records = [r for r in records if r.external_id in include]
+        fields = [f for f in params.get("_fields", "").split(",") if f]
+        if fields:
+            render = _only(render, fields)
         after = params.get("modified_after")
         if after and kind != "customers":
             floor = datetime.fromisoformat(after).replace(tzinfo=UTC)
@@ -193,6 +201,11 @@ class WooCommerceApi:
             if simple and first else None,
             "categories": [{"id": 1, "name": p.category, "slug": p.category.lower()}] if p.category else [],
             "variations": [] if simple else [int(v.external_id) for v in p.variants]})
+
+
+def _only(render: Callable[[Any], dict[str, Any]], fields: list[str]) -> Callable[[Any], dict[str, Any]]:
+    """`_fields=`: only these fields of each record."""
+    return lambda record: {k: v for k, v in render(record).items() if k in fields}
 
 
 def _variation(v: Any) -> dict[str, Any]:
