@@ -24,7 +24,7 @@ NO_KEYRING = SecretStore(NoKeyring())
 def main(argv: list[str]) -> int:
     if argv[0] == "emulator":
         # answers 50 ms late, so a sync lasts long enough to be killed in, however fast the machine
-        with emulator(sample_store(25), Platform(argv[1]), Faults(retry_after=0.05, latency=0.05)) as server:
+        with emulator(sample_store(80), Platform(argv[1]), Faults(retry_after=0.05, latency=0.05)) as server:
             print(server.url, flush=True)
             while True:
                 time.sleep(60)

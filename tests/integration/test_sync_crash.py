@@ -1,4 +1,4 @@
-"""A real crash: a sync process killed with SIGKILL at random instants, then resumed, ends with exactly what an
+"""A real crash: a sync process killed with SIGKILL at twenty random instants, then resumed, ends with exactly what an
 uninterrupted sync holds (the emulator runs in another process)."""
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from tests.sync_processes import NO_KEYRING
 from tests.sync_support import FAST, dump, run_sync
 
 ROOT = Path(__file__).resolve().parents[2]
-MAX_KILLS = 3
+KILLS = 20  # the issue asks for twenty random instants
 
 
 @pytest.fixture
@@ -58,18 +58,18 @@ def test_sigkill_at_random_instants_then_resume(tmp_path: Path, workspace_servic
     while True:
         process = subprocess.Popen([sys.executable, "-m", "tests.sync_processes", "sync", str(tmp_path / "killed"),
                                     bulk_threshold], cwd=ROOT, stdout=subprocess.PIPE, text=True)
-        if kills < MAX_KILLS:
+        if kills < KILLS:
             assert process.stdout is not None
             process.stdout.readline()  # "syncing": start-up, which may take seconds on a busy machine, is over
-            time.sleep(rng.uniform(0.05, 1.2))
-        if process.poll() is None and kills < MAX_KILLS:
+            time.sleep(rng.uniform(0.05, 0.5))
+        if process.poll() is None and kills < KILLS:
             process.send_signal(signal.SIGKILL)
             process.wait()
             kills += 1
             continue
         assert process.wait(timeout=60) == 0
         break
-    assert kills >= 2
+    assert kills == KILLS, "the sync ended before every kill: make the emulated store bigger"
 
     reference = _connected(workspace_service, tmp_path / "reference", emulator_url)
     try:
