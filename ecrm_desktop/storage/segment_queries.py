@@ -12,7 +12,7 @@ from ecrm_desktop.domain.customers import CustomerSummary
 from ecrm_desktop.domain.enums import ConsentState
 from ecrm_desktop.domain.segments.ast import Node
 from ecrm_desktop.domain.segments.saved import SavedSegment
-from ecrm_desktop.storage import customer_queries
+from ecrm_desktop.storage import customer_queries, segment_history
 from ecrm_desktop.storage.segment_sql import compile_segment
 from ecrm_desktop.storage.tables import Customer, Segment, User, utcnow
 
@@ -53,7 +53,8 @@ def saved(session: Session, name: str | None = None) -> list[SavedSegment]:
             .order_by(func.lower(Segment.name)))
     if name is not None:
         stmt = stmt.where(Segment.name == name)
-    return [SavedSegment(s.id, s.name, s.query, s.description, author, s.created_at, s.updated_at)
+    sizes = segment_history.latest_counts(session)
+    return [SavedSegment(s.id, s.name, s.query, s.description, author, s.created_at, s.updated_at, sizes.get(s.id))
             for s, author in session.execute(stmt)]
 
 

@@ -51,6 +51,7 @@ from ecrm_desktop.storage.tables import (
     Category,
     Customer,
     CustomerCategory,
+    CustomerRfm,
     Order,
     OrderLine,
     Product,
@@ -110,6 +111,9 @@ class _Compiler:
             return self.latest(*_LATEST[c.filter], op, value)
         if c.filter in TEXT_FILTERS:
             return TEXT_FILTERS[c.filter].compare(op, value)
+        if c.filter == "rfm_group":
+            in_group = Customer.id.in_(select(CustomerRfm.customer_id).where(CustomerRfm.rfm_group == str(value)))
+            return in_group if op is Operator.EQ else not_(in_group)
         raise SegmentDataError(c.filter)
 
     def function(self, f: FunctionCondition) -> Expr:

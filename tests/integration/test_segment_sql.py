@@ -31,6 +31,7 @@ from ecrm_desktop.domain.records import (
 )
 from ecrm_desktop.domain.segments import SegmentDataError, SegmentSyntaxError, parse
 from ecrm_desktop.domain.segments.ast import Comparison
+from ecrm_desktop.domain.segments.rfm import RfmGroup, group_of
 from ecrm_desktop.services.secrets import SecretStore
 from ecrm_desktop.services.segments import SegmentService
 from ecrm_desktop.services.workspace import UserSession, WorkspaceService
@@ -299,6 +300,30 @@ def test_each_condition_selects_what_its_definition_says(world: tuple[SegmentSer
     assert 0 < lapsed < len(members), "the dataset should make the lapsed-VIPs case meaningful"
 
 
+def _quintile_score(value: object, values: list[object]) -> int:
+    ordered = sorted(values)  # type: ignore[type-var]
+    bounds = [ordered[k * len(ordered) // 5] for k in (1, 2, 3, 4)]
+    return 1 + sum(value > b for b in bounds)  # type: ignore[operator]
+
+
+def test_rfm_groups_rank_customers_by_quintiles(world: tuple[SegmentService, dict[int, Person]]) -> None:
+    service, members = world
+    ordered = {cid: p for cid, p in members.items() if p.counted}
+    measures = {cid: (max(o.created_at for o in p.counted), len(p.counted), p.spent) for cid, p in ordered.items()}
+    columns = list(zip(*measures.values(), strict=True))
+    expected = {cid: RfmGroup.PROSPECTS for cid in members}
+    for cid, values in measures.items():
+        r, f, m = (_quintile_score(v, list(col)) for v, col in zip(values, columns, strict=True))
+        expected[cid] = group_of(r, f, m)
+    assert len(set(expected.values())) >= 4, "the dataset should fill several groups"
+    for group in RfmGroup:
+        query = f"rfm_group = {group.value}"
+        assert service.member_ids(query, limit=1000) == sorted(c for c, g in expected.items() if g is group), query
+    grid = service.rfm_grid()
+    assert sum(grid.values()) == len(ordered)
+    assert set(grid) <= {(r, f) for r in range(1, 6) for f in range(1, 6)}
+
+
 def test_the_dataset_exercises_the_time_zone(service: SegmentService, people: list[Person]) -> None:
     assert service.count("last_order_date = 2026-11-19") >= 1
     assert service.count("last_order_date = 2026-11-20") == sum(p.last_order() == date(2026, 11, 20) for p in people)
@@ -320,7 +345,7 @@ def test_members_page_in_id_order(service: SegmentService) -> None:
 
 
 def test_filters_without_data_and_invalid_queries_are_usage_errors(service: SegmentService) -> None:
-    for query in ("rfm_group = CHAMPIONS", "predicted_spend_tier = HIGH", "predicted_clv > 10", "churn_risk = LOW",
+    for query in ("predicted_spend_tier = HIGH", "predicted_clv > 10", "churn_risk = LOW",
                   "expected_orders_90d >= 1"):
         assert isinstance(service.parse(query), Comparison)
         with pytest.raises(SegmentDataError, match="ecrm has no data for"):

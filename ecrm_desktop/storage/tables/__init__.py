@@ -27,6 +27,7 @@ from ecrm_desktop.storage.tables.people import (
     Note,
     Tag,
 )
+from ecrm_desktop.storage.tables.segments import CustomerRfm, SegmentChange, SegmentCount, SegmentMember
 from ecrm_desktop.storage.tables.support import Ticket, TicketMessage, TicketTag
 from ecrm_desktop.storage.tables.sync_state import QuarantinedRecord, SyncCheckpoint, SyncRun
 from ecrm_desktop.storage.tables.system import AuditEntry, CurrencyRate, Segment, Setting, Store, User
@@ -34,7 +35,8 @@ from ecrm_desktop.storage.tables.system import AuditEntry, CurrencyRate, Segment
 __all__ = [
     "SENSITIVE_ORDER_FIELDS", "AbandonedCheckout", "Address", "AuditEntry", "Base", "Category", "CurrencyRate",
     "Customer", "CustomerCategory", "CustomerEmail", "CustomerIdentity", "CustomerMerge", "CustomerOverride",
-    "CustomerPhone", "CustomerTag", "Fulfillment", "Note", "Order", "OrderDiscountCode", "OrderLine", "Product",
-    "ProductVariant", "QuarantinedRecord", "Refund", "RefundLine", "Segment", "Setting", "Store", "SyncCheckpoint",
-    "SyncRun", "Tag", "Ticket", "TicketMessage", "TicketTag", "User", "UtcDateTime", "utcnow",
+    "CustomerPhone", "CustomerRfm", "CustomerTag", "Fulfillment", "Note", "Order", "OrderDiscountCode",
+    "OrderLine", "Product", "ProductVariant", "QuarantinedRecord", "Refund", "RefundLine", "Segment",
+    "SegmentChange", "SegmentCount", "SegmentMember", "Setting", "Store", "SyncCheckpoint", "SyncRun", "Tag",
+    "Ticket", "TicketMessage", "TicketTag", "User", "UtcDateTime", "utcnow",
 ]
