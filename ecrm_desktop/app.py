@@ -98,25 +98,30 @@ def sign_in(folder: Path, runner: TaskRunner, workspaces: Callable[[], Workspace
 
 def build_main_window(session: UserSession, runner: TaskRunner) -> MainWindow:
     """Every screen with its presenter and services, navigation and the status bar, on the customers screen."""
+    from ecrm_desktop.cli.writers import write_csv
     from ecrm_desktop.presenters.customers import CustomersPresenter
     from ecrm_desktop.presenters.navigation import NavigationPresenter, Place, Screen
     from ecrm_desktop.presenters.orders import OrderPresenter, OrdersPresenter
     from ecrm_desktop.presenters.profile import ProfilePresenter
+    from ecrm_desktop.presenters.segments import SegmentsPresenter
     from ecrm_desktop.presenters.status import StatusPresenter
     from ecrm_desktop.services.customer_directory import CustomerDirectory
     from ecrm_desktop.services.customer_profile import CustomerProfileService
     from ecrm_desktop.services.orders import OrderService
+    from ecrm_desktop.services.segments import SegmentService
     from ecrm_desktop.services.status import StatusService
     from ecrm_desktop.views.customers_screen import CustomersScreen
     from ecrm_desktop.views.main_window import MainWindow
     from ecrm_desktop.views.order_screen import OrderScreen
     from ecrm_desktop.views.orders_screen import OrdersScreen
     from ecrm_desktop.views.profile_screen import ProfileScreen
+    from ecrm_desktop.views.segments_screen import SegmentsScreen
 
     customers_view, profile_view = CustomersScreen(), ProfileScreen()
     orders_view, order_view = OrdersScreen(), OrderScreen()
+    segments_view = SegmentsScreen()
     window = MainWindow({Screen.CUSTOMERS: customers_view, Screen.CUSTOMER: profile_view,
-                         Screen.ORDERS: orders_view, Screen.ORDER: order_view},
+                         Screen.ORDERS: orders_view, Screen.ORDER: order_view, Screen.SEGMENTS: segments_view},
                         f"{session.user_name} · {session.workspace.paths.folder.name}")
     window.resize(1400, 860)
     orders = OrderService(session)
@@ -124,7 +129,9 @@ def build_main_window(session: UserSession, runner: TaskRunner) -> MainWindow:
     def go(place: Place) -> None:
         nav.go(place)
 
-    customers = CustomersPresenter(customers_view, CustomerDirectory(session), runner, go)
+    segment_service = SegmentService(session)
+    customers = CustomersPresenter(customers_view, CustomerDirectory(session), runner, go, segment_service)
+    segments = SegmentsPresenter(segments_view, segment_service, runner, go, write_csv=write_csv)
     profile = ProfilePresenter(profile_view, CustomerProfileService(session), runner, go)
     order_list = OrdersPresenter(orders_view, orders, runner, go)
     order = OrderPresenter(order_view, orders, runner, go)
@@ -134,7 +141,9 @@ def build_main_window(session: UserSession, runner: TaskRunner) -> MainWindow:
         return lambda item_id: open_item(item_id) if item_id is not None else None
 
     nav = NavigationPresenter(window, {Screen.CUSTOMER: opener(profile.open), Screen.ORDER: opener(order.open),
-                                       Screen.ORDERS: lambda _i: order_list.start()})
+                                       Screen.ORDERS: lambda _i: order_list.start(),
+                                       Screen.SEGMENTS: lambda _i: segments.reload(),
+                                       Screen.CUSTOMERS: lambda _i: customers.load_segments()})
     window.go, window.back = nav.go, nav.back
     runner.failed.connect(window.show_error)
     runner.busy_changed.connect(window.show_busy)
@@ -144,6 +153,7 @@ def build_main_window(session: UserSession, runner: TaskRunner) -> MainWindow:
     profile_view.attach(profile)
     orders_view.attach(order_list)
     order_view.attach(order)
+    segments_view.attach(segments)
     nav.go(Place(Screen.CUSTOMERS))
     status.refresh()
     return window

@@ -5,22 +5,26 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime, tzinfo
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, and_
 
 from ecrm_desktop.domain.customers import CustomerSummary
+from ecrm_desktop.domain.directory import CustomerQuery, CustomerRow
 from ecrm_desktop.domain.errors import NotFound, UsageError
 from ecrm_desktop.domain.segments import parse
 from ecrm_desktop.domain.segments.ast import Node, filters_used
+from ecrm_desktop.domain.segments.rfm import RfmCell
 from ecrm_desktop.domain.segments.saved import Evaluation, MembershipChange, SavedSegment
 from ecrm_desktop.domain.zones import workspace_zone
 from ecrm_desktop.services.workspace import UserSession
-from ecrm_desktop.storage import audit, rfm, segment_history, segment_queries
-from ecrm_desktop.storage.settings import read_setting
+from ecrm_desktop.storage import audit, directory_queries, rfm, segment_history, segment_queries
+from ecrm_desktop.storage.settings import read_setting, reporting_currency
+from ecrm_desktop.storage.tables import Customer
 
 MAX_NAME = 200
 Evaluations = list[Evaluation]
 CountSeries = list[tuple[datetime, int]]
 Changes = list[MembershipChange]
+Members = str | RfmCell  # a query's text, or a cell of the R x F grid
 
 
 class SegmentService:
@@ -43,6 +47,24 @@ class SegmentService:
         """One page of the ids of the customers `query` selects, in id order."""
         with self.session.workspace.sessions() as s:
             return segment_queries.member_ids(s, self._members(query), limit, offset)
+
+    def count_rows(self, source: Members, listing: CustomerQuery) -> int:
+        """How many of the customers `source` (a query, or a cell of the R x F grid) selects the customer list
+        shows for `listing` (its search text)."""
+        condition = segment_queries.listed(self._source(source), listing)
+        if condition is None:
+            return 0
+        with self.session.workspace.sessions() as s:
+            return segment_queries.count(s, condition)
+
+    def page_rows(self, source: Members, listing: CustomerQuery, offset: int, limit: int) -> list[CustomerRow]:
+        """Rows [offset, offset + limit) of those customers, in the customer list's order."""
+        condition = segment_queries.listed(self._source(source), listing)
+        if condition is None:
+            return []
+        with self.session.workspace.sessions() as s:
+            ids = segment_queries.listed_page_ids(s, condition, listing, offset, limit)
+            return directory_queries.rows(s, ids, reporting_currency(s))
 
     def export(self, query_or_name: str, contacts_only: bool = False) -> Iterator[list[CustomerSummary]]:
         """Members of a saved segment (by name) or of a query, in batches; written to the audit trail first.
@@ -140,6 +162,12 @@ class SegmentService:
         if "rfm_group" in filters_used(node):
             self.ensure_rfm()
         return segment_queries.members(node, today, zone, consenting_only=consenting_only)
+
+    def _source(self, source: Members) -> ColumnElement[bool]:
+        if isinstance(source, RfmCell):
+            self.ensure_rfm()
+            return and_(Customer.merged_into_id.is_(None), rfm.in_cell(source))
+        return self._members(source)
 
     def ensure_rfm(self) -> None:
         """Compute RFM scores the first time anything needs them (a query, the grid, an export)."""

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, String, and_, case, delete, func, insert, literal, select, type_coerce
 from sqlalchemy.orm import Session
 
-from ecrm_desktop.domain.segments.rfm import RULES, SCORES, RfmGroup, boundaries
+from ecrm_desktop.domain.segments.rfm import RULES, SCORES, RfmCell, RfmGroup, boundaries
 from ecrm_desktop.storage.settings import read_setting, write_setting
 from ecrm_desktop.storage.tables import Customer, CustomerRfm
 
@@ -72,6 +72,12 @@ def groups(session: Session) -> dict[RfmGroup, int]:
     """Customers in each RFM group."""
     rows = session.execute(select(CustomerRfm.rfm_group, func.count()).group_by(CustomerRfm.rfm_group))
     return {g: n for g, n in rows}
+
+
+def in_cell(cell: RfmCell) -> ColumnElement[bool]:
+    """The condition a customer meets when in this cell of the R x F grid."""
+    return Customer.id.in_(select(CustomerRfm.customer_id).where(CustomerRfm.recency == cell.recency,
+                                                                 CustomerRfm.frequency == cell.frequency))
 
 
 def _scored() -> ColumnElement[bool]:

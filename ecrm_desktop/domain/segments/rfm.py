@@ -32,6 +32,14 @@ class RfmGroup(StrEnum):
 
 
 @dataclass(frozen=True)
+class RfmCell:
+    """The customers with this recency score and this frequency score (a cell of the R x F grid)."""
+
+    recency: int
+    frequency: int
+
+
+@dataclass(frozen=True)
 class Rule:
     """Customers whose recency score is one of `recency` and whose F + M is at least `fm_sum_at_least`."""
 
