@@ -75,7 +75,7 @@ class SegmentsView(Protocol):
 
     def show_query(self, text: str) -> None: ...
 
-    def show_rules(self, rules: RuleSet) -> None: ...
+    def show_rules(self, rules: RuleSet | None) -> None: ...
 
     def show_problem(self, message: str | None) -> None: ...
 
@@ -144,8 +144,7 @@ class SegmentsPresenter:
     def edit_text(self, text: str) -> None:
         """The query text changed: check it, show its rules, and count it once typing pauses."""
         node = self._check(text)
-        if node is not None:
-            self.view.show_rules(rules_of(node))
+        self.view.show_rules(rules_of(node) if node is not None else None if text.strip() else RuleSet(()))
 
     def edit_rules(self, rules: RuleSet) -> None:
         """The rule rows changed: show the query they make (rows still being filled in show what is missing)."""

@@ -180,12 +180,15 @@ class SegmentsScreen(QWidget):
             self.query.setPlainText(text)
             self.query.blockSignals(False)
 
-    def show_rules(self, rules: RuleSet) -> None:
-        self.builder.set_rules(rules)
+    def show_rules(self, rules: RuleSet | None) -> None:
+        self.builder.setEnabled(rules is not None)  # the rows of the last valid text until the text is fixed
+        if rules is not None:
+            self.builder.set_rules(rules)
 
     def show_problem(self, message: str | None) -> None:
         self.problem.setText(message or "")
         self.problem.setVisible(bool(message))
+        self.members.setEnabled(message is None)  # it lists the last valid query's members until this is fixed
         self.save_button.setEnabled(message is None and bool(self.query.toPlainText().strip()))
         self.export_button.setEnabled(self.save_button.isEnabled())
 

@@ -7,13 +7,17 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox
 from pytestqt.qtbot import QtBot
 
+from ecrm_desktop.cli.writers import write_csv
 from ecrm_desktop.presenters.navigation import Place, Screen
+from ecrm_desktop.presenters.segments import SegmentsPresenter
+from ecrm_desktop.services.segments import SegmentService
+from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.views.customers_screen import CustomersScreen
 from ecrm_desktop.views.main_window import MainWindow
 from ecrm_desktop.views.paged_model import PLACEHOLDER
 from ecrm_desktop.views.profile_screen import ProfileScreen
 from ecrm_desktop.views.segments_screen import SegmentsScreen
-from tests.screen_fixtures import CUSTOMERS
+from tests.screen_fixtures import CUSTOMERS, QueuedRunner, fill_small_store
 
 pytestmark = pytest.mark.gui
 REPEAT_BUYERS = sum(i % 5 >= 3 for i in range(CUSTOMERS))  # customer i has i % 5 orders
@@ -76,3 +80,37 @@ def test_build_a_rule_with_the_mouse_save_it_and_filter_the_customers(qtbot: QtB
     qtbot.waitUntil(lambda: customers.segment.count() == 2)
     pick(qtbot, customers.segment, "Repeat buyers")
     qtbot.waitUntil(lambda: customers.count.text() == f"{REPEAT_BUYERS} customers")
+
+
+def test_rows_being_filled_in_stay_editable_and_a_broken_text_freezes_them(qtbot: QtBot, window: MainWindow) -> None:
+    window.go(Place(Screen.SEGMENTS))
+    screen = window.screens[Screen.SEGMENTS]
+    assert isinstance(screen, SegmentsScreen)
+    qtbot.mouseClick(screen.builder.add, Qt.MouseButton.LeftButton)
+    pick(qtbot, screen.builder.rows[0].filter, "amount_spent")
+    assert screen.problem.isVisible() and screen.builder.isEnabled() and not screen.save_button.isEnabled()
+    screen.query.setPlainText("amount_spent >")
+    assert not screen.builder.isEnabled()
+    screen.query.setPlainText("")
+    assert screen.builder.isEnabled() and screen.builder.rows == []
+
+
+def test_a_count_that_finishes_after_a_newer_edit_is_dropped(qtbot: QtBot, user_session: UserSession) -> None:
+    fill_small_store(user_session)
+    runner, screen = QueuedRunner(), SegmentsScreen()
+    qtbot.addWidget(screen)
+    presenter = SegmentsPresenter(screen, SegmentService(user_session), runner, lambda _p: None,
+                                  write_csv=write_csv, debounce_ms=0)
+    screen.attach(presenter)
+    runner.run_all()
+    presenter.edit_text("number_of_orders >= 3")
+    qtbot.waitUntil(lambda: len(runner.queue) == 1)  # the debounce fired: the count is queued
+    presenter.edit_text("number_of_orders >= 4")
+    qtbot.waitUntil(lambda: len(runner.queue) == 2)
+    runner.run_all()
+    assert screen.count.text() == f"{sum(i % 5 == 4 for i in range(CUSTOMERS))} customers"
+    presenter.edit_text("number_of_orders >= 1")
+    qtbot.waitUntil(lambda: len(runner.queue) == 1)
+    presenter.edit_text("number_of_orders >=")
+    runner.run_all()
+    assert screen.count.text() == "" and screen.problem.text().startswith("line 1, column 20")
