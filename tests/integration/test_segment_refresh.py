@@ -49,8 +49,10 @@ def test_saved_segments_follow_the_store_after_each_sync(user_session: UserSessi
                                        (evaluation.at, len(vips))]
     assert service.get("VIPs").members == len(vips)
     with user_session.workspace.sessions() as s:
-        groups = set(s.execute(select(CustomerRfm.rfm_group)).scalars())
-    assert len(groups) > 1 and groups <= set(RfmGroup)
+        groups = {cid: g for cid, g in s.execute(select(CustomerRfm.customer_id, CustomerRfm.rfm_group))}
+    assert len(set(groups.values())) > 1
+    exported = [c.export_fields() for batch in service.export("VIPs") for c in batch]
+    assert [e["rfm_group"] for e in exported] == [groups[e["id"]].value for e in exported]
 
 
 def test_a_customers_scores_refresh_against_the_last_ranking(user_session: UserSession,
