@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime, tzinfo
 
@@ -20,6 +21,7 @@ from ecrm_desktop.storage import audit, directory_queries, rfm, segment_history,
 from ecrm_desktop.storage.settings import read_setting, reporting_currency
 from ecrm_desktop.storage.tables import Customer
 
+log = logging.getLogger(__name__)
 MAX_NAME = 200
 Evaluations = list[Evaluation]
 CountSeries = list[tuple[datetime, int]]
@@ -45,8 +47,9 @@ class SegmentService:
 
     def member_ids(self, query: str, limit: int = 100, offset: int = 0) -> list[int]:
         """One page of the ids of the customers `query` selects, in id order."""
+        condition = self._members(query)
         with self.session.workspace.sessions() as s:
-            return segment_queries.member_ids(s, self._members(query), limit, offset)
+            return segment_queries.member_ids(s, condition, limit, offset)
 
     def count_rows(self, source: Members, listing: CustomerQuery) -> int:
         """How many of the customers `source` (a query, or a cell of the R x F grid) selects the customer list
@@ -119,10 +122,17 @@ class SegmentService:
         left; one transaction. The lead calls this after each sync."""
         today, zone = self._today()
         at = self._now()
+        done = []
         with self.session.workspace.sessions() as s, s.begin():
             rfm.refresh_all(s)
-            return [segment_history.evaluate(s, seg.id, segment_queries.members(parse(seg.query), today, zone), at)
-                    for seg in segment_queries.saved(s)]
+            for seg in segment_queries.saved(s):
+                try:
+                    condition = segment_queries.members(parse(seg.query), today, zone)
+                except UsageError:  # saved by an older ecrm that read it differently: left as it was
+                    log.warning("saved segment %d no longer parses; not re-evaluated", seg.id)
+                    continue
+                done.append(segment_history.evaluate(s, seg.id, condition, at))
+        return done
 
     def refresh_rfm(self, customer_ids: Iterable[int] | None = None) -> None:
         """Recompute RFM scores: of everyone (None), or of these customers against the last ranking."""

@@ -12,7 +12,7 @@ from ecrm_desktop.domain.segments.rfm import RfmGroup
 from ecrm_desktop.services.secrets import SecretStore
 from ecrm_desktop.services.segments import SegmentService
 from ecrm_desktop.services.workspace import UserSession
-from ecrm_desktop.storage.tables import CustomerIdentity, CustomerRfm
+from ecrm_desktop.storage.tables import CustomerIdentity, CustomerRfm, Segment
 from tests.sync_support import connect, emulator, run_sync, sample_store
 
 
@@ -75,3 +75,11 @@ def test_a_customers_scores_refresh_against_the_last_ranking(user_session: UserS
                  for r in s.execute(select(CustomerRfm).order_by(CustomerRfm.customer_id)).scalars()]
     assert again[:3] == rows[:3]
     assert all(r[1] == 0 for r in again[3:])
+
+
+def test_a_saved_query_that_no_longer_parses_is_skipped(user_session: UserSession) -> None:
+    service = SegmentService(user_session)
+    service.save("Everyone", "number_of_orders >= 0")
+    with user_session.workspace.sessions() as s, s.begin():
+        s.add(Segment(name="Old", query="storefront_events > 1", created_by_id=user_session.user_id))
+    assert [e.segment_id for e in service.refresh_all()] == [service.get("Everyone").id]
