@@ -4,9 +4,10 @@ Every value reaches SQL as a bound parameter. Each condition compiles to an expr
 `NOT (...)` is always the complement. Conditions on the customer's own row use the aggregate columns kept by
 `storage.aggregates`; conditions on related rows are `customers.id [NOT] IN (subquery)`, which SQLite evaluates
 once per query rather than once per customer. Orders count when not cancelled, as in the aggregates.
-Comparisons on the aggregate columns scan `customers` rather than walk an index: without statistics SQLite
-assumes a range is selective, but segments' ranges (spent > 500, no order in 90 days) usually match much of the
-table, where walking an index costs several times a plain scan (3x on 50,000 demo customers).
+Comparisons on the aggregate columns scan rather than walk an index on the compared column: without statistics
+SQLite assumes a range is selective, but segments' ranges (spent > 500, no order in 90 days) usually match much
+of the table, where walking an index costs several times a scan (3x on 50,000 demo customers). The scan reads the
+narrow covering index `ix_customers_segment_scan` instead of the rows when it holds every column used.
 Dates are whole days in the workspace's time zone: the caller passes that zone and its `today`.
 """
 

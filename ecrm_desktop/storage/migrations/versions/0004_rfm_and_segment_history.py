@@ -62,9 +62,16 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('segment_id', 'customer_id', name=op.f('pk_segment_members')),
     sqlite_with_rowid=False
     )
+    with op.batch_alter_table('customers', schema=None) as batch_op:
+        batch_op.create_index('ix_customers_segment_scan', ['country', 'email_consent', 'merged_into_id',
+                              'orders_count', 'total_spent_cents', 'aov_cents', 'first_order_at', 'last_order_at'],
+                              unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('customers', schema=None) as batch_op:
+        batch_op.drop_index('ix_customers_segment_scan')
+
     op.drop_table('segment_members')
     op.drop_table('segment_counts')
     with op.batch_alter_table('segment_changes', schema=None) as batch_op:
