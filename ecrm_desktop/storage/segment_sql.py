@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, func, not_, or_, select
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, exists, func, not_, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -171,6 +171,10 @@ class _Compiler:
             rows = rows.where(OrderLine.sku.in_(_texts(skus)))
         if categories:
             rows = rows.where(OrderLine.category_id.in_(_category_ids(categories)))
+            # Only customers whose latest purchase in the categories is late enough can have bought in the window:
+            # check those one by one (their orders by the customer-and-date index) rather than every order in it.
+            return and_(self.categories_bought(categories, _from(window)),
+                        exists(rows.where(Order.customer_id == Customer.id)))
         return Customer.id.in_(rows)
 
     def categories_bought(self, categories: Param, since: Param | None) -> Expr:
@@ -254,6 +258,17 @@ def _product_id_forms(ids: tuple[str, ...]) -> list[str]:
 def _is_since(window: Param | None) -> bool:
     """Whether a date window only bounds from below (what `customer_categories.last_ordered_at` answers)."""
     return window is None or window.operator in (Operator.GE, Operator.GT)
+
+
+def _from(window: Param | None) -> Param | None:
+    """The window's lower end as a "since" condition (None when it has none)."""
+    if window is None:
+        return None
+    if isinstance(window.value, Between):
+        return Param(window.name, Operator.GE, window.value.low)
+    if window.operator in (Operator.EQ, Operator.GE, Operator.GT):
+        return Param(window.name, Operator.GT if window.operator is Operator.GT else Operator.GE, window.value)
+    return None
 
 
 def _param_int(param: Param | None, default: int | None) -> int | None:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ecrm_desktop.domain.segments.rfm import RfmGroup
 from ecrm_desktop.storage.tables.base import Base, UtcDateTime, enum_type, utcnow
-from ecrm_desktop.storage.tables.people import Customer
+from ecrm_desktop.storage.tables.people import Customer, CustomerCategory
 
 # Segments' conditions on a customer's own columns read this narrow index rather than the wide rows: a scan of it
 # reads a few times fewer pages than a scan of `customers`, and country and consent lead, so "country X and
@@ -17,6 +17,9 @@ from ecrm_desktop.storage.tables.people import Customer
 SEGMENT_SCAN = Index("ix_customers_segment_scan", Customer.country, Customer.email_consent, Customer.merged_into_id,
                      Customer.orders_count, Customer.total_spent_cents, Customer.aov_cents, Customer.first_order_at,
                      Customer.last_order_at)
+# "Bought in category X since a day" (`products_purchased(category: ..., date: >= ...)`) is a range of this index.
+CATEGORY_SINCE = Index("ix_customer_categories_since", CustomerCategory.category_id, CustomerCategory.last_ordered_at,
+                       CustomerCategory.customer_id)
 
 
 class CustomerRfm(Base):

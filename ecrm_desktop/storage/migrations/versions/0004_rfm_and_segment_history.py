@@ -66,9 +66,14 @@ def upgrade() -> None:
         batch_op.create_index('ix_customers_segment_scan', ['country', 'email_consent', 'merged_into_id',
                               'orders_count', 'total_spent_cents', 'aov_cents', 'first_order_at', 'last_order_at'],
                               unique=False)
+    with op.batch_alter_table('customer_categories', schema=None) as batch_op:
+        batch_op.create_index('ix_customer_categories_since', ['category_id', 'last_ordered_at', 'customer_id'],
+                              unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('customer_categories', schema=None) as batch_op:
+        batch_op.drop_index('ix_customer_categories_since')
     with op.batch_alter_table('customers', schema=None) as batch_op:
         batch_op.drop_index('ix_customers_segment_scan')
 
