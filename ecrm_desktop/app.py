@@ -103,27 +103,33 @@ def sign_in(folder: Path, runner: TaskRunner, workspaces: Callable[[], Workspace
 def build_main_window(session: UserSession, runner: TaskRunner, secrets: SecretStore | None = None) -> MainWindow:
     """Every screen with its presenter and services, navigation and the status bar, on the customers screen;
     store secrets live in `secrets` (the system keyring unless given)."""
+    from ecrm_desktop.cli.writers import write_csv
     from ecrm_desktop.presenters.customers import CustomersPresenter
     from ecrm_desktop.presenters.navigation import NavigationPresenter, Place, Screen
     from ecrm_desktop.presenters.orders import OrderPresenter, OrdersPresenter
     from ecrm_desktop.presenters.profile import ProfilePresenter
+    from ecrm_desktop.presenters.segments import SegmentsPresenter
     from ecrm_desktop.presenters.status import StatusPresenter
     from ecrm_desktop.services.customer_directory import CustomerDirectory
     from ecrm_desktop.services.customer_profile import CustomerProfileService
     from ecrm_desktop.services.orders import OrderService
+    from ecrm_desktop.services.segments import SegmentService
     from ecrm_desktop.services.status import StatusService
     from ecrm_desktop.views.customers_screen import CustomersScreen
     from ecrm_desktop.views.main_window import MainWindow
     from ecrm_desktop.views.order_screen import OrderScreen
     from ecrm_desktop.views.orders_screen import OrdersScreen
     from ecrm_desktop.views.profile_screen import ProfileScreen
+    from ecrm_desktop.views.segments_screen import SegmentsScreen
 
     customers_view, profile_view = CustomersScreen(), ProfileScreen()
     orders_view, order_view = OrdersScreen(), OrderScreen()
+    segments_view = SegmentsScreen()
     sync_runner = TaskRunner()
     sync_view, sync = build_sync_screen(session, runner, sync_runner, secrets)
     window = MainWindow({Screen.CUSTOMERS: customers_view, Screen.CUSTOMER: profile_view,
-                         Screen.ORDERS: orders_view, Screen.ORDER: order_view, Screen.SYNC: sync_view},
+                         Screen.ORDERS: orders_view, Screen.ORDER: order_view, Screen.SEGMENTS: segments_view,
+                         Screen.SYNC: sync_view},
                         f"{session.user_name} · {session.workspace.paths.folder.name}")
     sync_runner.setParent(window)
     window.resize(1400, 860)
@@ -132,7 +138,9 @@ def build_main_window(session: UserSession, runner: TaskRunner, secrets: SecretS
     def go(place: Place) -> None:
         nav.go(place)
 
-    customers = CustomersPresenter(customers_view, CustomerDirectory(session), runner, go)
+    segment_service = SegmentService(session)
+    customers = CustomersPresenter(customers_view, CustomerDirectory(session), runner, go, segment_service)
+    segments = SegmentsPresenter(segments_view, segment_service, runner, go, write_csv=write_csv)
     profile = ProfilePresenter(profile_view, CustomerProfileService(session), runner, go)
     order_list = OrdersPresenter(orders_view, orders, runner, go)
     order = OrderPresenter(order_view, orders, runner, go)
@@ -143,23 +151,30 @@ def build_main_window(session: UserSession, runner: TaskRunner, secrets: SecretS
 
     nav = NavigationPresenter(window, {Screen.CUSTOMER: opener(profile.open), Screen.ORDER: opener(order.open),
                                        Screen.ORDERS: lambda _i: order_list.start(),
+                                       Screen.SEGMENTS: lambda _i: segments.reload(),
+                                       Screen.CUSTOMERS: lambda _i: customers.load_segments(),
                                        Screen.SYNC: lambda _i: sync.refresh()})
     window.go, window.back = nav.go, nav.back
     _follow_syncs(window, session, sync, sync_runner, status.refresh)
-    for worker in (runner, sync_runner):
-        worker.failed.connect(window.show_error)
-    runner.busy_changed.connect(window.show_busy)
-    for notice in session.notices:
-        window.show_error(notice)
+    _report_to(window, session, runner, sync_runner)
     customers_view.attach(customers)
     profile_view.attach(profile)
     orders_view.attach(order_list)
     order_view.attach(order)
     sync_view.attach(sync)
+    segments_view.attach(segments)
     nav.go(Place(Screen.CUSTOMERS))
     status.refresh()
     return window
 
+
+def _report_to(window: MainWindow, session: UserSession, runner: TaskRunner, sync_runner: TaskRunner) -> None:
+    """Errors of both workers, the busy state and the session's notices reach the window's banner."""
+    for worker in (runner, sync_runner):
+        worker.failed.connect(window.show_error)
+    runner.busy_changed.connect(window.show_busy)
+    for notice in session.notices:
+        window.show_error(notice)
 
 
 def _follow_syncs(window: MainWindow, session: UserSession, sync: SyncPresenter, sync_runner: TaskRunner,
@@ -171,7 +186,7 @@ def _follow_syncs(window: MainWindow, session: UserSession, sync: SyncPresenter,
     def after_sync() -> None:
         refresh_status()
         sync_runner.submit(lambda _s: refresh_derived_data(session),
-                           lambda message: window.statusBar().showMessage(message, 15_000), "Updating predictions")
+                           lambda message: window.statusBar().showMessage(message, 15_000), "Updating segments and predictions")
 
     def stop_syncing() -> None:
         sync.shutdown()

@@ -9,6 +9,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from keyring.backends.fail import Keyring as NoKeyring
@@ -21,6 +22,7 @@ from ecrm_desktop.presenters.navigation import Place, Screen
 from ecrm_desktop.presenters.tasks import TaskRunner
 from ecrm_desktop.services.demo import fill_demo
 from ecrm_desktop.services.secrets import SecretStore
+from ecrm_desktop.services.segments import SegmentService
 from ecrm_desktop.services.sync import SyncService
 from ecrm_desktop.services.workspace import UserSession, WorkspaceService
 from ecrm_desktop.sync.emulator.faults import Faults
@@ -31,6 +33,7 @@ from ecrm_desktop.views.main_window import MainWindow
 from ecrm_desktop.views.order_screen import OrderScreen
 from ecrm_desktop.views.orders_screen import OrdersScreen
 from ecrm_desktop.views.profile_screen import ProfileScreen
+from ecrm_desktop.views.segments_screen import SegmentsScreen
 from ecrm_desktop.views.sign_in import FirstRunDialog, UnlockDialog
 from ecrm_desktop.views.sync_screen import SyncScreen
 from tests.sync_support import sample_store
@@ -54,6 +57,38 @@ def settle(condition: Callable[[], bool], timeout: float = 30.0) -> None:
 def save(widget: QWidget, out: Path, name: str) -> None:
     widget.grab().save(str(out / f"{name}.png"))
     print(out / f"{name}.png")
+
+
+SEGMENTS = {
+    "Lapsed VIPs": ("amount_spent > 500 AND last_order_date < -90d", "Spent a lot, quiet for three months"),
+    "Recent shoppers": ("last_order_date >= -30d", "Ordered in the last 30 days"),
+    "Champions": ("rfm_group = CHAMPIONS", "Shopify's RFM group"),
+}
+
+
+def shoot_segments(window: MainWindow, session: UserSession, out: Path) -> None:
+    """Saved segments evaluated weekly over two months (so the sparklines move), one open in the editor."""
+    now = datetime.now(UTC)
+    for weeks in range(8, -1, -1):
+        service = SegmentService(session, clock=lambda w=weeks: now - timedelta(weeks=w))
+        if weeks == 8:
+            for name, (query, description) in SEGMENTS.items():
+                service.save(name, query, description)
+        service.refresh_all()
+    window.go(Place(Screen.SEGMENTS))
+    screen = window.screens[Screen.SEGMENTS]
+    assert isinstance(screen, SegmentsScreen) and screen.presenter is not None
+    settle(lambda: screen.list.rowCount() == len(SEGMENTS))
+    row, lapsed = next((i, line.segment) for i, line in enumerate(screen.lines) if line.segment.name == "Lapsed VIPs")
+    screen.list.selectRow(row)
+    screen.presenter.select(lapsed)
+    settle(lambda: screen.count.text().endswith("customers") and screen.model is not None
+           and screen.model.rowCount() > 0 and screen.presenter is not None
+           and screen.presenter.members.row(10) is not None)
+    save(window, out, "segments")
+    screen.query.setPlainText("amount_spent > 500 AND last_order_date <")
+    settle(screen.problem.isVisible)
+    save(window, out, "segments-invalid")
 
 
 def main(out: Path) -> int:
@@ -104,6 +139,7 @@ def main(out: Path) -> int:
         settle(lambda: orders.presenter is not None and orders.presenter.rows.row(25) is not None)
         save(window, out, "orders")
 
+        shoot_segments(window, session, out)
         sync_screens(window, session, secrets, out)
         window.close()
         runner.wait()

@@ -74,6 +74,7 @@ def _export(args: argparse.Namespace) -> int:
             segments = SegmentService(session)
             batches = segments.export(segments.get(args.segment).name)
         else:
+            SegmentService(session).ensure_rfm()  # exports carry each customer's rfm_group
             batches = CustomerService(session).export(purpose=f"{args.format} to {'file' if args.out else 'stdout'}")
         with output(args.out) as out:
             count = (write_json if args.format == "json" else write_csv)(out, batches)

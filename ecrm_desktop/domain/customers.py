@@ -38,6 +38,7 @@ class CustomerSummary:
     last_order_at: datetime | None
     created_at: datetime
     sources: tuple[Source, ...]
+    rfm_group: str | None = None
 
     @property
     def display_name(self) -> str:
@@ -64,13 +65,14 @@ class CustomerSummary:
             "customer_added_date": _iso(self.created_at),
             "sources": [{"platform": s.platform, "store": s.store, "external_id": s.external_id}
                         for s in self.sources],
+            "rfm_group": self.rfm_group,
         }
 
 
 EXPORT_FIELDS = (
     "id", "email", "first_name", "last_name", "phone", "country", "city", "customer_tags",
     "email_subscription_status", "number_of_orders", "amount_spent", "average_order_value",
-    "first_order_date", "last_order_date", "customer_added_date", "sources",
+    "first_order_date", "last_order_date", "customer_added_date", "sources", "rfm_group",
 )
 
 

@@ -1,5 +1,6 @@
-"""What is derived from the synced data and refreshed after each sync that changed something: the stored
-predictions and recommendations (and, with them, the next best actions)."""
+"""What is derived from the synced data and refreshed after each sync that changed something: RFM groups and
+saved segments' members (with who entered and left), then the stored predictions and recommendations (and, with
+them, the next best actions)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import logging
 
 from ecrm_desktop.domain.clv.errors import InsufficientData
 from ecrm_desktop.services.predictions import refresh_predictions
+from ecrm_desktop.services.segments import SegmentService
 from ecrm_desktop.services.sync import SyncReport
 from ecrm_desktop.services.workspace import UserSession
 
@@ -16,11 +18,13 @@ log = logging.getLogger(__name__)
 def refresh_derived_data(session: UserSession) -> str:
     """Refresh everything derived from the orders; one sentence saying what happened. Too little history for
     the models is not an error here: predictions simply stay absent until there is enough."""
+    segments = SegmentService(session).refresh_all()
+    said = f"Segments re-evaluated ({len(segments)} saved)."
     try:
         scored = refresh_predictions(session)
     except InsufficientData as exc:
-        return f"No predictions yet: {exc}"
-    return f"Predictions updated for {scored.customers:,} customers."
+        return f"{said} No predictions yet: {exc}"
+    return f"{said} Predictions updated for {scored.customers:,} customers."
 
 
 def sync_changed_data(report: SyncReport) -> bool:

@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import logging
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime, tzinfo
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, and_
 
 from ecrm_desktop.domain.customers import CustomerSummary
+from ecrm_desktop.domain.directory import CustomerQuery, CustomerRow
 from ecrm_desktop.domain.errors import NotFound, UsageError
 from ecrm_desktop.domain.segments import parse
-from ecrm_desktop.domain.segments.ast import Node
-from ecrm_desktop.domain.segments.saved import SavedSegment
+from ecrm_desktop.domain.segments.ast import Node, filters_used
+from ecrm_desktop.domain.segments.rfm import RfmCell
+from ecrm_desktop.domain.segments.saved import Evaluation, MembershipChange, SavedSegment
 from ecrm_desktop.domain.zones import workspace_zone
 from ecrm_desktop.services.workspace import UserSession
-from ecrm_desktop.storage import audit, segment_queries
-from ecrm_desktop.storage.settings import read_setting
+from ecrm_desktop.storage import audit, directory_queries, rfm, segment_history, segment_queries
+from ecrm_desktop.storage.settings import read_setting, reporting_currency
+from ecrm_desktop.storage.tables import Customer
 
+log = logging.getLogger(__name__)
 MAX_NAME = 200
+Evaluations = list[Evaluation]
+CountSeries = list[tuple[datetime, int]]
+Changes = list[MembershipChange]
+Members = str | RfmCell  # a query's text, or a cell of the R x F grid
 
 
 class SegmentService:
@@ -32,13 +41,33 @@ class SegmentService:
         return parse(query)
 
     def count(self, query: str) -> int:
+        condition = self._members(query)
         with self.session.workspace.sessions() as s:
-            return segment_queries.count(s, self._members(query))
+            return segment_queries.count(s, condition)
 
     def member_ids(self, query: str, limit: int = 100, offset: int = 0) -> list[int]:
         """One page of the ids of the customers `query` selects, in id order."""
+        condition = self._members(query)
         with self.session.workspace.sessions() as s:
-            return segment_queries.member_ids(s, self._members(query), limit, offset)
+            return segment_queries.member_ids(s, condition, limit, offset)
+
+    def count_rows(self, source: Members, listing: CustomerQuery) -> int:
+        """How many of the customers `source` (a query, or a cell of the R x F grid) selects the customer list
+        shows for `listing` (its search text)."""
+        condition = segment_queries.listed(self._source(source), listing)
+        if condition is None:
+            return 0
+        with self.session.workspace.sessions() as s:
+            return segment_queries.count(s, condition)
+
+    def page_rows(self, source: Members, listing: CustomerQuery, offset: int, limit: int) -> list[CustomerRow]:
+        """Rows [offset, offset + limit) of those customers, in the customer list's order."""
+        condition = segment_queries.listed(self._source(source), listing)
+        if condition is None:
+            return []
+        with self.session.workspace.sessions() as s:
+            ids = segment_queries.listed_page_ids(s, condition, listing, offset, limit)
+            return directory_queries.rows(s, ids, reporting_currency(s))
 
     def export(self, query_or_name: str, contacts_only: bool = False) -> Iterator[list[CustomerSummary]]:
         """Members of a saved segment (by name) or of a query, in batches; written to the audit trail first.
@@ -46,6 +75,7 @@ class SegmentService:
         found = self._saved(query_or_name.strip())
         query = found.query if found else query_or_name
         condition = self._members(query, consenting_only=contacts_only)
+        self.ensure_rfm()
         with self.session.workspace.sessions() as s, s.begin():
             audit.append(s, self.session.user_name, "segment.export", "segment", found.id if found else None,
                          query=query, contacts_only=contacts_only)
@@ -55,14 +85,15 @@ class SegmentService:
     # -- saved segments ------------------------------------------------------------------------------------
 
     def save(self, name: str, query: str, description: str = "") -> SavedSegment:
-        """Save (or replace) the segment `name`; the query must be valid."""
+        """Save (or replace) the segment `name` and evaluate it; the query must be valid."""
         name = name.strip()
         if not name or len(name) > MAX_NAME:
             raise UsageError(f"A segment name must be 1 to {MAX_NAME} characters.")
-        parse(query)
+        condition = self._members(query)
         with self.session.workspace.sessions() as s, s.begin():
             segment_id, created = segment_queries.save(s, name, query.strip(), description.strip(),
                                                        self.session.user_id)
+            segment_history.evaluate(s, segment_id, condition, self._now())
             audit.append(s, self.session.user_name, "segment.save", "segment", segment_id, name=name,
                          query=query.strip(), created=created)
         return self.get(name)
@@ -84,6 +115,51 @@ class SegmentService:
                 raise NotFound(f"There is no saved segment named '{name}'; 'ecrm segment list' shows them.")
             audit.append(s, self.session.user_name, "segment.delete", "segment", segment_id, name=name.strip())
 
+    # -- re-evaluation and RFM -------------------------------------------------------------------------------
+
+    def refresh_all(self) -> Evaluations:
+        """Re-rank every customer's RFM scores, then re-evaluate every saved segment, recording who entered and
+        left; one transaction. Run after each sync that changed data (`services.after_sync`)."""
+        today, zone = self._today()
+        at = self._now()
+        done = []
+        with self.session.workspace.sessions() as s, s.begin():
+            rfm.refresh_all(s)
+            for seg in segment_queries.saved(s):
+                try:
+                    condition = segment_queries.members(parse(seg.query), today, zone)
+                except UsageError:  # saved by an older ecrm that read it differently: left as it was
+                    log.warning("saved segment %d no longer parses; not re-evaluated", seg.id)
+                    continue
+                done.append(segment_history.evaluate(s, seg.id, condition, at))
+        return done
+
+    def refresh_rfm(self, customer_ids: Iterable[int] | None = None) -> None:
+        """Recompute RFM scores: of everyone (None), or of these customers against the last ranking."""
+        with self.session.workspace.sessions() as s, s.begin():
+            if customer_ids is None:
+                rfm.refresh_all(s)
+            else:
+                rfm.refresh_customers(s, customer_ids)
+
+    def rfm_grid(self) -> dict[tuple[int, int], int]:
+        """Customers who ordered, by (recency score, frequency score)."""
+        self.ensure_rfm()
+        with self.session.workspace.sessions() as s:
+            return rfm.grid(s)
+
+    def history(self, name: str, limit: int = 90) -> CountSeries:
+        """The saved segment's size at its latest evaluations, oldest first."""
+        segment = self.get(name)
+        with self.session.workspace.sessions() as s:
+            return segment_history.counts(s, segment.id, limit)
+
+    def changes(self, name: str, limit: int = 200) -> Changes:
+        """Who entered or left the saved segment, newest first."""
+        segment = self.get(name)
+        with self.session.workspace.sessions() as s:
+            return segment_history.changes(s, segment.id, limit)
+
     # -- helpers -------------------------------------------------------------------------------------------
 
     def _saved(self, name: str) -> SavedSegment | None:
@@ -92,7 +168,28 @@ class SegmentService:
 
     def _members(self, query: str, consenting_only: bool = False) -> ColumnElement[bool]:
         today, zone = self._today()
-        return segment_queries.members(parse(query), today, zone, consenting_only=consenting_only)
+        node = parse(query)
+        if "rfm_group" in filters_used(node):
+            self.ensure_rfm()
+        return segment_queries.members(node, today, zone, consenting_only=consenting_only)
+
+    def _source(self, source: Members) -> ColumnElement[bool]:
+        if isinstance(source, RfmCell):
+            self.ensure_rfm()
+            return and_(Customer.merged_into_id.is_(None), rfm.in_cell(source))
+        return self._members(source)
+
+    def ensure_rfm(self) -> None:
+        """Compute RFM scores the first time anything needs them (a query, the grid, an export)."""
+        with self.session.workspace.sessions() as s:
+            if rfm.computed(s):
+                return
+        with self.session.workspace.sessions() as s, s.begin():
+            if not rfm.computed(s):
+                rfm.refresh_all(s)
+
+    def _now(self) -> datetime:
+        return self.clock().astimezone(UTC).replace(microsecond=0)
 
     def _today(self) -> tuple[date, tzinfo]:
         """Today in the workspace's time zone (setting "timezone": "local" is the computer's), and that zone."""

@@ -6,12 +6,12 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Row, select, text
+from sqlalchemy import Row, Select, select, text
 from sqlalchemy.orm import Session
 
 from ecrm_desktop.domain.customers import CustomerSummary, Source
 from ecrm_desktop.storage.search_index import match_expression
-from ecrm_desktop.storage.tables import Customer, CustomerIdentity, CustomerTag, Store, Tag
+from ecrm_desktop.storage.tables import Customer, CustomerIdentity, CustomerRfm, CustomerTag, Store, Tag
 
 
 def search_ids(session: Session, user_text: str, limit: int = 50) -> list[int]:
@@ -28,7 +28,7 @@ def search_ids(session: Session, user_text: str, limit: int = 50) -> list[int]:
 SUMMARY_COLUMNS = (
     Customer.id, Customer.email, Customer.first_name, Customer.last_name, Customer.phone, Customer.country,
     Customer.city, Customer.email_consent, Customer.orders_count, Customer.total_spent_cents, Customer.aov_cents,
-    Customer.first_order_at, Customer.last_order_at, Customer.created_at,
+    Customer.first_order_at, Customer.last_order_at, Customer.created_at, CustomerRfm.rfm_group,
 )
 
 
@@ -36,7 +36,7 @@ def summaries(session: Session, ids: Sequence[int]) -> list[CustomerSummary]:
     """Summaries of the given customers, in the order of `ids` (missing ids are skipped)."""
     if not ids:
         return []
-    rows = {r.id: r for r in session.execute(select(*SUMMARY_COLUMNS).where(Customer.id.in_(ids)))}
+    rows = {r.id: r for r in session.execute(_summary_rows().where(Customer.id.in_(ids)))}
     tags, sources = _tags_and_sources(session, list(rows))
     return [_summary(rows[i], tags[i], sources[i]) for i in ids if i in rows]
 
@@ -45,7 +45,7 @@ def iter_summaries(session: Session, batch: int = 5000) -> Iterator[list[Custome
     """Every customer not merged into another, in id order, a batch at a time (keyset pagination)."""
     last_id = 0
     while True:
-        rows = session.execute(select(*SUMMARY_COLUMNS)
+        rows = session.execute(_summary_rows()
                                .where(Customer.id > last_id, Customer.merged_into_id.is_(None))
                                .order_by(Customer.id).limit(batch)).all()
         if not rows:
@@ -53,6 +53,10 @@ def iter_summaries(session: Session, batch: int = 5000) -> Iterator[list[Custome
         tags, sources = _tags_and_sources(session, [r.id for r in rows])
         yield [_summary(r, tags[r.id], sources[r.id]) for r in rows]
         last_id = rows[-1].id
+
+
+def _summary_rows() -> Select[*tuple[Any, ...]]:
+    return select(*SUMMARY_COLUMNS).outerjoin(CustomerRfm, CustomerRfm.customer_id == Customer.id)
 
 
 def _tags_and_sources(session: Session, ids: list[int]) -> tuple[dict[int, list[str]], dict[int, list[Source]]]:
@@ -77,4 +81,4 @@ def _summary(c: Row[*tuple[Any, ...]], tags: list[str], sources: list[Source]) -
         country=c.country, city=c.city, tags=tuple(tags), email_consent=c.email_consent,
         orders_count=c.orders_count, total_spent_cents=c.total_spent_cents, aov_cents=c.aov_cents,
         first_order_at=c.first_order_at, last_order_at=c.last_order_at, created_at=c.created_at,
-        sources=tuple(sources))
+        sources=tuple(sources), rfm_group=c.rfm_group)

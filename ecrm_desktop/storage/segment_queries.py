@@ -5,14 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, tzinfo
 
-from sqlalchemy import ColumnElement, and_, delete, func, select
+from sqlalchemy import ColumnElement, and_, delete, func, select, text
 from sqlalchemy.orm import Session
 
 from ecrm_desktop.domain.customers import CustomerSummary
+from ecrm_desktop.domain.directory import CustomerQuery
 from ecrm_desktop.domain.enums import ConsentState
 from ecrm_desktop.domain.segments.ast import Node
 from ecrm_desktop.domain.segments.saved import SavedSegment
-from ecrm_desktop.storage import customer_queries
+from ecrm_desktop.storage import customer_queries, segment_history
+from ecrm_desktop.storage.directory_queries import MATCHES, SORT_KEYS
+from ecrm_desktop.storage.search_index import match_expression
 from ecrm_desktop.storage.segment_sql import compile_segment
 from ecrm_desktop.storage.tables import Customer, Segment, User, utcnow
 
@@ -35,6 +38,22 @@ def member_ids(session: Session, condition: ColumnElement[bool], limit: int, off
     return list(rows.scalars())
 
 
+def listed(condition: ColumnElement[bool], query: CustomerQuery) -> ColumnElement[bool] | None:
+    """Members that also match the customer list's search text (None when the text can match nobody)."""
+    expr = match_expression(query.search)
+    if query.search.strip() and expr is None:
+        return None
+    return condition if expr is None else and_(condition, Customer.id.in_(text(MATCHES).bindparams(q=expr)))
+
+
+def listed_page_ids(session: Session, condition: ColumnElement[bool], query: CustomerQuery, offset: int,
+                    limit: int) -> list[int]:
+    """Ids of rows [offset, offset + limit) of the members listed in the customer list's order."""
+    keys = (*SORT_KEYS[query.sort], Customer.id)
+    order = [k.desc() if query.descending else k.asc() for k in keys]
+    return list(session.scalars(select(Customer.id).where(condition).order_by(*order).offset(offset).limit(limit)))
+
+
 def iter_members(session: Session, condition: ColumnElement[bool],
                  batch: int = 5000) -> Iterator[list[CustomerSummary]]:
     """Every member's summary, in id order, a batch at a time (keyset pagination)."""
@@ -53,7 +72,8 @@ def saved(session: Session, name: str | None = None) -> list[SavedSegment]:
             .order_by(func.lower(Segment.name)))
     if name is not None:
         stmt = stmt.where(Segment.name == name)
-    return [SavedSegment(s.id, s.name, s.query, s.description, author, s.created_at, s.updated_at)
+    sizes = segment_history.latest_counts(session)
+    return [SavedSegment(s.id, s.name, s.query, s.description, author, s.created_at, s.updated_at, sizes.get(s.id))
             for s, author in session.execute(stmt)]
 
 

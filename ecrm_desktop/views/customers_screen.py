@@ -6,6 +6,7 @@ from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -36,6 +37,7 @@ COLUMNS: list[Column[CustomerRow]] = [
     Column(C.LAST_ORDER, "Last order", lambda r: when(r.last_order_at, False)),
     Column(C.CREATED, "Customer since", lambda r: when(r.created_at, False)),
 ]
+ALL_CUSTOMERS = "All customers"
 HIDDEN_AT_FIRST = {C.PHONE, C.AOV, C.FIRST_ORDER, C.CREATED}
 WIDTHS = {C.NAME: 200, C.EMAIL: 260, C.COUNTRY: 70, C.CITY: 140, C.ORDERS: 70, C.SPENT: 120, C.PHONE: 150}
 
@@ -49,6 +51,10 @@ class CustomersScreen(QWidget):
         self.search = QLineEdit(placeholderText="Search names, emails, phones, tags, notes, order numbers  (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.count = QLabel()
+        self.segment = QComboBox()
+        self.segment.addItem(ALL_CUSTOMERS, None)
+        self.segment.setToolTip("Show only the members of a saved segment")
+        self.segment.setMinimumWidth(180)
         self.columns_button = QToolButton()
         self.columns_button.setText("Columns")
         self.columns_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
@@ -68,6 +74,7 @@ class CustomersScreen(QWidget):
         self.table.horizontalHeader().customContextMenuRequested.connect(self._header_menu)
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
+        top.addWidget(self.segment)
         top.addWidget(self.count)
         top.addWidget(self.columns_button)
         layout = QVBoxLayout(self)
@@ -86,6 +93,7 @@ class CustomersScreen(QWidget):
             action.toggled.connect(lambda on, i=i: self.table.setColumnHidden(i, not on))
             self.columns_menu.addAction(action)
         self.search.textChanged.connect(presenter.search)
+        self.segment.currentIndexChanged.connect(lambda _i: presenter.filter_segment(self.segment.currentData()))
         self.table.activated.connect(self._open)
         self.search.returnPressed.connect(self._open_current)  # type, then Enter opens the top match
         presenter.start()
@@ -106,6 +114,18 @@ class CustomersScreen(QWidget):
         section = next(i for i, c in enumerate(COLUMNS) if c.key == column)
         order = Qt.SortOrder.DescendingOrder if descending else Qt.SortOrder.AscendingOrder
         self.table.horizontalHeader().setSortIndicator(section, order)
+
+    def show_segments(self, names: list[str]) -> None:
+        chosen = self.segment.currentData()
+        self.segment.blockSignals(True)
+        self.segment.clear()
+        self.segment.addItem(ALL_CUSTOMERS, None)
+        for name in names:
+            self.segment.addItem(name, name)
+        self.segment.setCurrentIndex(max(self.segment.findData(chosen), 0))
+        self.segment.blockSignals(False)
+        if self.segment.currentData() != chosen and self.presenter is not None:
+            self.presenter.filter_segment(None)
 
     def _open_current(self) -> None:
         index = self.table.currentIndex()

@@ -31,6 +31,7 @@ from ecrm_desktop.domain.records import (
 )
 from ecrm_desktop.domain.segments import SegmentDataError, SegmentSyntaxError, parse
 from ecrm_desktop.domain.segments.ast import Comparison
+from ecrm_desktop.domain.segments.rfm import RfmGroup, group_of
 from ecrm_desktop.services.secrets import SecretStore
 from ecrm_desktop.services.segments import SegmentService
 from ecrm_desktop.services.workspace import UserSession, WorkspaceService
@@ -259,6 +260,12 @@ CASES: list[tuple[str, Callable[[Person], bool]]] = [
      lambda p: any(ln.category == "Shoes" for ln in p.lines(since=ago(180)))),
     ("products_purchased(category: ('Books', 'Apparel'), date: BETWEEN 2025-01-01 AND 2025-06-30) = true",
      lambda p: any(ln.category in ("Books", "Apparel") for ln in p.lines(date(2025, 1, 1), date(2025, 6, 30)))),
+    ("products_purchased(category: 'Books', date: < 2026-01-01) = true",
+     lambda p: any(ln.category == "Books" for ln in p.lines(until=date(2025, 12, 31)))),
+    ("products_purchased(category: 'Shoes', date: > 2026-06-01) = false",
+     lambda p: not any(ln.category == "Shoes" for ln in p.lines(since=date(2026, 6, 2)))),
+    ("products_purchased(category: 'Apparel', date: = 2026-03-05) = true",
+     lambda p: any(ln.category == "Apparel" for ln in p.lines(date(2026, 3, 5), date(2026, 3, 5)))),
     ("products_purchased(id: 1001) = true", lambda p: any(ln.product_external_id == "1001" for ln in p.lines())),
     ("products_purchased(id: ('gid://shopify/Product/1002', 1003), date: < 2026-01-01) = true",
      lambda p: any(ln.product_external_id in ("1002", "1003") for ln in p.lines(until=date(2025, 12, 31)))),
@@ -299,19 +306,43 @@ def test_each_condition_selects_what_its_definition_says(world: tuple[SegmentSer
     assert 0 < lapsed < len(members), "the dataset should make the lapsed-VIPs case meaningful"
 
 
+def _quintile_score(value: object, values: list[object]) -> int:
+    ordered = sorted(values)  # type: ignore[type-var]
+    bounds = [ordered[k * len(ordered) // 5] for k in (1, 2, 3, 4)]
+    return 1 + sum(value > b for b in bounds)  # type: ignore[operator]
+
+
+def test_rfm_groups_rank_customers_by_quintiles(world: tuple[SegmentService, dict[int, Person]]) -> None:
+    service, members = world
+    ordered = {cid: p for cid, p in members.items() if p.counted}
+    measures = {cid: (max(o.created_at for o in p.counted), len(p.counted), p.spent) for cid, p in ordered.items()}
+    columns = list(zip(*measures.values(), strict=True))
+    expected = {cid: RfmGroup.PROSPECTS for cid in members}
+    for cid, values in measures.items():
+        r, f, m = (_quintile_score(v, list(col)) for v, col in zip(values, columns, strict=True))
+        expected[cid] = group_of(r, f, m)
+    assert len(set(expected.values())) >= 4, "the dataset should fill several groups"
+    for group in RfmGroup:
+        query = f"rfm_group = {group.value}"
+        assert service.member_ids(query, limit=1000) == sorted(c for c, g in expected.items() if g is group), query
+    grid = service.rfm_grid()
+    assert sum(grid.values()) == len(ordered)
+    assert set(grid) <= {(r, f) for r in range(1, 6) for f in range(1, 6)}
+
+
 def test_the_dataset_exercises_the_time_zone(service: SegmentService, people: list[Person]) -> None:
     assert service.count("last_order_date = 2026-11-19") >= 1
     assert service.count("last_order_date = 2026-11-20") == sum(p.last_order() == date(2026, 11, 20) for p in people)
 
 
-def test_lapsed_vips_scan_customers_rather_than_walk_an_index(user_session: UserSession) -> None:
+def test_lapsed_vips_scan_the_narrow_index_rather_than_walk_one(user_session: UserSession) -> None:
     """Segments' ranges on aggregates match much of the table; SQLite, without statistics, would walk an index."""
     condition = segment_queries.members(parse("amount_spent > 500 AND last_order_date < -90d"), TODAY, ZONE)
     with user_session.workspace.sessions() as s:
         statement = select(func.count()).select_from(Customer).where(condition).compile(s.get_bind())
         plan = s.connection().exec_driver_sql(  # the plan does not depend on the values bound
             "EXPLAIN QUERY PLAN " + str(statement), (None,) * len(statement.positiontup or ())).all()
-    assert [row[3] for row in plan] == ["SCAN customers"]
+    assert [row[3] for row in plan] == ["SCAN customers USING COVERING INDEX ix_customers_segment_scan"]
 
 
 def test_members_page_in_id_order(service: SegmentService) -> None:
@@ -320,7 +351,7 @@ def test_members_page_in_id_order(service: SegmentService) -> None:
 
 
 def test_filters_without_data_and_invalid_queries_are_usage_errors(service: SegmentService) -> None:
-    for query in ("rfm_group = CHAMPIONS", "predicted_spend_tier = HIGH", "predicted_clv > 10", "churn_risk = LOW",
+    for query in ("predicted_spend_tier = HIGH", "predicted_clv > 10", "churn_risk = LOW",
                   "expected_orders_90d >= 1"):
         assert isinstance(service.parse(query), Comparison)
         with pytest.raises(SegmentDataError, match="ecrm has no data for"):

@@ -29,6 +29,7 @@ from ecrm_desktop.domain.segments.dates import NAMED_DATES, resolve
 from ecrm_desktop.domain.segments.filters import FILTERS, Data, FilterSpec, Kind
 from ecrm_desktop.domain.segments.printer import quote
 from ecrm_desktop.domain.segments.reference import markdown_table
+from ecrm_desktop.domain.segments.rules import rules_of, text_of
 
 A = Comparison("amount_spent", Operator.GT, Decimal(500))
 B = Comparison("number_of_orders", Operator.GE, Decimal(2))
@@ -308,3 +309,12 @@ def test_the_user_guide_lists_the_catalogue() -> None:
     guide = (Path(__file__).parents[2] / "docs" / "segments.md").read_text(encoding="utf-8")
     table = guide.split("-->\n", 1)[1].split("<!-- filters:end -->")[0] if "filters:begin" in guide else ""
     assert table == markdown_table()
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(queries)
+def test_the_builders_rows_round_trip(query: str) -> None:
+    tree = parse(query)
+    rules = rules_of(tree)
+    assert parse(text_of(rules)) == tree
+    assert rules_of(parse(text_of(rules))) == rules

@@ -114,3 +114,12 @@ class Not:
 
 Condition = Comparison | FunctionCondition
 Node = And | Or | Not | Comparison | FunctionCondition
+
+
+def filters_used(node: Node) -> set[str]:
+    """The names of the filters (and function filters) `node` uses."""
+    if isinstance(node, And | Or):
+        return set().union(*(filters_used(i) for i in node.items))
+    if isinstance(node, Not):
+        return filters_used(node.item)
+    return {node.filter if isinstance(node, Comparison) else node.name}

@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from ecrm_desktop.domain.enums import ConsentState
 from ecrm_desktop.domain.segments.ast import Operator as Op
+from ecrm_desktop.domain.segments.rfm import RfmGroup
 
 
 class Kind(StrEnum):
@@ -73,8 +74,7 @@ class FilterSpec:
         return next((p for p in self.params if p.name == name), None)
 
 
-RFM_GROUPS = ("CHAMPIONS", "LOYAL", "ACTIVE", "NEW", "PROMISING", "NEEDS_ATTENTION", "AT_RISK", "ALMOST_LOST",
-              "PREVIOUSLY_LOYAL", "DORMANT", "PROSPECTS")
+RFM_GROUPS = tuple(g.value for g in RfmGroup)
 TIERS = ("LOW", "MEDIUM", "HIGH")
 PURCHASE_WINDOW = ParamSpec("date", Kind.DATE, "only orders placed on these days")
 
@@ -127,7 +127,7 @@ _CATALOGUE = (
                        ParamSpec("category", Kind.TEXTS, "product categories (any case)"),
                        PURCHASE_WINDOW)),
     FilterSpec("rfm_group", Kind.ENUM, EQUALS, "recency, frequency and monetary group", "rfm_group = CHAMPIONS",
-               values=RFM_GROUPS, data=Data.LATER),
+               values=RFM_GROUPS),
     FilterSpec("sms_subscription_status", Kind.ENUM, EQUALS, "SMS marketing consent",
                "sms_subscription_status = SUBSCRIBED", values=tuple(s.value for s in ConsentState),
                data=Data.NONE),

@@ -28,6 +28,7 @@ from ecrm_desktop.storage.tables.people import (
     Note,
     Tag,
 )
+from ecrm_desktop.storage.tables.segments import CustomerRfm, SegmentChange, SegmentCount, SegmentMember
 from ecrm_desktop.storage.tables.support import Ticket, TicketMessage, TicketTag
 from ecrm_desktop.storage.tables.sync_state import QuarantinedRecord, SyncCheckpoint, SyncRun
 from ecrm_desktop.storage.tables.system import AuditEntry, CurrencyRate, Segment, Setting, Store, User
@@ -47,6 +48,7 @@ __all__ = [
     "CustomerMerge",
     "CustomerOverride",
     "CustomerPhone",
+    "CustomerRfm",
     "CustomerTag",
     "Fulfillment",
     "Note",
@@ -60,6 +62,9 @@ __all__ = [
     "Refund",
     "RefundLine",
     "Segment",
+    "SegmentChange",
+    "SegmentCount",
+    "SegmentMember",
     "Setting",
     "Store",
     "StoredPrediction",
