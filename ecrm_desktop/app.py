@@ -186,7 +186,8 @@ def _follow_syncs(window: MainWindow, session: UserSession, sync: SyncPresenter,
     def after_sync() -> None:
         refresh_status()
         sync_runner.submit(lambda _s: refresh_derived_data(session),
-                           lambda message: window.statusBar().showMessage(message, 15_000), "Updating segments and predictions")
+                           lambda message: window.statusBar().showMessage(message, 15_000),
+                           "Updating segments and predictions")
 
     def stop_syncing() -> None:
         sync.shutdown()
