@@ -28,6 +28,15 @@ from ecrm_desktop.storage.tables.people import (
     Note,
     Tag,
 )
+from ecrm_desktop.storage.tables.rollups import (
+    CohortMonth,
+    CustomerFirstOrder,
+    CustomerMonth,
+    DailyCategory,
+    DailyProduct,
+    DailySales,
+    MarketingSpend,
+)
 from ecrm_desktop.storage.tables.support import Ticket, TicketMessage, TicketTag
 from ecrm_desktop.storage.tables.sync_state import QuarantinedRecord, SyncCheckpoint, SyncRun
 from ecrm_desktop.storage.tables.system import AuditEntry, CurrencyRate, Segment, Setting, Store, User
@@ -39,16 +48,23 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Category",
+    "CohortMonth",
     "CurrencyRate",
     "Customer",
     "CustomerCategory",
     "CustomerEmail",
+    "CustomerFirstOrder",
     "CustomerIdentity",
     "CustomerMerge",
+    "CustomerMonth",
     "CustomerOverride",
     "CustomerPhone",
     "CustomerTag",
+    "DailyCategory",
+    "DailyProduct",
+    "DailySales",
     "Fulfillment",
+    "MarketingSpend",
     "Note",
     "Order",
     "OrderDiscountCode",

@@ -1,0 +1,360 @@
+"""Keeping the rollup tables (`storage.tables.rollups`) equal to a recomputation from the orders.
+
+Two ways in, one definition: every rollup row comes from a `*_source` select over the orders, which
+- `rebuild` runs once over everything (after the demo's bulk load, or as a repair), and
+- `refresh_for_orders` runs for just the days and customers a write touched, in the writer's transaction.
+The dashboard runs the same selects restricted to a segment's customers (`storage.dashboard_queries`).
+
+Days are bucketed in the workspace time zone: a UTC timestamp's local day is `date(created_at, <offset>)`, the
+offset taken from the zone's transitions over the span of the data (`zone_spans`). The zone used is recorded
+in the setting `rollups_zone`; when the workspace's zone changes the rollups must be rebuilt (`is_current`).
+Orders' and refunds' creation times never change in the stores, so the days an order touched are its own and
+its refunds' days as they stand now.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Date,
+    Integer,
+    Select,
+    SQLColumnExpression,
+    and_,
+    case,
+    cast,
+    delete,
+    func,
+    insert,
+    literal,
+    literal_column,
+    or_,
+    select,
+    type_coerce,
+    union_all,
+)
+from sqlalchemy.orm import Session
+
+from ecrm_desktop.domain.zones import workspace_zone
+from ecrm_desktop.storage.settings import read_setting, write_setting
+from ecrm_desktop.storage.tables import (
+    CohortMonth,
+    CustomerFirstOrder,
+    CustomerMonth,
+    DailyCategory,
+    DailyProduct,
+    DailySales,
+    Order,
+    OrderLine,
+    Refund,
+    RefundLine,
+)
+
+Rows = Select[*tuple[Any, ...]]
+
+ZONE_SETTING = "rollups_zone"
+STEP = timedelta(minutes=30)  # zone offsets are sampled this often (every real transition falls on one)
+RANGES_PER_STATEMENT = 100  # OR-ed ranges per statement, well inside SQLite's expression depth
+IDS_PER_STATEMENT = 500
+
+
+# -- time zone buckets ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ZoneSpans:
+    """The zone's UTC offset over a stretch of time: `offsets[i]` holds until `untils[i]` (the last one forever)."""
+
+    untils: tuple[datetime, ...]
+    offsets: tuple[int, ...]  # seconds east of UTC
+
+    def day_of(self, column: SQLColumnExpression[Any]) -> ColumnElement[Any]:
+        """SQL for the local day ('YYYY-MM-DD') of a UTC timestamp column."""
+        def shifted(offset: int) -> ColumnElement[Any]:
+            return func.date(column, f"{offset:+d} seconds")
+        if len(self.offsets) == 1:
+            return shifted(self.offsets[0])
+        whens = [(column < until, shifted(offset)) for until, offset in zip(self.untils, self.offsets, strict=False)]
+        return case(*whens, else_=shifted(self.offsets[-1]))
+
+    def month_of(self, column: SQLColumnExpression[Any]) -> ColumnElement[Any]:
+        """SQL for the local month ('YYYY-MM') of a UTC timestamp column."""
+        return func.substr(self.day_of(column), 1, 7)
+
+
+def zone_spans(zone: tzinfo, start: datetime, end: datetime) -> ZoneSpans:
+    """The offsets `zone` takes between the UTC instants `start` and `end` (a day of margin either side)."""
+    moment = start.replace(minute=0, second=0, microsecond=0) - timedelta(days=1)
+    stop = end + timedelta(days=1)
+    untils: list[datetime] = []
+    offsets = [_offset(zone, moment)]
+    while moment < stop:
+        moment += STEP
+        offset = _offset(zone, moment)
+        if offset != offsets[-1]:
+            untils.append(moment)
+            offsets.append(offset)
+    return ZoneSpans(tuple(untils), tuple(offsets))
+
+
+def _offset(zone: tzinfo, moment: datetime) -> int:
+    delta = moment.astimezone(zone).utcoffset()
+    return int(delta.total_seconds()) if delta is not None else 0
+
+
+def day_start(day: date, zone: tzinfo) -> datetime:
+    """The UTC instant `day` starts at in `zone`."""
+    return datetime.combine(day, time(), tzinfo=zone).astimezone(UTC)
+
+
+def bucket_zone_name(session: Session) -> str:
+    """The zone the rollups are bucketed in: the one they were built in, else the workspace's."""
+    return str(read_setting(session, ZONE_SETTING) or read_setting(session, "timezone") or "local")
+
+
+def is_current(session: Session) -> bool:
+    """Whether the rollups were built in the workspace's present time zone (else `rebuild` them)."""
+    built = read_setting(session, ZONE_SETTING)
+    return built is not None and built == (read_setting(session, "timezone") or "local")
+
+
+# -- the definitions: one select per rollup -----------------------------------------------------------------------
+
+def _reporting(cents: SQLColumnExpression[Any]) -> ColumnElement[int]:
+    """An amount in the order's currency converted to reporting cents (half away from zero)."""
+    return cast(func.round(cents * Order.exchange_rate), BigInteger)
+
+
+def _counted() -> ColumnElement[bool]:
+    return Order.cancelled_at.is_(None)
+
+
+def _where(*conditions: ColumnElement[bool] | None) -> list[ColumnElement[bool]]:
+    return [c for c in conditions if c is not None]
+
+
+def _first(n: int) -> list[ColumnElement[Any]]:
+    """GROUP BY the first `n` selected columns, by position (their expressions can be long)."""
+    return [literal_column(str(i)) for i in range(1, n + 1)]
+
+
+def sales_source(spans: ZoneSpans, orders: ColumnElement[bool] | None = None,
+                 refunds: ColumnElement[bool] | None = None) -> Rows:
+    """Rows of `rollup_daily_sales` for the orders matching `orders` and the refunds matching `refunds`."""
+    keys = (func.coalesce(Order.sales_channel, "").label("channel"),
+            func.coalesce(Order.shipping_country, "").label("country"))
+    placed = (select(spans.day_of(Order.created_at).label("day"), Order.store_id, *keys,
+                     func.count().label("orders"), func.sum(Order.total_reporting_cents).label("gross_cents"),
+                     literal(0).label("refunds"), literal(0).label("refunded_cents"))
+              .where(_counted(), *_where(orders)).group_by(*_first(4)))
+    refunded = (select(spans.day_of(Refund.created_at).label("day"), Order.store_id, *keys,
+                       literal(0), literal(0), func.count(), func.sum(_reporting(Refund.amount_cents)))
+                .join(Order, Order.id == Refund.order_id).where(_counted(), *_where(refunds)).group_by(*_first(4)))
+    both = union_all(placed, refunded).subquery()
+    return (select(type_coerce(both.c.day, Date).label("day"), both.c.store_id, both.c.channel, both.c.country,
+                   cast(func.sum(both.c.orders), Integer).label("orders"),
+                   cast(func.sum(both.c.gross_cents), BigInteger).label("gross_cents"),
+                   cast(func.sum(both.c.refunds), Integer).label("refunds"),
+                   cast(func.sum(both.c.refunded_cents), BigInteger).label("refunded_cents"))
+            .group_by(both.c.day, both.c.store_id, both.c.channel, both.c.country))
+
+
+def categories_source(spans: ZoneSpans, orders: ColumnElement[bool] | None = None) -> Rows:
+    """Rows of `rollup_daily_categories` for the orders matching `orders`."""
+    day = spans.day_of(Order.created_at).label("day")
+    category = func.coalesce(OrderLine.category_id, 0).label("category_id")
+    sold = (select(day, category, func.sum(OrderLine.quantity).label("items"),
+                   func.sum(_reporting(OrderLine.total_cents)).label("sales_cents"), literal(0).label("returned"))
+            .join(Order, Order.id == OrderLine.order_id).where(_counted(), *_where(orders)).group_by(*_first(2)))
+    returned = (select(day, category, literal(0), literal(0), func.sum(RefundLine.quantity))
+                .select_from(RefundLine).join(OrderLine, OrderLine.id == RefundLine.order_line_id)
+                .join(Order, Order.id == OrderLine.order_id).where(_counted(), *_where(orders)).group_by(*_first(2)))
+    both = union_all(sold, returned).subquery()
+    return (select(type_coerce(both.c.day, Date).label("day"), both.c.category_id,
+                   cast(func.sum(both.c["items"]), Integer).label("items"),
+                   cast(func.sum(both.c.sales_cents), BigInteger).label("sales_cents"),
+                   cast(func.sum(both.c.returned), Integer).label("returned_items"))
+            .group_by(both.c.day, both.c.category_id))
+
+
+def products_source(spans: ZoneSpans, orders: ColumnElement[bool] | None = None) -> Rows:
+    """Rows of `rollup_daily_products` for the orders matching `orders`."""
+    return (select(type_coerce(spans.day_of(Order.created_at), Date).label("day"), OrderLine.product_id,
+                   cast(func.sum(OrderLine.quantity), Integer).label("items"),
+                   cast(func.sum(_reporting(OrderLine.total_cents)), BigInteger).label("sales_cents"))
+            .join(Order, Order.id == OrderLine.order_id)
+            .where(_counted(), OrderLine.product_id.is_not(None), *_where(orders)).group_by(*_first(2)))
+
+
+def customer_months_source(spans: ZoneSpans, customers: ColumnElement[bool] | None = None) -> Rows:
+    """Rows of `rollup_customer_months` for the customers matching `customers` (a condition on `Order`)."""
+    return (select(Order.customer_id, spans.month_of(Order.created_at).label("month"),
+                   func.count().label("orders"),
+                   cast(func.sum(Order.total_reporting_cents), BigInteger).label("gross_cents"),
+                   cast(func.sum(_reporting(Order.refunded_cents)), BigInteger).label("refunded_cents"))
+            .where(_counted(), Order.customer_id.is_not(None), *_where(customers)).group_by(*_first(2)))
+
+
+def firsts_source(spans: ZoneSpans, customers: ColumnElement[bool] | None = None) -> Rows:
+    """Rows of `rollup_customer_firsts`: each matching customer's earliest counted order (ties: lowest id)."""
+    rank = func.row_number().over(partition_by=Order.customer_id, order_by=(Order.created_at, Order.id))
+    ranked = (select(Order.customer_id, spans.day_of(Order.created_at).label("day"), Order.store_id,
+                     func.coalesce(Order.sales_channel, "").label("channel"),
+                     func.coalesce(Order.shipping_country, "").label("country"), rank.label("rank"))
+              .where(_counted(), Order.customer_id.is_not(None), *_where(customers)).subquery())
+    return (select(ranked.c.customer_id, type_coerce(ranked.c.day, Date).label("day"), ranked.c.store_id,
+                   ranked.c.channel, ranked.c.country).where(ranked.c.rank == 1))
+
+
+def cohorts_source(months: Any) -> Rows:
+    """Rows of `rollup_cohorts` from customer-month rows (`months`: the table or a select of its shape)."""
+    firsts = (select(months.c.customer_id, func.min(months.c.month).label("cohort"))
+              .group_by(months.c.customer_id).subquery())
+    return (select(firsts.c.cohort, months.c.month, func.count().label("customers"),
+                   cast(func.sum(months.c.orders), Integer).label("orders"),
+                   cast(func.sum(months.c.gross_cents), BigInteger).label("gross_cents"))
+            .join(firsts, firsts.c.customer_id == months.c.customer_id).group_by(firsts.c.cohort, months.c.month))
+
+
+# -- full rebuild -------------------------------------------------------------------------------------------------
+
+def rebuild(session: Session) -> None:
+    """Recompute every rollup from the orders, set-based, in the caller's transaction, in the workspace's zone."""
+    name = str(read_setting(session, "timezone") or "local")
+    spans = _spans_over_data(session, workspace_zone(name))
+    for table in (DailySales, DailyCategory, DailyProduct, CustomerFirstOrder, CustomerMonth, CohortMonth):
+        session.execute(delete(table))
+    _insert(session, DailySales, sales_source(spans))
+    _insert(session, DailyCategory, categories_source(spans))
+    _insert(session, DailyProduct, products_source(spans))
+    _insert(session, CustomerFirstOrder, firsts_source(spans))
+    _insert(session, CustomerMonth, customer_months_source(spans))
+    _insert(session, CohortMonth, cohorts_source(CustomerMonth.__table__))
+    write_setting(session, ZONE_SETTING, name)
+
+
+def _spans_over_data(session: Session, zone: tzinfo) -> ZoneSpans:
+    first, last = session.execute(select(func.min(Order.created_at), func.max(Order.created_at))).one()
+    refunds_last = session.execute(select(func.max(Refund.created_at))).scalar()
+    now = datetime.now(UTC)
+    first = first or now
+    last = max(filter(None, (last, refunds_last, now)))
+    return zone_spans(zone, first, last)
+
+
+def _insert(session: Session, table: type[Any], source: Rows) -> None:
+    names = [c.name for c in source.selected_columns]
+    session.execute(insert(table).from_select(names, source))
+
+
+# -- incremental refresh ------------------------------------------------------------------------------------------
+
+def refresh_for_orders(session: Session, order_ids: Iterable[int], customer_ids: Iterable[int | None] = ()) -> None:
+    """Bring the rollups up to date after the given orders were written (inserted, replaced, refunded, cancelled),
+    in the caller's transaction. `customer_ids` adds customers whose orders changed otherwise (an order moved
+    away from them); the orders' own customers are always included. Call it after the session is flushed."""
+    ids = sorted(set(order_ids))
+    zone = workspace_zone(bucket_zone_name(session))
+    placed: set[datetime] = set()
+    refunded: set[datetime] = set()
+    customers = {c for c in customer_ids if c is not None}
+    for chunk in _chunks(ids, IDS_PER_STATEMENT):
+        for created, customer in session.execute(
+                select(Order.created_at, Order.customer_id).where(Order.id.in_(chunk))):
+            placed.add(created)
+            if customer is not None:
+                customers.add(customer)
+        refunded.update(session.execute(select(Refund.created_at).where(Refund.order_id.in_(chunk))).scalars())
+    if placed or refunded:
+        spans = zone_spans(zone, min(placed | refunded), max(placed | refunded))
+        order_days = {_local_day(t, zone) for t in placed}
+        refund_days = {_local_day(t, zone) for t in refunded}
+        _refresh_days(session, DailySales, order_days | refund_days,
+                      lambda r: sales_source(spans, _within(Order.created_at, r, zone),
+                                             _within(Refund.created_at, r, zone)))
+        _refresh_days(session, DailyCategory, order_days,
+                      lambda r: categories_source(spans, _within(Order.created_at, r, zone)))
+        _refresh_days(session, DailyProduct, order_days,
+                      lambda r: products_source(spans, _within(Order.created_at, r, zone)))
+    if customers:
+        _refresh_customers(session, sorted(customers), zone)
+
+
+def _local_day(moment: datetime, zone: tzinfo) -> date:
+    return moment.astimezone(zone).date()
+
+
+def _day_ranges(days: Iterable[date]) -> list[tuple[date, date]]:
+    """Consecutive days merged into (first, last) ranges."""
+    ranges: list[tuple[date, date]] = []
+    for day in sorted(days):
+        if ranges and day == ranges[-1][1] + timedelta(days=1):
+            ranges[-1] = (ranges[-1][0], day)
+        else:
+            ranges.append((day, day))
+    return ranges
+
+
+def _within(column: SQLColumnExpression[Any], ranges: Sequence[tuple[date, date]], zone: tzinfo) -> ColumnElement[bool]:
+    return or_(*(and_(column >= day_start(first, zone), column < day_start(last + timedelta(days=1), zone))
+                 for first, last in ranges))
+
+
+def _refresh_days(session: Session, table: type[Any], days: set[date],
+                  source: Callable[[Sequence[tuple[date, date]]], Rows]) -> None:
+    for ranges in _chunks(_day_ranges(days), RANGES_PER_STATEMENT):
+        session.execute(delete(table).where(or_(*(table.day.between(a, b) for a, b in ranges))))
+        _insert(session, table, source(ranges))
+
+
+def _refresh_customers(session: Session, ids: Sequence[int], zone: tzinfo) -> None:
+    """Per-customer rollups of `ids` recomputed; the cohort table moved by the difference they make."""
+    first, last = session.execute(select(func.min(Order.created_at), func.max(Order.created_at))
+                                  .where(Order.customer_id.in_(ids))).one()
+    now = datetime.now(UTC)
+    spans = zone_spans(zone, first or now, last or now)
+    change: Counter[tuple[str, str, str]] = Counter()
+    for chunk in _chunks(ids, IDS_PER_STATEMENT):
+        _count_cohorts(session, chunk, change, -1)
+        session.execute(delete(CustomerMonth).where(CustomerMonth.customer_id.in_(chunk)))
+        session.execute(delete(CustomerFirstOrder).where(CustomerFirstOrder.customer_id.in_(chunk)))
+        _insert(session, CustomerMonth, customer_months_source(spans, Order.customer_id.in_(chunk)))
+        _insert(session, CustomerFirstOrder, firsts_source(spans, Order.customer_id.in_(chunk)))
+        _count_cohorts(session, chunk, change, +1)
+    _apply_cohort_change(session, change)
+
+
+def _count_cohorts(session: Session, ids: Sequence[int], change: Counter[tuple[str, str, str]], sign: int) -> None:
+    months = select(CustomerMonth).where(CustomerMonth.customer_id.in_(ids)).subquery()
+    for row in session.execute(cohorts_source(months)):
+        for field in ("customers", "orders", "gross_cents"):
+            change[(row.cohort, row.month, field)] += sign * int(getattr(row, field))
+
+
+def _apply_cohort_change(session: Session, change: Counter[tuple[str, str, str]]) -> None:
+    keys = sorted({(cohort, month) for cohort, month, _ in change})
+    for cohort, month in keys:
+        delta = {field: change[(cohort, month, field)] for field in ("customers", "orders", "gross_cents")}
+        if not any(delta.values()):
+            continue
+        row = session.get(CohortMonth, (cohort, month))
+        if row is None:
+            session.add(CohortMonth(cohort=cohort, month=month, **delta))
+            continue
+        row.customers += delta["customers"]
+        row.orders += delta["orders"]
+        row.gross_cents += delta["gross_cents"]
+        if row.customers == 0:
+            session.delete(row)
+    session.flush()
+
+
+def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
