@@ -237,6 +237,7 @@ def rebuild(session: Session) -> None:
     _insert(session, CustomerMonth, customer_months_source(spans))
     _insert(session, CohortMonth, cohorts_source(CustomerMonth.__table__))
     write_setting(session, ZONE_SETTING, name)
+    session.flush()
 
 
 def _spans_over_data(session: Session, zone: tzinfo) -> ZoneSpans:

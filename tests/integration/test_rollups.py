@@ -124,3 +124,19 @@ def test_local_days_follow_daylight_saving(user_session: UserSession) -> None:
         rollups.rebuild(s)
         days = sorted(d.isoformat() for d in s.execute(select(DailySales.day)).scalars())
     assert days == ["2025-01-09", "2025-07-09"]
+
+
+def test_the_demo_fill_leaves_current_rollups(user_session: UserSession) -> None:
+    from sqlalchemy import func
+
+    from ecrm_desktop.services.demo import fill_demo
+    from ecrm_desktop.storage.tables import Customer
+
+    fill_demo(user_session, 300)
+    with user_session.workspace.sessions() as s:
+        assert rollups.is_current(s)
+        counted = Order.cancelled_at.is_(None)
+        assert s.execute(select(func.sum(DailySales.gross_cents))).scalar() == s.execute(
+            select(func.sum(Order.total_reporting_cents)).where(counted)).scalar()
+        assert s.execute(select(func.count()).select_from(CustomerFirstOrder)).scalar() == s.execute(
+            select(func.count()).select_from(Customer).where(Customer.orders_count > 0)).scalar()
