@@ -167,11 +167,13 @@ class CustomerCounts:
 
 @dataclass(frozen=True)
 class CohortCell:
-    """Customers first acquired in `cohort` (a month) who ordered in `month`."""
+    """Customers first acquired in `cohort` (a month) who ordered in `month`, and what their orders came to."""
 
     cohort: str
     month: str
     customers: int
+    gross_cents: int = 0
+    refunded_cents: int = 0
 
 
 @dataclass(frozen=True)
@@ -193,6 +195,18 @@ class LifetimeFacts:
     customers: int
     gross_cents: int
     refunded_cents: int
+
+
+def lifetime_until(cells: Iterable[CohortCell], last_month: str) -> LifetimeFacts:
+    """Customers acquired in months up to `last_month` (each cohort's first month), and the gross and refunded
+    of their counted orders placed in those months."""
+    customers = gross = back = 0
+    for c in cells:
+        if c.month <= last_month:
+            customers += c.customers if c.cohort == c.month else 0
+            gross += c.gross_cents
+            back += c.refunded_cents
+    return LifetimeFacts(customers, gross, back)
 
 
 @dataclass(frozen=True)

@@ -67,12 +67,12 @@ class DashboardService:
             scope = Scope(period, zone, segment=members is not None)
             before = Scope(period.previous(), zone, segment=members is not None)
             sales = dashboard_queries.sales_days(s, scope)
-            current = self._figures(s, scope, sales)
-            previous = self._figures(s, before, dashboard_queries.sales_days(s, before))
-            chosen = grain or default_grain(period)
             last_month = period.months()[-1]
+            cells = dashboard_queries.cohort_cells(s, scope, last_month)
+            current = self._figures(s, scope, sales, cells)
+            previous = self._figures(s, before, dashboard_queries.sales_days(s, before), cells)
+            chosen = grain or default_grain(period)
             first_cohort = kpis.add_months(last_month, -(COHORT_MONTHS - 1))
-            cells = dashboard_queries.cohort_cells(s, scope, first_cohort, last_month)
             by_channel = kpis.revenue_by(sales, lambda d: d.channel)
             return Dashboard(
                 period=period, segment=segment, currency=reporting_currency(s),
@@ -132,8 +132,9 @@ class DashboardService:
         return segments.member_ids(query, limit=segments.count(query) or 1)
 
     @staticmethod
-    def _figures(s: Session, scope: Scope, sales: list[kpis.SalesDay]) -> kpis.Figures:
-        return kpis.figures(sales, dashboard_queries.customer_counts(s, scope), dashboard_queries.lifetime(s, scope),
+    def _figures(s: Session, scope: Scope, sales: list[kpis.SalesDay], cells: list[kpis.CohortCell]) -> kpis.Figures:
+        lifetime = kpis.lifetime_until(cells, scope.period.months()[-1])
+        return kpis.figures(sales, dashboard_queries.customer_counts(s, scope), lifetime,
                             dashboard_queries.checkout_facts(s, scope, reporting_currency(s)),
                             dashboard_queries.support_facts(s, scope))
 

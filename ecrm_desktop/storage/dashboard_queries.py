@@ -27,6 +27,7 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    or_,
     select,
     text,
     true,
@@ -39,16 +40,16 @@ from ecrm_desktop.domain.kpis import (
     CheckoutFacts,
     CohortCell,
     CustomerCounts,
-    LifetimeFacts,
     Period,
     ProductTotal,
     SalesDay,
     SupportFacts,
-    month_last_day,
 )
 from ecrm_desktop.storage import rollups
+from ecrm_desktop.storage.rollups import activity_source
 from ecrm_desktop.storage.tables import (
     AbandonedCheckout,
+    ActivityMonth,
     Category,
     CohortMonth,
     CurrencyRate,
@@ -117,12 +118,11 @@ def sales_days(session: Session, scope: Scope) -> list[SalesDay]:
         source = rollups.sales_source(scope.spans(),
                                       _all(scope.placed(Order.created_at), scope.members(Order.customer_id)),
                                       _all(scope.placed(Refund.created_at), scope.members(Order.customer_id)))
-        rows: Iterable[Any] = session.execute(source)
     else:
-        rows = session.execute(select(DailySales).where(DailySales.day.between(scope.period.start,
-                                                                               scope.period.end))).scalars()
-    return [SalesDay(r.day, r.store_id, r.channel, r.country, r.orders, r.gross_cents, r.refunds, r.refunded_cents)
-            for r in rows]
+        source = select(*DailySales.__table__.columns).where(
+            DailySales.day.between(scope.period.start, scope.period.end))
+    rows: Iterable[Any] = session.execute(source)
+    return [SalesDay(*row) for row in rows]
 
 
 def category_days(session: Session, scope: Scope) -> list[CategoryDay]:
@@ -159,45 +159,44 @@ def product_totals(session: Session, scope: Scope, limit: int) -> list[ProductTo
 
 def customer_counts(session: Session, scope: Scope) -> CustomerCounts:
     """Distinct customers of the period's months and of the months before them, and the period's new ones."""
-    months, before = scope.period.months(), scope.period.previous_months()
-    now = func.sum(case((CustomerMonth.month >= months[0], CustomerMonth.orders), else_=0))
-    then = func.sum(case((CustomerMonth.month <= before[-1], CustomerMonth.orders), else_=0))
-    per_customer = (select(now.label("now"), then.label("then"))
-                    .where(CustomerMonth.month.between(before[0], months[-1]),
-                           _all(scope.members(CustomerMonth.customer_id)))
-                    .group_by(CustomerMonth.customer_id).subquery())
-    active, repeaters, previous, retained = session.execute(select(
-        func.count().filter(per_customer.c.now > 0), func.count().filter(per_customer.c.now > 1),
-        func.count().filter(per_customer.c.then > 0),
-        func.count().filter(and_(per_customer.c.now > 0, per_customer.c.then > 0)))).one()
+    first, last = scope.period.months()[0], scope.period.months()[-1]
+    before = scope.period.previous_months()[0]
+    if scope.segment:
+        rows = activity_source(select(CustomerMonth).where(_all(scope.members(CustomerMonth.customer_id)))
+                               .subquery()).subquery()
+    else:
+        rows = select(ActivityMonth).subquery()
+    inside = rows.c.month.between(first, last)
+    first_in_run = and_(inside, rows.c.prev_month < first)  # each customer's first month in the run
+
+    def customers(condition: ColumnElement[bool]) -> ColumnElement[int]:
+        return func.coalesce(func.sum(case((condition, rows.c.customers), else_=0)), 0)
+
+    active, repeaters, retained, previous = session.execute(select(
+        customers(first_in_run),
+        customers(and_(first_in_run, or_(rows.c.multi == 1,
+                                         and_(rows.c.next_month != "", rows.c.next_month <= last)))),
+        customers(and_(first_in_run, rows.c.prev_month >= before)),
+        customers(and_(rows.c.month.between(before, scope.period.previous_months()[-1]),
+                       rows.c.prev_month < before)))
+        .where(rows.c.month.between(before, last))).one()
     new = session.execute(select(func.count()).select_from(CustomerFirstOrder).where(
         CustomerFirstOrder.day.between(scope.period.start, scope.period.end),
         _all(scope.members(CustomerFirstOrder.customer_id)))).scalar_one()
-    return CustomerCounts(active or 0, repeaters or 0, previous or 0, retained or 0, new)
+    return CustomerCounts(int(active), int(repeaters), int(previous), int(retained), new)
 
 
-def lifetime(session: Session, scope: Scope) -> LifetimeFacts:
-    """Customers acquired up to the end of the period's last month and what they bought up to then."""
-    last = scope.period.months()[-1]
-    customers = session.execute(select(func.count()).select_from(CustomerFirstOrder).where(
-        CustomerFirstOrder.day <= month_last_day(last), _all(scope.members(CustomerFirstOrder.customer_id)))
-    ).scalar_one()
-    gross, refunded = session.execute(select(
-        func.coalesce(func.sum(CustomerMonth.gross_cents), 0), func.coalesce(func.sum(CustomerMonth.refunded_cents), 0))
-        .where(CustomerMonth.month <= last, _all(scope.members(CustomerMonth.customer_id)))).one()
-    return LifetimeFacts(customers, int(gross), int(refunded))
-
-
-def cohort_cells(session: Session, scope: Scope, first_month: str, last_month: str) -> list[CohortCell]:
-    """Customers per acquisition month and order month, for cohorts and months in first_month..last_month."""
+def cohort_cells(session: Session, scope: Scope, last_month: str) -> list[CohortCell]:
+    """Customers, gross and refunded per acquisition month and order month, for order months up to last_month."""
     if scope.segment:
         months = select(CustomerMonth).where(_all(scope.members(CustomerMonth.customer_id))).subquery()
         source = rollups.cohorts_source(months).subquery()
     else:
         source = select(CohortMonth).subquery()
-    rows: Iterable[Any] = session.execute(select(source.c.cohort, source.c.month, source.c.customers).where(
-        source.c.cohort >= first_month, source.c.month <= last_month))
-    return [CohortCell(cohort, month, customers) for cohort, month, customers in rows]
+    rows: Iterable[Any] = session.execute(select(source.c.cohort, source.c.month, source.c.customers,
+                                                 source.c.gross_cents, source.c.refunded_cents)
+                                          .where(source.c.month <= last_month))
+    return [CohortCell(*row) for row in rows]
 
 
 def new_customers_by_channel(session: Session, scope: Scope) -> dict[str, int]:

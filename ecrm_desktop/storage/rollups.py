@@ -45,6 +45,7 @@ from sqlalchemy.orm import Session
 from ecrm_desktop.domain.zones import workspace_zone
 from ecrm_desktop.storage.settings import read_setting, write_setting
 from ecrm_desktop.storage.tables import (
+    ActivityMonth,
     CohortMonth,
     CustomerFirstOrder,
     CustomerMonth,
@@ -194,11 +195,16 @@ def products_source(spans: ZoneSpans, orders: ColumnElement[bool] | None = None)
 
 def customer_months_source(spans: ZoneSpans, customers: ColumnElement[bool] | None = None) -> Rows:
     """Rows of `rollup_customer_months` for the customers matching `customers` (a condition on `Order`)."""
-    return (select(Order.customer_id, spans.month_of(Order.created_at).label("month"),
-                   func.count().label("orders"),
-                   cast(func.sum(Order.total_reporting_cents), BigInteger).label("gross_cents"),
-                   cast(func.sum(_reporting(Order.refunded_cents)), BigInteger).label("refunded_cents"))
-            .where(_counted(), Order.customer_id.is_not(None), *_where(customers)).group_by(*_first(2)))
+    grouped = (select(Order.customer_id, spans.month_of(Order.created_at).label("month"),
+                      func.count().label("orders"),
+                      cast(func.sum(Order.total_reporting_cents), BigInteger).label("gross_cents"),
+                      cast(func.sum(_reporting(Order.refunded_cents)), BigInteger).label("refunded_cents"))
+               .where(_counted(), Order.customer_id.is_not(None), *_where(customers)).group_by(*_first(2))
+               .subquery())
+    customer, month = grouped.c.customer_id, grouped.c.month
+    return select(customer, month, grouped.c.orders, grouped.c.gross_cents, grouped.c.refunded_cents,
+                  func.coalesce(func.lag(month).over(partition_by=customer, order_by=month), "").label("prev_month"),
+                  func.coalesce(func.lead(month).over(partition_by=customer, order_by=month), "").label("next_month"))
 
 
 def firsts_source(spans: ZoneSpans, customers: ColumnElement[bool] | None = None) -> Rows:
@@ -218,8 +224,32 @@ def cohorts_source(months: Any) -> Rows:
               .group_by(months.c.customer_id).subquery())
     return (select(firsts.c.cohort, months.c.month, func.count().label("customers"),
                    cast(func.sum(months.c.orders), Integer).label("orders"),
-                   cast(func.sum(months.c.gross_cents), BigInteger).label("gross_cents"))
+                   cast(func.sum(months.c.gross_cents), BigInteger).label("gross_cents"),
+                   cast(func.sum(months.c.refunded_cents), BigInteger).label("refunded_cents"))
             .join(firsts, firsts.c.customer_id == months.c.customer_id).group_by(firsts.c.cohort, months.c.month))
+
+
+def activity_source(months: Any) -> Rows:
+    """Rows of `rollup_activity` from customer-month rows (`months`: the table or a select of its shape)."""
+    multi = case((months.c.orders >= 2, 1), else_=0).label("multi")
+    return (select(months.c.month, months.c.prev_month, months.c.next_month, multi,
+                   func.count().label("customers"))
+            .group_by(months.c.month, months.c.prev_month, months.c.next_month, multi))
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A rollup summed from customer-month rows, moved by the difference a refresh of some customers makes."""
+
+    table: type[Any]
+    source: Callable[[Any], Rows]
+    keys: tuple[str, ...]  # its primary key, in order
+    sums: tuple[str, ...]
+
+
+DERIVED = (Derived(CohortMonth, cohorts_source, ("cohort", "month"),
+                   ("customers", "orders", "gross_cents", "refunded_cents")),
+           Derived(ActivityMonth, activity_source, ("month", "prev_month", "next_month", "multi"), ("customers",)))
 
 
 # -- full rebuild -------------------------------------------------------------------------------------------------
@@ -228,14 +258,16 @@ def rebuild(session: Session) -> None:
     """Recompute every rollup from the orders, set-based, in the caller's transaction, in the workspace's zone."""
     name = str(read_setting(session, "timezone") or "local")
     spans = _spans_over_data(session, workspace_zone(name))
-    for table in (DailySales, DailyCategory, DailyProduct, CustomerFirstOrder, CustomerMonth, CohortMonth):
+    for table in (DailySales, DailyCategory, DailyProduct, CustomerFirstOrder, CustomerMonth, CohortMonth,
+                  ActivityMonth):
         session.execute(delete(table))
     _insert(session, DailySales, sales_source(spans))
     _insert(session, DailyCategory, categories_source(spans))
     _insert(session, DailyProduct, products_source(spans))
     _insert(session, CustomerFirstOrder, firsts_source(spans))
     _insert(session, CustomerMonth, customer_months_source(spans))
-    _insert(session, CohortMonth, cohorts_source(CustomerMonth.__table__))
+    for derived in DERIVED:
+        _insert(session, derived.table, derived.source(CustomerMonth.__table__))
     write_setting(session, ZONE_SETTING, name)
     session.flush()
 
@@ -315,42 +347,43 @@ def _refresh_days(session: Session, table: type[Any], days: set[date],
 
 
 def _refresh_customers(session: Session, ids: Sequence[int], zone: tzinfo) -> None:
-    """Per-customer rollups of `ids` recomputed; the cohort table moved by the difference they make."""
+    """Per-customer rollups of `ids` recomputed; the rollups derived from them moved by the difference."""
     first, last = session.execute(select(func.min(Order.created_at), func.max(Order.created_at))
                                   .where(Order.customer_id.in_(ids))).one()
     now = datetime.now(UTC)
     spans = zone_spans(zone, first or now, last or now)
-    change: Counter[tuple[str, str, str]] = Counter()
+    change: Counter[tuple[Derived, tuple[Any, ...], str]] = Counter()
     for chunk in _chunks(ids, IDS_PER_STATEMENT):
-        _count_cohorts(session, chunk, change, -1)
+        _count_derived(session, chunk, change, -1)
         session.execute(delete(CustomerMonth).where(CustomerMonth.customer_id.in_(chunk)))
         session.execute(delete(CustomerFirstOrder).where(CustomerFirstOrder.customer_id.in_(chunk)))
         _insert(session, CustomerMonth, customer_months_source(spans, Order.customer_id.in_(chunk)))
         _insert(session, CustomerFirstOrder, firsts_source(spans, Order.customer_id.in_(chunk)))
-        _count_cohorts(session, chunk, change, +1)
-    _apply_cohort_change(session, change)
+        _count_derived(session, chunk, change, +1)
+    _apply_change(session, change)
 
 
-def _count_cohorts(session: Session, ids: Sequence[int], change: Counter[tuple[str, str, str]], sign: int) -> None:
+def _count_derived(session: Session, ids: Sequence[int], change: Counter[tuple[Derived, tuple[Any, ...], str]],
+                   sign: int) -> None:
     months = select(CustomerMonth).where(CustomerMonth.customer_id.in_(ids)).subquery()
-    for row in session.execute(cohorts_source(months)):
-        for field in ("customers", "orders", "gross_cents"):
-            change[(row.cohort, row.month, field)] += sign * int(getattr(row, field))
+    for derived in DERIVED:
+        for row in session.execute(derived.source(months)).mappings():
+            key = tuple(row[k] for k in derived.keys)
+            for field in derived.sums:
+                change[(derived, key, field)] += sign * int(row[field])
 
 
-def _apply_cohort_change(session: Session, change: Counter[tuple[str, str, str]]) -> None:
-    keys = sorted({(cohort, month) for cohort, month, _ in change})
-    for cohort, month in keys:
-        delta = {field: change[(cohort, month, field)] for field in ("customers", "orders", "gross_cents")}
+def _apply_change(session: Session, change: Counter[tuple[Derived, tuple[Any, ...], str]]) -> None:
+    for derived, key in dict.fromkeys((d, k) for d, k, _ in change):
+        delta = {field: change[(derived, key, field)] for field in derived.sums}
         if not any(delta.values()):
             continue
-        row = session.get(CohortMonth, (cohort, month))
+        row = session.get(derived.table, key)
         if row is None:
-            session.add(CohortMonth(cohort=cohort, month=month, **delta))
+            session.add(derived.table(**dict(zip(derived.keys, key, strict=True)), **delta))
             continue
-        row.customers += delta["customers"]
-        row.orders += delta["orders"]
-        row.gross_cents += delta["gross_cents"]
+        for field, amount in delta.items():
+            setattr(row, field, getattr(row, field) + amount)
         if row.customers == 0:
             session.delete(row)
     session.flush()

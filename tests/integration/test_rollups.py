@@ -17,6 +17,7 @@ from ecrm_desktop.storage import rollups
 from ecrm_desktop.storage.settings import write_setting
 from ecrm_desktop.storage.store_writer import StoreWriter
 from ecrm_desktop.storage.tables import (
+    ActivityMonth,
     CohortMonth,
     CustomerFirstOrder,
     CustomerMonth,
@@ -29,7 +30,7 @@ from ecrm_desktop.storage.tables import (
 from tests.factories import T0, customer, make_store, order
 
 TABLES: tuple[type[Any], ...] = (DailySales, DailyCategory, DailyProduct, CustomerFirstOrder, CustomerMonth,
-                                 CohortMonth)
+                                 ActivityMonth, CohortMonth)
 CATEGORIES = ["Shoes", "Apparel", "Books", None]
 CHANNELS = ["web", "pos", None]
 COUNTRIES = ["US", "DE", None]
@@ -111,6 +112,7 @@ def test_incremental_refresh_equals_rebuild_after_random_writes(user_session: Us
         rebuilt = snapshot(s)
     assert kept == rebuilt
     assert len(rebuilt["rollup_daily_sales"]) > 20 and len(rebuilt["rollup_cohorts"]) > 3
+    assert len(rebuilt["rollup_activity"]) > 10
 
 
 def test_local_days_follow_daylight_saving(user_session: UserSession) -> None:

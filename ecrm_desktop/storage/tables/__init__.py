@@ -29,6 +29,7 @@ from ecrm_desktop.storage.tables.people import (
     Tag,
 )
 from ecrm_desktop.storage.tables.rollups import (
+    ActivityMonth,
     CohortMonth,
     CustomerFirstOrder,
     CustomerMonth,
@@ -44,6 +45,7 @@ from ecrm_desktop.storage.tables.system import AuditEntry, CurrencyRate, Segment
 __all__ = [
     "SENSITIVE_ORDER_FIELDS",
     "AbandonedCheckout",
+    "ActivityMonth",
     "Address",
     "AuditEntry",
     "Base",

@@ -69,7 +69,8 @@ class CustomerFirstOrder(Base):
 
 
 class CustomerMonth(Base):
-    """A customer's counted orders in one month: their number, gross total and what was refunded on them."""
+    """A customer's counted orders in one month: their number, gross total and what was refunded on them, and
+    the customer's active months before and after this one ('' when there is none)."""
 
     __tablename__ = "rollup_customer_months"
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True)
@@ -77,11 +78,30 @@ class CustomerMonth(Base):
     orders: Mapped[int] = mapped_column(Integer)
     gross_cents: Mapped[int] = mapped_column(BigInteger)
     refunded_cents: Mapped[int] = mapped_column(BigInteger)
-    __table_args__ = (Index("ix_rollup_customer_months_month", "month", "customer_id", "orders"), WITHOUT_ROWID)
+    prev_month: Mapped[str] = mapped_column(String(7))
+    next_month: Mapped[str] = mapped_column(String(7))
+    __table_args__ = (WITHOUT_ROWID,)
+
+
+class ActivityMonth(Base):
+    """Customer-months counted by (month, the customer's previous and next active month, two or more orders).
+
+    Distinct customers over a run of months A..B are the customer-months in it whose previous month is before A
+    (each customer's first month in the run); those who were also active in the months just before A are the
+    ones whose previous month falls there; those with two or more orders in the run have a second month in it
+    (next month <= B) or two orders in the first."""
+
+    __tablename__ = "rollup_activity"
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    prev_month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    next_month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    multi: Mapped[int] = mapped_column(Integer, primary_key=True)  # 1: two or more orders in the month
+    customers: Mapped[int] = mapped_column(Integer)
+    __table_args__ = (WITHOUT_ROWID,)
 
 
 class CohortMonth(Base):
-    """Customers first acquired in `cohort` who ordered in `month`, with their orders and gross revenue."""
+    """Customers first acquired in `cohort` who ordered in `month`, with their orders, gross and refunded."""
 
     __tablename__ = "rollup_cohorts"
     cohort: Mapped[str] = mapped_column(String(7), primary_key=True)
@@ -89,6 +109,7 @@ class CohortMonth(Base):
     customers: Mapped[int] = mapped_column(Integer)
     orders: Mapped[int] = mapped_column(Integer)
     gross_cents: Mapped[int] = mapped_column(BigInteger)
+    refunded_cents: Mapped[int] = mapped_column(BigInteger)
     __table_args__ = (WITHOUT_ROWID,)
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0005
 Revises: 0004
-Create Date: 2026-11-24 00:15:36
+Create Date: 2026-11-24 00:35:14
 """
 
 import sqlalchemy as sa
@@ -22,12 +22,22 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('channel', 'month', name=op.f('pk_marketing_spend')),
     sqlite_with_rowid=False
     )
+    op.create_table('rollup_activity',
+    sa.Column('month', sa.String(length=7), nullable=False),
+    sa.Column('prev_month', sa.String(length=7), nullable=False),
+    sa.Column('next_month', sa.String(length=7), nullable=False),
+    sa.Column('multi', sa.Integer(), nullable=False),
+    sa.Column('customers', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('month', 'prev_month', 'next_month', 'multi', name=op.f('pk_rollup_activity')),
+    sqlite_with_rowid=False
+    )
     op.create_table('rollup_cohorts',
     sa.Column('cohort', sa.String(length=7), nullable=False),
     sa.Column('month', sa.String(length=7), nullable=False),
     sa.Column('customers', sa.Integer(), nullable=False),
     sa.Column('orders', sa.Integer(), nullable=False),
     sa.Column('gross_cents', sa.BigInteger(), nullable=False),
+    sa.Column('refunded_cents', sa.BigInteger(), nullable=False),
     sa.PrimaryKeyConstraint('cohort', 'month', name=op.f('pk_rollup_cohorts')),
     sqlite_with_rowid=False
     )
@@ -78,18 +88,15 @@ def upgrade() -> None:
     sa.Column('orders', sa.Integer(), nullable=False),
     sa.Column('gross_cents', sa.BigInteger(), nullable=False),
     sa.Column('refunded_cents', sa.BigInteger(), nullable=False),
+    sa.Column('prev_month', sa.String(length=7), nullable=False),
+    sa.Column('next_month', sa.String(length=7), nullable=False),
     sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], name=op.f('fk_rollup_customer_months_customer_id_customers'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('customer_id', 'month', name=op.f('pk_rollup_customer_months')),
     sqlite_with_rowid=False
     )
-    with op.batch_alter_table('rollup_customer_months', schema=None) as batch_op:
-        batch_op.create_index('ix_rollup_customer_months_month', ['month', 'customer_id', 'orders'], unique=False)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('rollup_customer_months', schema=None) as batch_op:
-        batch_op.drop_index('ix_rollup_customer_months_month')
-
     op.drop_table('rollup_customer_months')
     with op.batch_alter_table('rollup_customer_firsts', schema=None) as batch_op:
         batch_op.drop_index('ix_rollup_customer_firsts_day')
@@ -99,4 +106,5 @@ def downgrade() -> None:
     op.drop_table('rollup_daily_products')
     op.drop_table('rollup_daily_categories')
     op.drop_table('rollup_cohorts')
+    op.drop_table('rollup_activity')
     op.drop_table('marketing_spend')
