@@ -124,16 +124,23 @@ def preset_period(preset: Preset, today: date) -> Period:
 
 @dataclass(frozen=True)
 class SalesDay:
-    """Counted orders placed and refunds made on one day through one store, channel and country."""
+    """Counted orders placed and refunds made on one day."""
 
     day: date
-    store_id: int
-    channel: str
-    country: str
     orders: int
     gross_cents: int
     refunds: int
     refunded_cents: int
+
+
+@dataclass(frozen=True)
+class SalesMix:
+    """Counted orders placed in the period through one sales channel to one country ('' when not recorded)."""
+
+    channel: str
+    country: str
+    orders: int
+    gross_cents: int
 
 
 @dataclass(frozen=True)
@@ -275,8 +282,8 @@ def historical_clv(lifetime: LifetimeFacts) -> int | None:
     return round_half_up((lifetime.gross_cents - lifetime.refunded_cents) / lifetime.customers)
 
 
-def revenue_by(sales: Iterable[SalesDay], key: Callable[[SalesDay], K]) -> dict[K, int]:
-    """Gross revenue per key (sales channel, country, store), largest first; '' is "not recorded"."""
+def revenue_by(sales: Iterable[SalesMix], key: Callable[[SalesMix], K]) -> dict[K, int]:
+    """Gross revenue per key (sales channel or country), largest first; '' is "not recorded"."""
     totals: dict[K, int] = defaultdict(int)
     for s in sales:
         totals[key(s)] += s.gross_cents

@@ -73,12 +73,13 @@ class DashboardService:
             previous = self._figures(s, before, dashboard_queries.sales_days(s, before), cells)
             chosen = grain or default_grain(period)
             first_cohort = kpis.add_months(last_month, -(COHORT_MONTHS - 1))
-            by_channel = kpis.revenue_by(sales, lambda d: d.channel)
+            mix = dashboard_queries.sales_mix(s, scope)
+            by_channel = kpis.revenue_by(mix, lambda m: m.channel)
             return Dashboard(
                 period=period, segment=segment, currency=reporting_currency(s),
                 data_as_of=dashboard_queries.last_sync(s), current=current, previous=previous,
                 series=tuple(kpis.sales_series(sales, period, chosen)), grain=chosen, by_channel=by_channel,
-                by_country=kpis.revenue_by(sales, lambda d: d.country),
+                by_country=kpis.revenue_by(mix, lambda m: m.country),
                 categories=tuple(kpis.by_category(dashboard_queries.category_days(s, scope))),
                 products=tuple(dashboard_queries.product_totals(s, scope, TOP_PRODUCTS)),
                 acquisition=self._acquisition(s, scope, by_channel),

@@ -43,6 +43,7 @@ from ecrm_desktop.domain.kpis import (
     Period,
     ProductTotal,
     SalesDay,
+    SalesMix,
     SupportFacts,
 )
 from ecrm_desktop.storage import rollups
@@ -112,17 +113,32 @@ def _all(*conditions: ColumnElement[bool] | None) -> ColumnElement[bool]:
     return and_(true(), *(c for c in conditions if c is not None))
 
 
-def sales_days(session: Session, scope: Scope) -> list[SalesDay]:
-    """Orders placed and refunds made in the period, per day, store, channel and country."""
+def _sales(scope: Scope) -> Any:
+    """`rollup_daily_sales` rows of the period (for a segment: computed from its members' orders)."""
     if scope.segment:
-        source = rollups.sales_source(scope.spans(),
-                                      _all(scope.placed(Order.created_at), scope.members(Order.customer_id)),
-                                      _all(scope.placed(Refund.created_at), scope.members(Order.customer_id)))
-    else:
-        source = select(*DailySales.__table__.columns).where(
-            DailySales.day.between(scope.period.start, scope.period.end))
-    rows: Iterable[Any] = session.execute(source)
-    return [SalesDay(*row) for row in rows]
+        return rollups.sales_source(scope.spans(),
+                                    _all(scope.placed(Order.created_at), scope.members(Order.customer_id)),
+                                    _all(scope.placed(Refund.created_at), scope.members(Order.customer_id))
+                                    ).subquery()
+    return select(DailySales).where(DailySales.day.between(scope.period.start, scope.period.end)).subquery()
+
+
+def sales_days(session: Session, scope: Scope) -> list[SalesDay]:
+    """Orders placed and refunds made in the period, per day."""
+    rows = _sales(scope)
+    total: Iterable[Any] = session.execute(
+        select(rows.c.day, func.sum(rows.c.orders), func.sum(rows.c.gross_cents), func.sum(rows.c.refunds),
+               func.sum(rows.c.refunded_cents)).group_by(rows.c.day))
+    return [SalesDay(day, int(n), int(gross), int(k), int(back)) for day, n, gross, k, back in total]
+
+
+def sales_mix(session: Session, scope: Scope) -> list[SalesMix]:
+    """Orders placed in the period per sales channel and country."""
+    rows = _sales(scope)
+    total: Iterable[Any] = session.execute(
+        select(rows.c.channel, rows.c.country, func.sum(rows.c.orders), func.sum(rows.c.gross_cents))
+        .group_by(rows.c.channel, rows.c.country))
+    return [SalesMix(channel, country, int(n), int(gross)) for channel, country, n, gross in total]
 
 
 def category_days(session: Session, scope: Scope) -> list[CategoryDay]:
