@@ -21,6 +21,7 @@ from ecrm_desktop.views.sign_in import FirstRunDialog, UnlockDialog
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from ecrm_desktop.domain.kpis import Dashboard, Period
     from ecrm_desktop.services.workspace import UserSession, WorkspaceService
     from ecrm_desktop.views.main_window import MainWindow
 
@@ -99,15 +100,18 @@ def sign_in(folder: Path, runner: TaskRunner, workspaces: Callable[[], Workspace
 def build_main_window(session: UserSession, runner: TaskRunner) -> MainWindow:
     """Every screen with its presenter and services, navigation and the status bar, on the customers screen."""
     from ecrm_desktop.presenters.customers import CustomersPresenter
+    from ecrm_desktop.presenters.dashboard import DashboardPresenter
     from ecrm_desktop.presenters.navigation import NavigationPresenter, Place, Screen
     from ecrm_desktop.presenters.orders import OrderPresenter, OrdersPresenter
     from ecrm_desktop.presenters.profile import ProfilePresenter
     from ecrm_desktop.presenters.status import StatusPresenter
     from ecrm_desktop.services.customer_directory import CustomerDirectory
     from ecrm_desktop.services.customer_profile import CustomerProfileService
+    from ecrm_desktop.services.dashboard import DashboardService
     from ecrm_desktop.services.orders import OrderService
     from ecrm_desktop.services.status import StatusService
     from ecrm_desktop.views.customers_screen import CustomersScreen
+    from ecrm_desktop.views.dashboard_screen import DashboardScreen
     from ecrm_desktop.views.main_window import MainWindow
     from ecrm_desktop.views.order_screen import OrderScreen
     from ecrm_desktop.views.orders_screen import OrdersScreen
@@ -115,8 +119,9 @@ def build_main_window(session: UserSession, runner: TaskRunner) -> MainWindow:
 
     customers_view, profile_view = CustomersScreen(), ProfileScreen()
     orders_view, order_view = OrdersScreen(), OrderScreen()
+    dashboard_view = DashboardScreen()
     window = MainWindow({Screen.CUSTOMERS: customers_view, Screen.CUSTOMER: profile_view,
-                         Screen.ORDERS: orders_view, Screen.ORDER: order_view},
+                         Screen.ORDERS: orders_view, Screen.ORDER: order_view, Screen.DASHBOARD: dashboard_view},
                         f"{session.user_name} · {session.workspace.paths.folder.name}")
     window.resize(1400, 860)
     orders = OrderService(session)
@@ -129,12 +134,14 @@ def build_main_window(session: UserSession, runner: TaskRunner) -> MainWindow:
     order_list = OrdersPresenter(orders_view, orders, runner, go)
     order = OrderPresenter(order_view, orders, runner, go)
     status = StatusPresenter(window, StatusService(session).data_as_of, runner)
+    dashboard = DashboardPresenter(dashboard_view, DashboardService(session), runner)
 
     def opener(open_item: Callable[[int], None]) -> Callable[[int | None], None]:
         return lambda item_id: open_item(item_id) if item_id is not None else None
 
     nav = NavigationPresenter(window, {Screen.CUSTOMER: opener(profile.open), Screen.ORDER: opener(order.open),
-                                       Screen.ORDERS: lambda _i: order_list.start()})
+                                       Screen.ORDERS: lambda _i: order_list.start(),
+                                       Screen.DASHBOARD: lambda _i: dashboard.start()})
     window.go, window.back = nav.go, nav.back
     runner.failed.connect(window.show_error)
     runner.busy_changed.connect(window.show_busy)
@@ -144,7 +151,22 @@ def build_main_window(session: UserSession, runner: TaskRunner) -> MainWindow:
     profile_view.attach(profile)
     orders_view.attach(order_list)
     order_view.attach(order)
+    dashboard_view.attach(dashboard)
     nav.go(Place(Screen.CUSTOMERS))
     status.refresh()
     return window
 
+
+def write_report(session: UserSession, period: Period, segment: str | None, pdf: Path) -> Dashboard:
+    """The dashboard of `period` (for a saved segment's members) written to `pdf` without showing a window."""
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from ecrm_desktop.services.dashboard import DashboardService
+    from ecrm_desktop.views.dashboard_report import write_pdf
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert app is not None
+    dashboard = DashboardService(session).load(period, segment)
+    write_pdf(dashboard, pdf)
+    return dashboard

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QColor, QCursor, QFont, QImage, QPalette
-from PySide6.QtWidgets import QGraphicsRectItem, QToolTip, QWidget
+from PySide6.QtGui import QColor, QCursor, QFont, QFontMetrics, QImage, QPalette
+from PySide6.QtWidgets import QApplication, QGraphicsRectItem, QToolTip, QWidget
 
 BLUE, ORANGE, GREEN, RED = QColor("#3b82f6"), QColor("#f59e0b"), QColor("#10b981"), QColor("#ef4444")
 MAX_TICKS = 12
+NUMBER_AXIS_WIDTH = 64  # room for "10000000" in the tick font; set, as a first drawing offscreen would clip
 
 
 @dataclass(frozen=True)
@@ -62,12 +63,30 @@ class Chart(pg.PlotWidget):  # type: ignore[misc]
             axis = self.plotItem.getAxis(name)
             axis.setPen(colours.grid)
             axis.setTextPen(colours.text)
+            axis.setTickFont(self.tick_font())
+            axis.enableAutoSIPrefix(False)
+            if name != "bottom":
+                axis.setWidth(NUMBER_AXIS_WIDTH)
         self.plotItem.showGrid(x=False, y=True, alpha=0.25)
         return colours
 
     def describe(self, x: float, y: float) -> str | None:
         """The tooltip for the point (x, y) in data coordinates, or None."""
         return None
+
+    @staticmethod
+    def tick_font() -> QFont:
+        font = QFont()
+        font.setPointSize(8)
+        return font
+
+    def label_rows(self, ticks: list[tuple[float, str]]) -> None:
+        """Name the rows on the left axis, wide enough for the longest name."""
+        axis = self.plotItem.getAxis("left")
+        axis.setTicks([ticks])
+        axis.setStyle(textFillLimits=[(0, 0.98)])  # every row keeps its name
+        metrics = QFontMetrics(self.tick_font())
+        axis.setWidth(max((metrics.horizontalAdvance(name) for _, name in ticks), default=20) + 14)
 
     def _hover(self, position: QPointF) -> None:
         box = self.plotItem.vb
@@ -85,8 +104,12 @@ class Chart(pg.PlotWidget):  # type: ignore[misc]
         """The mouse is over x (the crosshair of time series follows it)."""
 
     def image(self, width: int, height: int) -> QImage:
-        """The chart drawn at width × height pixels."""
+        """The chart drawn at width × height pixels (a chart not on screen is laid out offscreen first)."""
+        if not self.isVisible():
+            self.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
+            self.show()
         self.resize(width, height)
+        QApplication.processEvents()
         image: QImage = self.grab().toImage()
         return image
 
@@ -159,7 +182,8 @@ class BarChart(Chart):
         ys = [count - 1 - i for i in range(count)]  # first name on top
         self.plotItem.addItem(pg.BarGraphItem(x0=0, y=ys, height=0.7, width=list(values), brush=self.colour,
                                               pen=None))
-        self.plotItem.getAxis("left").setTicks([[(float(count - 1 - i), names[i]) for i in range(count)]])
+        self.label_rows([(float(count - 1 - i), names[i]) for i in range(count)])
+        self.setMinimumHeight(max(220, 60 + 22 * count))
         self.plotItem.showGrid(x=True, y=False, alpha=0.25)
         self.plotItem.setYRange(-0.6, max(count - 0.4, 0.4), padding=0)
         self.plotItem.setXRange(0, max(values, default=1) * 1.05 or 1, padding=0)
@@ -211,7 +235,7 @@ class HeatmapChart(Chart):
         super().__init__(title, parent)
         self.rows: list[str] = []
         self.cells: list[list[float | None]] = []
-        self.setMinimumHeight(300)
+        self.setMinimumHeight(420)
 
     def show_grid(self, rows: Sequence[str], cells: Sequence[Sequence[float | None]]) -> None:
         """`cells[r][k]`: the share for row r, column k (None: not reached yet)."""
@@ -236,7 +260,7 @@ class HeatmapChart(Chart):
                 label.setFont(font)
                 label.setPos(k + 0.5, y + 0.5)
                 self.plotItem.addItem(label)
-        self.plotItem.getAxis("left").setTicks([[(len(rows) - 1 - r + 0.5, name) for r, name in enumerate(rows)]])
+        self.label_rows([(len(rows) - 1 - r + 0.5, name) for r, name in enumerate(rows)])
         self.plotItem.getAxis("bottom").setTicks([[(k + 0.5, f"+{k}") for k in range(width)]])
         self.plotItem.showGrid(x=False, y=False)
         self.plotItem.setXRange(0, width, padding=0)
