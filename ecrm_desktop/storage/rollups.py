@@ -35,7 +35,6 @@ from sqlalchemy import (
     insert,
     literal,
     literal_column,
-    or_,
     select,
     type_coerce,
     union_all,
@@ -62,7 +61,6 @@ Rows = Select[*tuple[Any, ...]]
 
 ZONE_SETTING = "rollups_zone"
 STEP = timedelta(minutes=30)  # zone offsets are sampled this often (every real transition falls on one)
-RANGES_PER_STATEMENT = 100  # OR-ed ranges per statement, well inside SQLite's expression depth
 IDS_PER_STATEMENT = 500
 
 
@@ -334,16 +332,17 @@ def _day_ranges(days: Iterable[date]) -> list[tuple[date, date]]:
     return ranges
 
 
-def _within(column: SQLColumnExpression[Any], ranges: Sequence[tuple[date, date]], zone: tzinfo) -> ColumnElement[bool]:
-    return or_(*(and_(column >= day_start(first, zone), column < day_start(last + timedelta(days=1), zone))
-                 for first, last in ranges))
+def _within(column: SQLColumnExpression[Any], days: tuple[date, date], zone: tzinfo) -> ColumnElement[bool]:
+    first, last = days
+    return and_(column >= day_start(first, zone), column < day_start(last + timedelta(days=1), zone))
 
 
 def _refresh_days(session: Session, table: type[Any], days: set[date],
-                  source: Callable[[Sequence[tuple[date, date]]], Rows]) -> None:
-    for ranges in _chunks(_day_ranges(days), RANGES_PER_STATEMENT):
-        session.execute(delete(table).where(or_(*(table.day.between(a, b) for a, b in ranges))))
-        _insert(session, table, source(ranges))
+                  source: Callable[[tuple[date, date]], Rows]) -> None:
+    """One statement per run of consecutive days, so each reads its days through the index on creation time."""
+    for first, last in _day_ranges(days):
+        session.execute(delete(table).where(table.day.between(first, last)))
+        _insert(session, table, source((first, last)))
 
 
 def _refresh_customers(session: Session, ids: Sequence[int], zone: tzinfo) -> None:

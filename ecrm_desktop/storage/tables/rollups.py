@@ -14,8 +14,12 @@ from sqlalchemy import BigInteger, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ecrm_desktop.storage.tables.base import Base
+from ecrm_desktop.storage.tables.commerce import Refund
 
 WITHOUT_ROWID = {"sqlite_with_rowid": False}
+
+# Refreshing a day's refunds reads them by the day they were made.
+Index("ix_refunds_created_at", Refund.created_at)
 
 
 class DailySales(Base):

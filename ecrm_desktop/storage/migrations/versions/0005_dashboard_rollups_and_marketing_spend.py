@@ -1,8 +1,9 @@
-"""Rollup tables the dashboard reads (kept current by the writer) and marketing spend per channel and month.
+"""Rollup tables the dashboard reads (kept current by the writer), marketing spend per channel and month, and
+an index on the day refunds were made.
 
 Revision ID: 0005
 Revises: 0004
-Create Date: 2026-11-24 00:35:14
+Create Date: 2026-11-24 00:49:02
 """
 
 import sqlalchemy as sa
@@ -94,9 +95,14 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('customer_id', 'month', name=op.f('pk_rollup_customer_months')),
     sqlite_with_rowid=False
     )
+    with op.batch_alter_table('refunds', schema=None) as batch_op:
+        batch_op.create_index('ix_refunds_created_at', ['created_at'], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('refunds', schema=None) as batch_op:
+        batch_op.drop_index('ix_refunds_created_at')
+
     op.drop_table('rollup_customer_months')
     with op.batch_alter_table('rollup_customer_firsts', schema=None) as batch_op:
         batch_op.drop_index('ix_rollup_customer_firsts_day')
