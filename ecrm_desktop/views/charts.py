@@ -105,12 +105,15 @@ class Chart(pg.PlotWidget):  # type: ignore[misc]
 
     def image(self, width: int, height: int) -> QImage:
         """The chart drawn at width × height pixels (a chart not on screen is laid out offscreen first)."""
-        if not self.isVisible():
+        offscreen = not self.isVisible()
+        if offscreen:
             self.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)
             self.show()
         self.resize(width, height)
         QApplication.processEvents()
         image: QImage = self.grab().toImage()
+        if offscreen:
+            self.hide()
         return image
 
 
