@@ -5,6 +5,8 @@ Usage: QT_QPA_PLATFORM=offscreen python scripts/screenshots.py docs/screenshots
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -12,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ecrm_desktop.app import build_main_window
@@ -20,6 +23,9 @@ from ecrm_desktop.presenters.tasks import TaskRunner
 from ecrm_desktop.services.demo import fill_demo
 from ecrm_desktop.services.workspace import WorkspaceService
 from ecrm_desktop.views.customers_screen import CustomersScreen
+from ecrm_desktop.views.dashboard_report import write_pdf
+from ecrm_desktop.views.dashboard_screen import DashboardScreen
+from ecrm_desktop.views.main_window import MainWindow
 from ecrm_desktop.views.order_screen import OrderScreen
 from ecrm_desktop.views.orders_screen import OrdersScreen
 from ecrm_desktop.views.profile_screen import ProfileScreen
@@ -44,6 +50,48 @@ def settle(condition: Callable[[], bool], timeout: float = 30.0) -> None:
 def save(widget: QWidget, out: Path, name: str) -> None:
     widget.grab().save(str(out / f"{name}.png"))
     print(out / f"{name}.png")
+
+
+def dark_palette() -> QPalette:
+    """A dark theme, to check the screens read in it."""
+    palette = QPalette()
+    for role, colour in ((QPalette.ColorRole.Window, "#1f2227"), (QPalette.ColorRole.WindowText, "#e6e6e6"),
+                         (QPalette.ColorRole.Base, "#16181c"), (QPalette.ColorRole.AlternateBase, "#23262b"),
+                         (QPalette.ColorRole.Text, "#e6e6e6"), (QPalette.ColorRole.Button, "#2a2e34"),
+                         (QPalette.ColorRole.ButtonText, "#e6e6e6"), (QPalette.ColorRole.Highlight, "#3b82f6"),
+                         (QPalette.ColorRole.Mid, "#9aa0a6"), (QPalette.ColorRole.ToolTipBase, "#2a2e34"),
+                         (QPalette.ColorRole.ToolTipText, "#e6e6e6"), (QPalette.ColorRole.PlaceholderText, "#a8adb3")):
+        palette.setColor(role, QColor(colour))
+    return palette
+
+
+def dashboard_screenshots(app: QApplication, window: MainWindow, out: Path) -> None:
+    """The dashboard in the light and the dark theme, and the first page of its PDF report."""
+    window.go(Place(Screen.DASHBOARD))
+    screen = window.screens[Screen.DASHBOARD]
+    assert isinstance(screen, DashboardScreen)
+    settle(lambda: screen.dashboard is not None, timeout=120)
+    window.resize(1400, 1500)
+    settle(lambda: True)
+    save(window, out, "dashboard")
+    light = app.palette()
+    app.setStyle("Fusion")
+    app.setPalette(dark_palette())
+    settle(lambda: True)
+    save(window, out, "dashboard-dark")
+    app.setPalette(light)
+    window.resize(1400, 860)
+    assert screen.dashboard is not None
+    pdftoppm = shutil.which("pdftoppm")
+    if pdftoppm is None:
+        print("pdftoppm (poppler-utils) is missing: no PNG of the report page", file=sys.stderr)
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf = Path(tmp) / "dashboard.pdf"
+        write_pdf(screen.dashboard, pdf)
+        subprocess.run([pdftoppm, "-png", "-r", "90", "-f", "1", "-l", "1", "-singlefile", str(pdf),  # noqa: S603
+                        str(out / "dashboard-report")], check=True)
+    print(out / "dashboard-report.png")
 
 
 def main(out: Path) -> int:
@@ -92,6 +140,7 @@ def main(out: Path) -> int:
         assert isinstance(orders, OrdersScreen) and orders.presenter is not None
         settle(lambda: orders.presenter is not None and orders.presenter.rows.row(25) is not None)
         save(window, out, "orders")
+        dashboard_screenshots(app, window, out)
         window.close()
         runner.wait()
         session.close()

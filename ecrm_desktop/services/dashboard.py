@@ -19,6 +19,7 @@ from ecrm_desktop.domain.errors import EcrmError
 from ecrm_desktop.domain.kpis import ChannelAcquisition, Dashboard, Grain, Period, Preset
 from ecrm_desktop.domain.zones import workspace_zone
 from ecrm_desktop.services.segments import SegmentService
+from ecrm_desktop.services.status import StatusService
 from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.storage import audit, dashboard_queries, rollups
 from ecrm_desktop.storage.dashboard_queries import Scope
@@ -77,7 +78,7 @@ class DashboardService:
             by_channel = kpis.revenue_by(mix, lambda m: m.channel)
             return Dashboard(
                 period=period, segment=segment, currency=reporting_currency(s),
-                data_as_of=dashboard_queries.last_sync(s), current=current, previous=previous,
+                data_as_of=StatusService(self.session).data_as_of(), current=current, previous=previous,
                 series=tuple(kpis.sales_series(sales, period, chosen)), grain=chosen, by_channel=by_channel,
                 by_country=kpis.revenue_by(mix, lambda m: m.country),
                 categories=tuple(kpis.by_category(dashboard_queries.category_days(s, scope))),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import (
@@ -63,7 +63,6 @@ from ecrm_desktop.storage.tables import (
     Order,
     Product,
     Refund,
-    Store,
     Ticket,
 )
 
@@ -264,13 +263,3 @@ def support_facts(session: Session, scope: Scope) -> SupportFacts:
         scope.placed(Ticket.created_at), Ticket.first_response_at.is_not(None), _all(members)))
     return SupportFacts(open_now, tuple(answered_at - created for created, answered_at in answered
                                         if answered_at is not None))
-
-
-def last_sync(session: Session) -> datetime | None:
-    """When the most recent successful sync of any store finished."""
-    return session.execute(select(func.max(Store.last_sync_at))).scalar()
-
-
-def first_order_day(session: Session) -> date | None:
-    """The earliest day with orders in the rollups (where "all time" starts)."""
-    return session.execute(select(func.min(DailySales.day))).scalar()

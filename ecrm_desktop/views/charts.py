@@ -207,6 +207,7 @@ class StackedBarChart(Chart):
         self.names = names
         self.labels: list[str] = []
         self.pairs: list[tuple[int, int]] = []
+        self.legend = self.plotItem.addLegend(offset=(10, 5))
 
     def show_stacks(self, labels: Sequence[str], lower: Sequence[int], upper: Sequence[int]) -> None:
         colours = self.prepare()
@@ -215,9 +216,10 @@ class StackedBarChart(Chart):
         self.plotItem.addItem(pg.BarGraphItem(x=xs, height=list(lower), width=0.75, brush=GREEN, pen=None))
         self.plotItem.addItem(pg.BarGraphItem(x=xs, y0=list(lower), height=list(upper), width=0.75, brush=BLUE,
                                               pen=None))
-        legend = self.plotItem.addLegend(offset=(10, 5), labelTextColor=colours.text)
-        legend.addItem(pg.BarGraphItem(x=[0], height=[0], width=1, brush=GREEN), self.names[0])
-        legend.addItem(pg.BarGraphItem(x=[0], height=[0], width=1, brush=BLUE), self.names[1])
+        self.legend.clear()
+        self.legend.setLabelTextColor(colours.text)
+        self.legend.addItem(pg.BarGraphItem(x=[0], height=[0], width=1, brush=GREEN), self.names[0])
+        self.legend.addItem(pg.BarGraphItem(x=[0], height=[0], width=1, brush=BLUE), self.names[1])
         self.plotItem.getAxis("bottom").setTicks([sparse_ticks(self.labels)])
         top = max((a + b for a, b in self.pairs), default=1)
         self.plotItem.setYRange(0, top * 1.25 or 1, padding=0)

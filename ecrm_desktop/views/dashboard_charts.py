@@ -8,7 +8,7 @@ from __future__ import annotations
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QWidget
 
-from ecrm_desktop.domain.kpis import Dashboard, Grain
+from ecrm_desktop.domain.kpis import Dashboard, Grain, month_first_day
 from ecrm_desktop.views.charts import ORANGE, BarChart, Chart, HeatmapChart, StackedBarChart, TimeSeriesChart
 from ecrm_desktop.views.dashboard_tables import NOT_RECORDED, percent
 from ecrm_desktop.views.format import money
@@ -49,7 +49,8 @@ class DashboardCharts:
         self.over_time.title = f"Gross revenue{unit} and orders by {d.grain.value.lower()}, {c}"
         self.over_time.show_series([p.start.strftime(fmt) for p in d.series], revenue, [p.orders for p in d.series],
                                    [(money(p.gross_cents, c), f"{p.orders:,}") for p in d.series])
-        self.new_returning.show_stacks([m.month for m in d.new_returning], [m.new for m in d.new_returning],
+        self.new_returning.show_stacks([month_first_day(m.month).strftime("%b %y") for m in d.new_returning],
+                                       [m.new for m in d.new_returning],
                                        [m.returning for m in d.new_returning])
         self.cohorts.show_grid([r.cohort for r in d.cohorts],
                                [list(r.retention) if r.size else [] for r in d.cohorts])

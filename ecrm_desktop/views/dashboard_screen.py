@@ -8,8 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, Qt
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QDate, QEvent, Qt, QTimer
+from PySide6.QtGui import QAction, QFont, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -41,8 +41,15 @@ if TYPE_CHECKING:
 CUSTOM = "Custom range"
 EVERYONE = "Everyone"
 TILE_COLUMNS = 5
-UP, DOWN = "#15803d", "#b91c1c"  # readable on light and dark backgrounds alike
+UP, DOWN = "#16a34a", "#dc2626"  # readable on light and dark backgrounds alike
 TABLES_SHOWN = ("top_products", "channels", "categories", "countries")
+
+
+def sized(points: int, bold: bool = False) -> QFont:
+    font = QFont()
+    font.setPointSize(points)
+    font.setBold(bold)
+    return font
 
 
 class TileWidget(QFrame):
@@ -53,9 +60,10 @@ class TileWidget(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setMinimumWidth(170)
         self.label, self.value, self.change = QLabel(), QLabel(), QLabel()
-        self.label.setStyleSheet("color: palette(mid); font-size: 9pt;")
-        self.value.setStyleSheet("font-size: 15pt; font-weight: 600;")
-        self.change.setStyleSheet("font-size: 9pt;")
+        self.label.setFont(sized(9))
+        self.label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.value.setFont(sized(15, bold=True))
+        self.change.setFont(sized(9))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 8, 10, 8)
         for w in (self.label, self.value, self.change):
@@ -64,14 +72,15 @@ class TileWidget(QFrame):
     def show_tile(self, tile: Tile) -> None:
         self.label.setText(tile.label)
         self.value.setText(tile.value)
-        if tile.change is None:
-            self.change.setText(f"previous: {tile.previous}")
-            self.change.setStyleSheet("font-size: 9pt; color: palette(mid);")
+        if not tile.change:  # None (no data) or no change: neutral
+            self.change.setText(f"previous: {tile.previous}" if tile.change is None else f"= {tile.previous}")
+            self.change.setStyleSheet("")
+            self.change.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         else:
-            good = (tile.change >= 0) == tile.good_when_up
-            arrow = "▲" if tile.change >= 0 else "▼"
+            good = (tile.change > 0) == tile.good_when_up
+            arrow = "▲" if tile.change > 0 else "▼"
             self.change.setText(f"{arrow} {abs(tile.change) * 100:.1f} % vs {tile.previous}")
-            self.change.setStyleSheet(f"font-size: 9pt; color: {UP if good else DOWN};")
+            self.change.setStyleSheet(f"color: {UP if good else DOWN};")
         self.setToolTip(f"{tile.label}: {tile.value} (previous period: {tile.previous})")
 
 
@@ -103,9 +112,9 @@ class DashboardScreen(QWidget):
         self.export = QToolButton()
         self.export_pdf, self.export_png, self.export_csv = self._export_menu()
         self.title = QLabel("Dashboard")
-        self.title.setStyleSheet("font-size: 13pt; font-weight: 600;")
+        self.title.setFont(sized(13, bold=True))
         self.as_of = QLabel()
-        self.as_of.setStyleSheet("color: palette(mid);")
+        self.as_of.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         self.status = QLabel()
 
         heading = QHBoxLayout()
@@ -170,6 +179,16 @@ class DashboardScreen(QWidget):
     def focus_search(self) -> None:
         self.preset.setFocus()
 
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt's name)
+        """Redraw the charts in the new colours when the theme changes."""
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self.charts is not None and self.dashboard is not None:
+            QTimer.singleShot(0, self._recolour)  # after the charts themselves took the new palette
+
+    def _recolour(self) -> None:
+        if self.charts is not None and self.dashboard is not None:
+            self.charts.show(self.dashboard)
+
     # DashboardView
     def show_segments(self, names: list[str]) -> None:
         current = self.segment.currentText()
@@ -190,8 +209,7 @@ class DashboardScreen(QWidget):
         who = dashboard.segment or EVERYONE.lower()
         self.title.setText(f"{p.start:%d %b %Y} – {p.end:%d %b %Y} · {who} · vs {p.previous().start:%d %b %Y} – "
                            f"{p.previous().end:%d %b %Y}")
-        self.as_of.setText(f"Data as of {when(dashboard.data_as_of)}" if dashboard.data_as_of
-                           else "Data as of: never synced (local data only)")
+        self.as_of.setText(f"Data as of {when(dashboard.data_as_of)}")
         self._show_tiles(dashboard_tables.tiles(dashboard))
         self._ensure_charts().show(dashboard)
         for table in dashboard_tables.tables(dashboard):
@@ -235,7 +253,7 @@ class DashboardScreen(QWidget):
             i = len(self.tables)
             box = QVBoxLayout()
             title = QLabel(table.title)
-            title.setStyleSheet("font-weight: 600;")
+            title.setFont(sized(10, bold=True))
             box.addWidget(title)
             box.addWidget(widget)
             self.tables_box.addLayout(box, i // 2, i % 2)
