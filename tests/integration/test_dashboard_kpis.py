@@ -322,3 +322,19 @@ def test_a_period_with_only_a_refund(user_session: UserSession) -> None:
     assert (f.new_customers, f.returning_customers, f.repeat_rate, f.retention) == (0, 0, None, 0.0)
     assert got.previous.gross_cents == 1502 and got.previous.retention is None
     assert {c.category: c.return_rate for c in got.categories} == {}
+
+
+def test_repeat_and_retention_count_whole_months(user_session: UserSession) -> None:
+    line = LineRecord(external_id="l1", title="Boot", quantity=1, unit_price_cents=1000)
+    days = {"a-1": 100, "a-2": 160, "b-1": 70, "b-2": 101, "b-3": 102}  # a: April and June; b: March, April twice
+    with user_session.workspace.sessions() as s, s.begin():
+        write_setting(s, "timezone", "UTC")
+        writer = StoreWriter(s, make_store(s))
+        writer.upsert_customers([customer("a", "a@example.com"), customer("b", "b@example.com")])
+        writer.upsert_orders([order(f"o-{i}", ext[0], day, (line,)) for i, (ext, day) in enumerate(days.items())])
+    quarter = DashboardService(user_session).load(Period(date(2025, 4, 1), date(2025, 6, 30))).current
+    assert (quarter.new_customers, quarter.returning_customers) == (1, 1)  # a is new in April, b came back
+    assert quarter.repeat_rate == 1.0  # a: a second month in the run; b: two orders in April
+    assert quarter.retention == 1.0  # b ordered in the quarter before and again
+    may = DashboardService(user_session).load(Period(date(2025, 5, 1), date(2025, 5, 31))).current
+    assert (may.returning_customers, may.repeat_rate, may.retention, may.churn) == (0, None, 0.0, 1.0)

@@ -142,3 +142,23 @@ def test_the_demo_fill_leaves_current_rollups(user_session: UserSession) -> None
             select(func.sum(Order.total_reporting_cents)).where(counted)).scalar()
         assert s.execute(select(func.count()).select_from(CustomerFirstOrder)).scalar() == s.execute(
             select(func.count()).select_from(Customer).where(Customer.orders_count > 0)).scalar()
+
+
+def test_a_new_time_zone_rebuilds_the_rollups_on_the_next_load(user_session: UserSession) -> None:
+    from datetime import date
+
+    from ecrm_desktop.domain.kpis import Period
+    from ecrm_desktop.services.dashboard import DashboardService
+
+    line = LineRecord(external_id="l1", title="Boot", quantity=1, unit_price_cents=1000, category="Shoes")
+    late = replace(order("o-1", "c-1", 0, (line,)), created_at=T0.replace(hour=20))  # 1 Jan 20:00 UTC
+    with user_session.workspace.sessions() as s, s.begin():
+        write_setting(s, "timezone", "UTC")
+        StoreWriter(s, make_store(s)).upsert_orders([late])
+        rollups.rebuild(s)
+        write_setting(s, "timezone", "Asia/Tokyo")  # 2 Jan 05:00 there
+        assert not rollups.is_current(s)
+    got = DashboardService(user_session).load(Period(date(2025, 1, 2), date(2025, 1, 2)))
+    assert got.current.orders == 1
+    with user_session.workspace.sessions() as s:
+        assert rollups.is_current(s)
