@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Protocol
 
 from ecrm_desktop.domain.kpis import Dashboard, Grain, Period, Preset
@@ -19,6 +20,8 @@ class Dashboards(Protocol):
     def segment_names(self) -> list[str]: ...
 
     def load(self, period: Period, segment: str | None = None, grain: Grain | None = None) -> Dashboard: ...
+
+    def import_spend_csv(self, path: Path) -> int: ...
 
 
 class DashboardView(Protocol):
@@ -63,6 +66,11 @@ class DashboardPresenter:
     def choose_grain(self, grain: Grain) -> None:
         self.grain = grain
         self.refresh()
+
+    def import_spend(self, path: Path) -> None:
+        """Record marketing spend from a CSV file (channel, month, amount), then recompute CAC and ROMI."""
+        self.runner.submit(lambda _s: self.dashboards.import_spend_csv(path), lambda _n: self.refresh(),
+                           "Importing marketing spend")
 
     def refresh(self) -> None:
         """Recompute every figure for the current choices on the worker."""

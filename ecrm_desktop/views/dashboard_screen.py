@@ -109,7 +109,7 @@ class DashboardScreen(QWidget):
         self.grain = QComboBox()
         self.grain.addItems(["Auto"] + [g.value for g in Grain])
         self.refresh = QPushButton("Refresh")
-        self.export = QToolButton()
+        self.export = QToolButton()  # exports, and importing marketing spend
         self.export_pdf, self.export_png, self.export_csv = self._export_menu()
         self.title = QLabel("Dashboard")
         self.title.setFont(sized(13, bold=True))
@@ -154,14 +154,15 @@ class DashboardScreen(QWidget):
         return bar
 
     def _export_menu(self) -> tuple[QAction, QAction, QAction]:
-        self.export.setText("Export")
+        self.export.setText("Export / import")
         self.export.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.export)
         actions = (QAction("Dashboard as PDF…", menu), QAction("Charts as PNG…", menu),
                    QAction("Tables as CSV…", menu))
         menu.addActions(list(actions))
+        menu.addSeparator()
+        self.import_spend = menu.addAction("Import marketing spend (CSV)…")
         self.export.setMenu(menu)
-        self.export.setEnabled(False)
         return actions
 
     def attach(self, presenter: DashboardPresenter) -> None:
@@ -175,6 +176,7 @@ class DashboardScreen(QWidget):
         self.export_pdf.triggered.connect(self._export_pdf)
         self.export_png.triggered.connect(self._export_png)
         self.export_csv.triggered.connect(self._export_csv)
+        self.import_spend.triggered.connect(self._import_spend)
 
     def focus_search(self) -> None:
         self.preset.setFocus()
@@ -204,7 +206,6 @@ class DashboardScreen(QWidget):
     def show_dashboard(self, dashboard: Dashboard) -> None:
         self.dashboard = dashboard
         self.status.setText("")
-        self.export.setEnabled(True)
         p = dashboard.period
         who = dashboard.segment or EVERYONE.lower()
         self.title.setText(f"{p.start:%d %b %Y} – {p.end:%d %b %Y} · {who} · vs {p.previous().start:%d %b %Y} – "
@@ -283,6 +284,12 @@ class DashboardScreen(QWidget):
     def _grain(self, text: str) -> None:
         if self.presenter is not None and text != "Auto":
             self.presenter.choose_grain(Grain(text))
+
+    def _import_spend(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Marketing spend: channel, month (YYYY-MM), amount", "",
+                                              "CSV (*.csv)")
+        if path and self.presenter is not None:
+            self.presenter.import_spend(Path(path))
 
     def _export_pdf(self) -> None:
         if self.dashboard is None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
+from ecrm_desktop.domain.errors import EcrmError
 from ecrm_desktop.domain.kpis import Dashboard, Grain, Period, Preset
 from ecrm_desktop.presenters.dashboard import DashboardPresenter
 from ecrm_desktop.services.dashboard import DashboardService
@@ -53,6 +54,21 @@ def test_presenter_loads_once_then_on_every_choice(user_session: UserSession) ->
     everyone = DashboardService(user_session).load(YEAR)
     assert 0 < last.current.orders < everyone.current.orders
     assert len(last.series) == 12 and sum(p.orders for p in last.series) == last.current.orders
+
+
+def test_presenter_imports_marketing_spend_and_reloads(user_session: UserSession, tmp_path: Path) -> None:
+    fill_small_store(user_session)
+    view = FakeView()
+    presenter = DashboardPresenter(view, DashboardService(user_session), InlineRunner())
+    presenter.choose_range(YEAR.start, YEAR.end)
+    spend = tmp_path / "spend.csv"
+    spend.write_text("channel,month,amount\nads,2025-01,310.00\nads,2025-02,\"1,000\"\n", encoding="utf-8")
+    presenter.import_spend(spend)
+    ads = [a for a in view.shown[-1].acquisition if a.channel == "ads"]
+    assert [(a.spend_cents, a.new_customers) for a in ads] == [(131_000, 0)]
+    spend.write_text("channel,month\nads,2025-01\n", encoding="utf-8")
+    with pytest.raises(EcrmError, match="columns channel, month and amount"):
+        DashboardService(user_session).import_spend_csv(spend)
 
 
 def test_a_newer_choice_cancels_the_older_load(user_session: UserSession) -> None:
