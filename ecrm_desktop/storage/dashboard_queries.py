@@ -54,6 +54,7 @@ from ecrm_desktop.storage.tables import (
     Category,
     CohortMonth,
     CurrencyRate,
+    CustomerDay,
     CustomerFirstOrder,
     CustomerMonth,
     DailyCategory,
@@ -62,7 +63,6 @@ from ecrm_desktop.storage.tables import (
     MarketingSpend,
     Order,
     Product,
-    Refund,
     Ticket,
 )
 
@@ -113,13 +113,10 @@ def _all(*conditions: ColumnElement[bool] | None) -> ColumnElement[bool]:
 
 
 def _sales(scope: Scope) -> Any:
-    """`rollup_daily_sales` rows of the period (for a segment: computed from its members' orders)."""
-    if scope.segment:
-        return rollups.sales_source(scope.spans(),
-                                    _all(scope.placed(Order.created_at), scope.members(Order.customer_id)),
-                                    _all(scope.placed(Refund.created_at), scope.members(Order.customer_id))
-                                    ).subquery()
-    return select(DailySales).where(DailySales.day.between(scope.period.start, scope.period.end)).subquery()
+    """Sales rows of the period: `rollup_daily_sales`, or for a segment its members' `rollup_customer_days`."""
+    table: Any = CustomerDay if scope.segment else DailySales
+    return select(table).where(table.day.between(scope.period.start, scope.period.end),
+                               _all(scope.members(CustomerDay.customer_id))).subquery()
 
 
 def sales_days(session: Session, scope: Scope) -> list[SalesDay]:

@@ -46,6 +46,7 @@ from ecrm_desktop.storage.settings import read_setting, write_setting
 from ecrm_desktop.storage.tables import (
     ActivityMonth,
     CohortMonth,
+    CustomerDay,
     CustomerFirstOrder,
     CustomerMonth,
     DailyCategory,
@@ -144,24 +145,29 @@ def _first(n: int) -> list[ColumnElement[Any]]:
 
 
 def sales_source(spans: ZoneSpans, orders: ColumnElement[bool] | None = None,
-                 refunds: ColumnElement[bool] | None = None) -> Rows:
-    """Rows of `rollup_daily_sales` for the orders matching `orders` and the refunds matching `refunds`."""
-    keys = (func.coalesce(Order.sales_channel, "").label("channel"),
+                 refunds: ColumnElement[bool] | None = None, by_customer: bool = False) -> Rows:
+    """Rows of `rollup_daily_sales` for the orders matching `orders` and the refunds matching `refunds`; with
+    `by_customer`, rows of `rollup_customer_days` (the customer in place of the store, guests left out)."""
+    owner = Order.customer_id if by_customer else Order.store_id
+    keys = (owner, func.coalesce(Order.sales_channel, "").label("channel"),
             func.coalesce(Order.shipping_country, "").label("country"))
-    placed = (select(spans.day_of(Order.created_at).label("day"), Order.store_id, *keys,
+    known = Order.customer_id.is_not(None) if by_customer else None
+    placed = (select(spans.day_of(Order.created_at).label("day"), *keys,
                      func.count().label("orders"), func.sum(Order.total_reporting_cents).label("gross_cents"),
                      literal(0).label("refunds"), literal(0).label("refunded_cents"))
-              .where(_counted(), *_where(orders)).group_by(*_first(4)))
-    refunded = (select(spans.day_of(Refund.created_at).label("day"), Order.store_id, *keys,
+              .where(_counted(), *_where(orders, known)).group_by(*_first(4)))
+    refunded = (select(spans.day_of(Refund.created_at).label("day"), *keys,
                        literal(0), literal(0), func.count(), func.sum(_reporting(Refund.amount_cents)))
-                .join(Order, Order.id == Refund.order_id).where(_counted(), *_where(refunds)).group_by(*_first(4)))
+                .join(Order, Order.id == Refund.order_id).where(_counted(), *_where(refunds, known))
+                .group_by(*_first(4)))
     both = union_all(placed, refunded).subquery()
-    return (select(type_coerce(both.c.day, Date).label("day"), both.c.store_id, both.c.channel, both.c.country,
+    key = both.c.customer_id if by_customer else both.c.store_id
+    return (select(type_coerce(both.c.day, Date).label("day"), key, both.c.channel, both.c.country,
                    cast(func.sum(both.c.orders), Integer).label("orders"),
                    cast(func.sum(both.c.gross_cents), BigInteger).label("gross_cents"),
                    cast(func.sum(both.c.refunds), Integer).label("refunds"),
                    cast(func.sum(both.c.refunded_cents), BigInteger).label("refunded_cents"))
-            .group_by(both.c.day, both.c.store_id, both.c.channel, both.c.country))
+            .group_by(both.c.day, key, both.c.channel, both.c.country))
 
 
 def categories_source(spans: ZoneSpans, orders: ColumnElement[bool] | None = None) -> Rows:
@@ -256,10 +262,11 @@ def rebuild(session: Session) -> None:
     """Recompute every rollup from the orders, set-based, in the caller's transaction, in the workspace's zone."""
     name = str(read_setting(session, "timezone") or "local")
     spans = _spans_over_data(session, workspace_zone(name))
-    for table in (DailySales, DailyCategory, DailyProduct, CustomerFirstOrder, CustomerMonth, CohortMonth,
-                  ActivityMonth):
+    for table in (DailySales, CustomerDay, DailyCategory, DailyProduct, CustomerFirstOrder, CustomerMonth,
+                  CohortMonth, ActivityMonth):
         session.execute(delete(table))
     _insert(session, DailySales, sales_source(spans))
+    _insert(session, CustomerDay, sales_source(spans, by_customer=True))
     _insert(session, DailyCategory, categories_source(spans))
     _insert(session, DailyProduct, products_source(spans))
     _insert(session, CustomerFirstOrder, firsts_source(spans))
@@ -354,8 +361,10 @@ def _refresh_customers(session: Session, ids: Sequence[int], zone: tzinfo) -> No
     change: Counter[tuple[Derived, tuple[Any, ...], str]] = Counter()
     for chunk in _chunks(ids, IDS_PER_STATEMENT):
         _count_derived(session, chunk, change, -1)
-        session.execute(delete(CustomerMonth).where(CustomerMonth.customer_id.in_(chunk)))
-        session.execute(delete(CustomerFirstOrder).where(CustomerFirstOrder.customer_id.in_(chunk)))
+        for table in (CustomerDay, CustomerMonth, CustomerFirstOrder):
+            session.execute(delete(table).where(table.customer_id.in_(chunk)))
+        mine = Order.customer_id.in_(chunk)
+        _insert(session, CustomerDay, sales_source(spans, mine, mine, by_customer=True))
         _insert(session, CustomerMonth, customer_months_source(spans, Order.customer_id.in_(chunk)))
         _insert(session, CustomerFirstOrder, firsts_source(spans, Order.customer_id.in_(chunk)))
         _count_derived(session, chunk, change, +1)

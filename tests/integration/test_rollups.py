@@ -19,6 +19,7 @@ from ecrm_desktop.storage.store_writer import StoreWriter
 from ecrm_desktop.storage.tables import (
     ActivityMonth,
     CohortMonth,
+    CustomerDay,
     CustomerFirstOrder,
     CustomerMonth,
     DailyCategory,
@@ -29,8 +30,8 @@ from ecrm_desktop.storage.tables import (
 )
 from tests.factories import T0, customer, make_store, order
 
-TABLES: tuple[type[Any], ...] = (DailySales, DailyCategory, DailyProduct, CustomerFirstOrder, CustomerMonth,
-                                 ActivityMonth, CohortMonth)
+TABLES: tuple[type[Any], ...] = (DailySales, CustomerDay, DailyCategory, DailyProduct, CustomerFirstOrder,
+                                 CustomerMonth, ActivityMonth, CohortMonth)
 CATEGORIES = ["Shoes", "Apparel", "Books", None]
 CHANNELS = ["web", "pos", None]
 COUNTRIES = ["US", "DE", None]

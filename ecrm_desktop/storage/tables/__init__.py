@@ -31,6 +31,7 @@ from ecrm_desktop.storage.tables.people import (
 from ecrm_desktop.storage.tables.rollups import (
     ActivityMonth,
     CohortMonth,
+    CustomerDay,
     CustomerFirstOrder,
     CustomerMonth,
     DailyCategory,
@@ -54,6 +55,7 @@ __all__ = [
     "CurrencyRate",
     "Customer",
     "CustomerCategory",
+    "CustomerDay",
     "CustomerEmail",
     "CustomerFirstOrder",
     "CustomerIdentity",

@@ -37,6 +37,21 @@ class DailySales(Base):
     __table_args__ = (WITHOUT_ROWID,)
 
 
+class CustomerDay(Base):
+    """`DailySales` per customer (without the store): what a segment's figures read for its members."""
+
+    __tablename__ = "rollup_customer_days"
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(64), primary_key=True)
+    country: Mapped[str] = mapped_column(String(2), primary_key=True)
+    orders: Mapped[int] = mapped_column(Integer)
+    gross_cents: Mapped[int] = mapped_column(BigInteger)
+    refunds: Mapped[int] = mapped_column(Integer)
+    refunded_cents: Mapped[int] = mapped_column(BigInteger)
+    __table_args__ = (WITHOUT_ROWID,)
+
+
 class DailyCategory(Base):
     """Items sold per category on the day their order was placed, and how many of those items came back."""
 

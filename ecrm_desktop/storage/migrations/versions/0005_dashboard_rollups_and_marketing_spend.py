@@ -3,7 +3,7 @@ an index on the day refunds were made.
 
 Revision ID: 0005
 Revises: 0004
-Create Date: 2026-11-24 00:49:02
+Create Date: 2026-11-24 01:03:03
 """
 
 import sqlalchemy as sa
@@ -71,6 +71,19 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('day', 'store_id', 'channel', 'country', name=op.f('pk_rollup_daily_sales')),
     sqlite_with_rowid=False
     )
+    op.create_table('rollup_customer_days',
+    sa.Column('customer_id', sa.Integer(), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('channel', sa.String(length=64), nullable=False),
+    sa.Column('country', sa.String(length=2), nullable=False),
+    sa.Column('orders', sa.Integer(), nullable=False),
+    sa.Column('gross_cents', sa.BigInteger(), nullable=False),
+    sa.Column('refunds', sa.Integer(), nullable=False),
+    sa.Column('refunded_cents', sa.BigInteger(), nullable=False),
+    sa.ForeignKeyConstraint(['customer_id'], ['customers.id'], name=op.f('fk_rollup_customer_days_customer_id_customers'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('customer_id', 'day', 'channel', 'country', name=op.f('pk_rollup_customer_days')),
+    sqlite_with_rowid=False
+    )
     op.create_table('rollup_customer_firsts',
     sa.Column('customer_id', sa.Integer(), nullable=False),
     sa.Column('day', sa.Date(), nullable=False),
@@ -108,6 +121,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_rollup_customer_firsts_day')
 
     op.drop_table('rollup_customer_firsts')
+    op.drop_table('rollup_customer_days')
     op.drop_table('rollup_daily_sales')
     op.drop_table('rollup_daily_products')
     op.drop_table('rollup_daily_categories')
