@@ -7,7 +7,7 @@ orders, AOV, new, active and returning customers, repeat rate, retention and rev
 and refunds (copied out of SQLCipher first; the copy is timed apart). Every DuckDB value must equal the
 dashboard's. Prints one JSON document and rewrites the dashboard section of benchmarks/RESULTS.md.
 
-Usage: ECRM_PASSWORD=... python benchmarks/dashboard_benchmark.py WORKSPACE [--runs 5] [--rebuild]
+Usage: ECRM_PASSWORD=... python benchmarks/dashboard_benchmark.py WORKSPACE [--runs 5] [--rebuild] [--no-segment]
 """
 
 from __future__ import annotations
@@ -164,6 +164,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("workspace", type=Path)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--rebuild", action="store_true", help="also time a full rollup rebuild")
+    parser.add_argument("--no-segment", action="store_true", help="time the store-wide dashboard only")
     args = parser.parse_args(argv)
     session = WorkspaceService().unlock(args.workspace, os.environ.get("ECRM_USER", "admin"),
                                         os.environ["ECRM_PASSWORD"])
@@ -189,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for preset in (Preset.LAST_QUARTER, Preset.LAST_12_MONTHS):
         period = service.preset(preset)
-        for segment in (None, SEGMENT[0]):
+        for segment in (None,) if args.no_segment else (None, SEGMENT[0]):
             log(f"{preset.value}, {segment or 'everyone'} …")
             seconds, dashboard = timed(lambda p=period, g=segment: service.load(p, g), args.runs)
             ids = members if segment else None
