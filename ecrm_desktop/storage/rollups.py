@@ -89,17 +89,25 @@ class ZoneSpans:
 
 
 def zone_spans(zone: tzinfo, start: datetime, end: datetime) -> ZoneSpans:
-    """The offsets `zone` takes between the UTC instants `start` and `end` (a day of margin either side)."""
+    """The offsets `zone` takes between the UTC instants `start` and `end` (a day of margin either side).
+
+    Sampled a day apart, and every STEP within a day whose two ends differ (a zone changing twice within one
+    day and back is not seen; none does)."""
     moment = start.replace(minute=0, second=0, microsecond=0) - timedelta(days=1)
     stop = end + timedelta(days=1)
     untils: list[datetime] = []
     offsets = [_offset(zone, moment)]
     while moment < stop:
-        moment += STEP
-        offset = _offset(zone, moment)
-        if offset != offsets[-1]:
-            untils.append(moment)
-            offsets.append(offset)
+        day_later = moment + timedelta(days=1)
+        if _offset(zone, day_later) != offsets[-1]:
+            step = moment
+            while step < day_later:
+                step += STEP
+                offset = _offset(zone, step)
+                if offset != offsets[-1]:
+                    untils.append(step)
+                    offsets.append(offset)
+        moment = day_later
     return ZoneSpans(tuple(untils), tuple(offsets))
 
 
