@@ -21,11 +21,17 @@ from ecrm_desktop.views.sign_in import FirstRunDialog, UnlockDialog
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from ecrm_desktop.domain.kpis import Dashboard, Period
+    from ecrm_desktop.presenters.dashboard import DashboardPresenter
+    from ecrm_desktop.presenters.navigation import Place
+    from ecrm_desktop.presenters.segments import SegmentsPresenter
     from ecrm_desktop.presenters.sync_screen import SyncPresenter
     from ecrm_desktop.services.secrets import SecretStore
     from ecrm_desktop.services.workspace import UserSession, WorkspaceService
     from ecrm_desktop.sync.http import HttpOptions
+    from ecrm_desktop.views.dashboard_screen import DashboardScreen
     from ecrm_desktop.views.main_window import MainWindow
+    from ecrm_desktop.views.segments_screen import SegmentsScreen
     from ecrm_desktop.views.sync_screen import SyncScreen
 
 
@@ -103,12 +109,10 @@ def sign_in(folder: Path, runner: TaskRunner, workspaces: Callable[[], Workspace
 def build_main_window(session: UserSession, runner: TaskRunner, secrets: SecretStore | None = None) -> MainWindow:
     """Every screen with its presenter and services, navigation and the status bar, on the customers screen;
     store secrets live in `secrets` (the system keyring unless given)."""
-    from ecrm_desktop.cli.writers import write_csv
     from ecrm_desktop.presenters.customers import CustomersPresenter
     from ecrm_desktop.presenters.navigation import NavigationPresenter, Place, Screen
     from ecrm_desktop.presenters.orders import OrderPresenter, OrdersPresenter
     from ecrm_desktop.presenters.profile import ProfilePresenter
-    from ecrm_desktop.presenters.segments import SegmentsPresenter
     from ecrm_desktop.presenters.status import StatusPresenter
     from ecrm_desktop.services.customer_directory import CustomerDirectory
     from ecrm_desktop.services.customer_profile import CustomerProfileService
@@ -120,27 +124,23 @@ def build_main_window(session: UserSession, runner: TaskRunner, secrets: SecretS
     from ecrm_desktop.views.order_screen import OrderScreen
     from ecrm_desktop.views.orders_screen import OrdersScreen
     from ecrm_desktop.views.profile_screen import ProfileScreen
-    from ecrm_desktop.views.segments_screen import SegmentsScreen
-
-    customers_view, profile_view = CustomersScreen(), ProfileScreen()
-    orders_view, order_view = OrdersScreen(), OrderScreen()
-    segments_view = SegmentsScreen()
-    sync_runner = TaskRunner()
-    sync_view, sync = build_sync_screen(session, runner, sync_runner, secrets)
-    window = MainWindow({Screen.CUSTOMERS: customers_view, Screen.CUSTOMER: profile_view,
-                         Screen.ORDERS: orders_view, Screen.ORDER: order_view, Screen.SEGMENTS: segments_view,
-                         Screen.SYNC: sync_view},
-                        f"{session.user_name} · {session.workspace.paths.folder.name}")
-    sync_runner.setParent(window)
-    window.resize(1400, 860)
-    orders = OrderService(session)
 
     def go(place: Place) -> None:
         nav.go(place)
 
-    segment_service = SegmentService(session)
-    customers = CustomersPresenter(customers_view, CustomerDirectory(session), runner, go, segment_service)
-    segments = SegmentsPresenter(segments_view, segment_service, runner, go, write_csv=write_csv)
+    customers_view, profile_view = CustomersScreen(), ProfileScreen()
+    orders_view, order_view = OrdersScreen(), OrderScreen()
+    segments_view, segments, dashboard_view, dashboard = _analysis_screens(session, runner, go)
+    sync_runner = TaskRunner()
+    sync_view, sync = build_sync_screen(session, runner, sync_runner, secrets)
+    window = MainWindow({Screen.CUSTOMERS: customers_view, Screen.CUSTOMER: profile_view,
+                         Screen.ORDERS: orders_view, Screen.ORDER: order_view, Screen.SEGMENTS: segments_view,
+                         Screen.DASHBOARD: dashboard_view, Screen.SYNC: sync_view},
+                        f"{session.user_name} · {session.workspace.paths.folder.name}")
+    sync_runner.setParent(window)
+    window.resize(1400, 860)
+    orders = OrderService(session)
+    customers = CustomersPresenter(customers_view, CustomerDirectory(session), runner, go, SegmentService(session))
     profile = ProfilePresenter(profile_view, CustomerProfileService(session), runner, go)
     order_list = OrdersPresenter(orders_view, orders, runner, go)
     order = OrderPresenter(order_view, orders, runner, go)
@@ -153,7 +153,8 @@ def build_main_window(session: UserSession, runner: TaskRunner, secrets: SecretS
                                        Screen.ORDERS: lambda _i: order_list.start(),
                                        Screen.SEGMENTS: lambda _i: segments.reload(),
                                        Screen.CUSTOMERS: lambda _i: customers.load_segments(),
-                                       Screen.SYNC: lambda _i: sync.refresh()})
+                                       Screen.SYNC: lambda _i: sync.refresh(),
+                                       Screen.DASHBOARD: lambda _i: dashboard.start()})
     window.go, window.back = nav.go, nav.back
     _follow_syncs(window, session, sync, sync_runner, status.refresh)
     _report_to(window, session, runner, sync_runner)
@@ -162,10 +163,28 @@ def build_main_window(session: UserSession, runner: TaskRunner, secrets: SecretS
     orders_view.attach(order_list)
     order_view.attach(order)
     sync_view.attach(sync)
-    segments_view.attach(segments)
     nav.go(Place(Screen.CUSTOMERS))
     status.refresh()
     return window
+
+
+def _analysis_screens(session: UserSession, runner: TaskRunner, go: Callable[[Place], None]
+                      ) -> tuple[SegmentsScreen, SegmentsPresenter, DashboardScreen, DashboardPresenter]:
+    """The Segments and Dashboard screens with their presenters, attached."""
+    from ecrm_desktop.cli.writers import write_csv
+    from ecrm_desktop.presenters.dashboard import DashboardPresenter
+    from ecrm_desktop.presenters.segments import SegmentsPresenter
+    from ecrm_desktop.services.dashboard import DashboardService
+    from ecrm_desktop.services.segments import SegmentService
+    from ecrm_desktop.views.dashboard_screen import DashboardScreen
+    from ecrm_desktop.views.segments_screen import SegmentsScreen
+
+    segments_view, dashboard_view = SegmentsScreen(), DashboardScreen()
+    segments = SegmentsPresenter(segments_view, SegmentService(session), runner, go, write_csv=write_csv)
+    dashboard = DashboardPresenter(dashboard_view, DashboardService(session), runner)
+    segments_view.attach(segments)
+    dashboard_view.attach(dashboard)
+    return segments_view, segments, dashboard_view, dashboard
 
 
 def _report_to(window: MainWindow, session: UserSession, runner: TaskRunner, sync_runner: TaskRunner) -> None:
@@ -222,3 +241,18 @@ def build_sync_screen(session: UserSession, runner: TaskRunner, sync_runner: Tas
 
     view.connect_button.clicked.connect(open_dialog)
     return view, presenter
+
+
+def write_report(session: UserSession, period: Period, segment: str | None, pdf: Path) -> Dashboard:
+    """The dashboard of `period` (for a saved segment's members) written to `pdf` without showing a window."""
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from ecrm_desktop.services.dashboard import DashboardService
+    from ecrm_desktop.views.dashboard_report import write_pdf
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert app is not None
+    dashboard = DashboardService(session).load(period, segment)
+    write_pdf(dashboard, pdf)
+    return dashboard

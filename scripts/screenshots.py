@@ -5,22 +5,27 @@ Usage: QT_QPA_PLATFORM=offscreen python scripts/screenshots.py docs/screenshots
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from keyring.backends.fail import Keyring as NoKeyring
 from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ecrm_desktop.app import build_main_window
 from ecrm_desktop.domain.enums import Platform
 from ecrm_desktop.presenters.navigation import Place, Screen
 from ecrm_desktop.presenters.tasks import TaskRunner
+from ecrm_desktop.services.customer_profile import CustomerProfileService
 from ecrm_desktop.services.demo import fill_demo
+from ecrm_desktop.services.predictions import refresh_predictions
 from ecrm_desktop.services.secrets import SecretStore
 from ecrm_desktop.services.segments import SegmentService
 from ecrm_desktop.services.sync import SyncService
@@ -29,6 +34,8 @@ from ecrm_desktop.sync.emulator.faults import Faults
 from ecrm_desktop.sync.emulator.server import serve
 from ecrm_desktop.sync.http import HttpOptions
 from ecrm_desktop.views.customers_screen import CustomersScreen
+from ecrm_desktop.views.dashboard_report import write_pdf
+from ecrm_desktop.views.dashboard_screen import DashboardScreen
 from ecrm_desktop.views.main_window import MainWindow
 from ecrm_desktop.views.order_screen import OrderScreen
 from ecrm_desktop.views.orders_screen import OrdersScreen
@@ -39,6 +46,7 @@ from ecrm_desktop.views.sync_screen import SyncScreen
 from tests.sync_support import sample_store
 
 CUSTOMERS, SEED, PASSWORD = 20_000, 1, "ecrm-demo-2026"
+DEMO_TODAY = date(2026, 11, 2)  # the day after the demo's history ends
 
 
 def settle(condition: Callable[[], bool], timeout: float = 30.0) -> None:
@@ -91,6 +99,48 @@ def shoot_segments(window: MainWindow, session: UserSession, out: Path) -> None:
     save(window, out, "segments-invalid")
 
 
+def dark_palette() -> QPalette:
+    """A dark theme, to check the screens read in it."""
+    palette = QPalette()
+    for role, colour in ((QPalette.ColorRole.Window, "#1f2227"), (QPalette.ColorRole.WindowText, "#e6e6e6"),
+                         (QPalette.ColorRole.Base, "#16181c"), (QPalette.ColorRole.AlternateBase, "#23262b"),
+                         (QPalette.ColorRole.Text, "#e6e6e6"), (QPalette.ColorRole.Button, "#2a2e34"),
+                         (QPalette.ColorRole.ButtonText, "#e6e6e6"), (QPalette.ColorRole.Highlight, "#3b82f6"),
+                         (QPalette.ColorRole.Mid, "#9aa0a6"), (QPalette.ColorRole.ToolTipBase, "#2a2e34"),
+                         (QPalette.ColorRole.ToolTipText, "#e6e6e6"), (QPalette.ColorRole.PlaceholderText, "#a8adb3")):
+        palette.setColor(role, QColor(colour))
+    return palette
+
+
+def dashboard_screenshots(app: QApplication, window: MainWindow, out: Path) -> None:
+    """The dashboard in the light and the dark theme, and the first page of its PDF report."""
+    window.go(Place(Screen.DASHBOARD))
+    screen = window.screens[Screen.DASHBOARD]
+    assert isinstance(screen, DashboardScreen)
+    settle(lambda: screen.dashboard is not None, timeout=120)
+    window.resize(1400, 1500)
+    settle(lambda: True)
+    save(window, out, "dashboard")
+    light = app.palette()
+    app.setStyle("Fusion")
+    app.setPalette(dark_palette())
+    settle(lambda: True)
+    save(window, out, "dashboard-dark")
+    app.setPalette(light)
+    window.resize(1400, 860)
+    assert screen.dashboard is not None
+    pdftoppm = shutil.which("pdftoppm")
+    if pdftoppm is None:
+        print("pdftoppm (poppler-utils) is missing: no PNG of the report page", file=sys.stderr)
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf = Path(tmp) / "dashboard.pdf"
+        write_pdf(screen.dashboard, pdf)
+        subprocess.run([pdftoppm, "-png", "-r", "90", "-f", "1", "-l", "1", "-singlefile", str(pdf),  # noqa: S603
+                        str(out / "dashboard-report")], check=True)
+    print(out / "dashboard-report.png")
+
+
 def main(out: Path) -> int:
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv)
@@ -103,6 +153,8 @@ def main(out: Path) -> int:
             dialog.close()
         session = WorkspaceService().create(folder, "admin", PASSWORD)
         fill_demo(session, CUSTOMERS, SEED)
+        refresh_predictions(session, DEMO_TODAY)
+        CustomerProfileService(session).merge(2, 3)  # the 360° view shows a merge that can be undone
         runner = TaskRunner()
         secrets = SecretStore(NoKeyring())  # store secrets stay in the demo's encrypted database
         window = build_main_window(session, runner, secrets)
@@ -141,6 +193,7 @@ def main(out: Path) -> int:
 
         shoot_segments(window, session, out)
         sync_screens(window, session, secrets, out)
+        dashboard_screenshots(app, window, out)
         window.close()
         runner.wait()
         session.close()

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from ecrm_desktop.domain.enums import TagSource
 from ecrm_desktop.domain.errors import NotFound, UsageError
-from ecrm_desktop.storage import aggregates, search_index
+from ecrm_desktop.storage import aggregates, rollups, search_index
 from ecrm_desktop.storage.tables import (
     AbandonedCheckout,
     Address,
@@ -150,6 +150,7 @@ def _move_tags(session: Session, survivor_id: int, absorbed_id: int) -> dict[str
 
 def _summarise(session: Session, survivor_id: int, absorbed_id: int, absorbed_back: bool = False) -> None:
     aggregates.refresh_customers(session, [survivor_id, absorbed_id])
+    rollups.refresh_for_orders(session, [], [survivor_id, absorbed_id])  # their per-customer rows
     search_index.reindex_customers(session, [survivor_id, absorbed_id])
     if not absorbed_back:
         search_index.remove_customers(session, [absorbed_id])

@@ -28,6 +28,17 @@ from ecrm_desktop.storage.tables.people import (
     Note,
     Tag,
 )
+from ecrm_desktop.storage.tables.rollups import (
+    ActivityMonth,
+    CohortMonth,
+    CustomerDay,
+    CustomerFirstOrder,
+    CustomerMonth,
+    DailyCategory,
+    DailyProduct,
+    DailySales,
+    MarketingSpend,
+)
 from ecrm_desktop.storage.tables.segments import CustomerRfm, SegmentChange, SegmentCount, SegmentMember
 from ecrm_desktop.storage.tables.support import Ticket, TicketMessage, TicketTag
 from ecrm_desktop.storage.tables.sync_state import QuarantinedRecord, SyncCheckpoint, SyncRun
@@ -36,21 +47,30 @@ from ecrm_desktop.storage.tables.system import AuditEntry, CurrencyRate, Segment
 __all__ = [
     "SENSITIVE_ORDER_FIELDS",
     "AbandonedCheckout",
+    "ActivityMonth",
     "Address",
     "AuditEntry",
     "Base",
     "Category",
+    "CohortMonth",
     "CurrencyRate",
     "Customer",
     "CustomerCategory",
+    "CustomerDay",
     "CustomerEmail",
+    "CustomerFirstOrder",
     "CustomerIdentity",
     "CustomerMerge",
+    "CustomerMonth",
     "CustomerOverride",
     "CustomerPhone",
     "CustomerRfm",
     "CustomerTag",
+    "DailyCategory",
+    "DailyProduct",
+    "DailySales",
     "Fulfillment",
+    "MarketingSpend",
     "Note",
     "Order",
     "OrderDiscountCode",

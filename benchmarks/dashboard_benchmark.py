@@ -1,0 +1,251 @@
+"""Dashboard refresh on a big workspace, against DuckDB computing the same figures over the raw orders.
+
+Times `DashboardService.load` (every tile of the period and the period before, charts and tables) for a quarter
+and for twelve months, store-wide and for a saved segment; the incremental rollup refresh a sync page pays
+(250 orders, rolled back); and, as the reference for speed and values, DuckDB computing gross and net revenue,
+orders, AOV, new, active and returning customers, repeat rate, retention and revenue by channel from the orders
+and refunds (copied out of SQLCipher first; the copy is timed apart). Every DuckDB value must equal the
+dashboard's. Prints one JSON document and rewrites the dashboard section of benchmarks/RESULTS.md.
+
+Usage: ECRM_PASSWORD=... python benchmarks/dashboard_benchmark.py WORKSPACE [--runs 5] [--rebuild] [--no-segment]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+from sqlalchemy import func, select
+
+from ecrm_desktop.domain.kpis import Dashboard, Period, Preset
+from ecrm_desktop.domain.zones import workspace_zone
+from ecrm_desktop.services.dashboard import DashboardService
+from ecrm_desktop.services.segments import SegmentService
+from ecrm_desktop.services.workspace import UserSession, WorkspaceService
+from ecrm_desktop.storage import rollups
+from ecrm_desktop.storage.tables import Customer, Order
+
+RESULTS = Path(__file__).with_name("RESULTS.md")
+START, END = "<!-- dashboard:start -->", "<!-- dashboard:end -->"
+SEGMENT = ("Benchmark big spenders", "amount_spent > 1000")
+TARGET_SECONDS = 1.0
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def timed(run: Callable[[], Any], runs: int) -> tuple[float, Any]:
+    """Median seconds of `runs` runs after one warm-up, and the last result."""
+    result = run()
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = run()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), result
+
+
+# -- the reference ------------------------------------------------------------------------------------------------
+
+def load_duckdb(session: UserSession) -> tuple[duckdb.DuckDBPyConnection, float]:
+    """Orders and refunds copied from the workspace into DuckDB, with local days computed as the rollups do."""
+    started = time.perf_counter()
+    raw = session.workspace.engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        cur.execute("SELECT id, coalesce(customer_id, 0), created_at, cancelled_at IS NOT NULL, total_reporting_cents,"
+                    " exchange_rate, coalesce(sales_channel, '') FROM orders")
+        orders = cur.fetchall()
+        cur.execute("SELECT order_id, created_at, amount_cents FROM refunds")
+        refunds = cur.fetchall()
+        cur.execute("SELECT value_json FROM settings WHERE key = 'rollups_zone'")
+        zone_name = json.loads(cur.fetchone()[0])
+    finally:
+        raw.close()
+    zone = workspace_zone(zone_name)
+
+    def local_days(stamps: list[str]) -> np.ndarray:
+        moments = np.array(stamps, dtype="datetime64[s]")
+        if not len(moments):
+            return moments
+        spans = rollups.zone_spans(zone, moments.min().astype(datetime).replace(tzinfo=UTC),
+                                   moments.max().astype(datetime).replace(tzinfo=UTC))
+        untils = np.array([u.replace(tzinfo=None) for u in spans.untils], dtype="datetime64[s]")
+        offsets = np.array(spans.offsets, dtype="timedelta64[s]")
+        local = moments + offsets[np.searchsorted(untils, moments, side="right")]
+        return local.astype("datetime64[D]").astype("datetime64[s]")  # midnight of the local day
+
+    columns = list(zip(*orders, strict=True)) if orders else [[]] * 7
+    o = {"id": np.array(columns[0], dtype=np.int64), "customer_id": np.array(columns[1], dtype=np.int64),
+         "day": local_days(list(columns[2])), "cancelled": np.array(columns[3], dtype=bool),
+         "total": np.array(columns[4], dtype=np.int64), "rate": np.array(columns[5], dtype=np.float64),
+         "channel": np.array(columns[6], dtype=object)}
+    r_columns = list(zip(*refunds, strict=True)) if refunds else [[]] * 3
+    r = {"order_id": np.array(r_columns[0], dtype=np.int64), "day": local_days(list(r_columns[1])),
+         "amount": np.array(r_columns[2], dtype=np.int64)}
+    con = duckdb.connect()
+    con.register("orders_in", o)
+    con.register("refunds_in", r)
+    con.execute("CREATE TABLE orders AS SELECT * REPLACE (CAST(day AS DATE) AS day) FROM orders_in")
+    con.execute("CREATE TABLE refunds AS SELECT * REPLACE (CAST(day AS DATE) AS day) FROM refunds_in")
+    return con, time.perf_counter() - started
+
+
+def duckdb_figures(con: duckdb.DuckDBPyConnection, period: Period, members: list[int] | None) -> dict[str, Any]:
+    """The dashboard's definitions (docs/dashboard.md), in DuckDB SQL over the raw orders and refunds."""
+    con.execute("CREATE OR REPLACE TEMP TABLE members AS SELECT unnest($ids::BIGINT[]) AS id", {"ids": members or []})
+    keep = "AND customer_id IN (SELECT id FROM members)" if members is not None else ""
+    months, before = period.months(), period.previous_months()
+    p = {"a": period.start, "b": period.end, "ma": months[0], "mb": months[-1], "pa": before[0], "pb": before[-1]}
+    gross, orders = con.execute(f"""SELECT coalesce(sum(total), 0), count(*) FROM orders
+        WHERE NOT cancelled AND day BETWEEN $a AND $b {keep}""", {"a": p["a"], "b": p["b"]}).fetchone()
+    refunded = con.execute(f"""SELECT coalesce(sum(round(r.amount * o.rate)), 0) FROM refunds r JOIN orders o
+        ON o.id = r.order_id WHERE NOT o.cancelled AND r.day BETWEEN $a AND $b {keep}""",
+                           {"a": p["a"], "b": p["b"]}).fetchone()[0]
+    new = con.execute(f"""SELECT count(*) FROM (SELECT customer_id, arg_min(day, (day, id)) AS first FROM orders
+        WHERE NOT cancelled AND customer_id <> 0 {keep} GROUP BY customer_id) WHERE first BETWEEN $a AND $b""",
+                      {"a": p["a"], "b": p["b"]}).fetchone()[0]
+    active, repeaters, previous, retained = con.execute(f"""
+        SELECT count(*) FILTER (now > 0), count(*) FILTER (now > 1), count(*) FILTER (prev > 0),
+               count(*) FILTER (now > 0 AND prev > 0)
+        FROM (SELECT customer_id, count(*) FILTER (strftime(day, '%Y-%m') BETWEEN $ma AND $mb) AS now,
+                     count(*) FILTER (strftime(day, '%Y-%m') BETWEEN $pa AND $pb) AS prev
+              FROM orders WHERE NOT cancelled AND customer_id <> 0 {keep} GROUP BY customer_id)""",
+                                                  {k: p[k] for k in ("ma", "mb", "pa", "pb")}).fetchone()
+    channels = dict(con.execute(f"""SELECT channel, sum(total) FROM orders WHERE NOT cancelled
+        AND day BETWEEN $a AND $b {keep} GROUP BY channel""", {"a": p["a"], "b": p["b"]}).fetchall())
+    return {"gross_cents": int(gross), "refunded_cents": int(refunded), "net_cents": int(gross - refunded),
+            "orders": orders, "new_customers": new, "returning_customers": active - new,
+            "repeat_rate": repeaters / active if active else None,
+            "retention": retained / previous if previous else None,
+            "by_channel": {k: int(v) for k, v in channels.items()}}
+
+
+def dashboard_values(d: Dashboard) -> dict[str, Any]:
+    f = d.current
+    return {"gross_cents": f.gross_cents, "refunded_cents": f.refunded_cents, "net_cents": f.net_cents,
+            "orders": f.orders, "new_customers": f.new_customers, "returning_customers": f.returning_customers,
+            "repeat_rate": f.repeat_rate, "retention": f.retention, "by_channel": d.by_channel}
+
+
+# -- the run ------------------------------------------------------------------------------------------------------
+
+def refresh_cost(session: UserSession, consecutive: bool, orders: int = 250) -> float:
+    """Seconds `rollups.refresh_for_orders` takes for `orders` orders, rolled back: the most recently placed ones
+    (a page of an incremental sync: a few days) or random ones (worst case: as many days and customers as orders)."""
+    with session.workspace.sessions() as s:
+        top = s.execute(select(func.max(Order.id))).scalar() or 0
+        newest = list(s.execute(select(Order.id).order_by(Order.created_at.desc()).limit(orders)).scalars())
+    ids = newest if consecutive else random.Random(1).sample(range(1, top + 1), min(orders, top))
+    with session.workspace.sessions() as s:
+        s.begin()
+        started = time.perf_counter()
+        rollups.refresh_for_orders(s, ids)
+        seconds = time.perf_counter() - started
+        s.rollback()
+    return seconds
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("workspace", type=Path)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--rebuild", action="store_true", help="also time a full rollup rebuild")
+    parser.add_argument("--no-segment", action="store_true", help="time the store-wide dashboard only")
+    args = parser.parse_args(argv)
+    session = WorkspaceService().unlock(args.workspace, os.environ.get("ECRM_USER", "admin"),
+                                        os.environ["ECRM_PASSWORD"])
+    service = DashboardService(session)
+    out: dict[str, Any] = {"workspace": str(args.workspace), "runs": args.runs, "machine": platform.machine(),
+                           "cpus": os.cpu_count(), "date": datetime.now(UTC).date().isoformat()}
+    with session.workspace.sessions() as s:
+        out["customers"] = s.execute(select(func.count()).select_from(Customer)).scalar()
+        out["orders"] = s.execute(select(func.count()).select_from(Order)).scalar()
+    if args.rebuild:
+        log("full rollup rebuild …")
+        started = time.perf_counter()
+        service.rebuild_rollups()
+        out["rebuild_seconds"] = round(time.perf_counter() - started, 1)
+    segments = SegmentService(session)
+    if SEGMENT[0] not in service.segment_names():
+        segments.save(*SEGMENT)
+    members = segments.member_ids(SEGMENT[1], limit=segments.count(SEGMENT[1]) or 1)
+    out["segment"] = {"name": SEGMENT[0], "query": SEGMENT[1], "members": len(members)}
+    log("copying orders into DuckDB …")
+    con, load_seconds = load_duckdb(session)
+    out["duckdb_load_seconds"] = round(load_seconds, 1)
+    rows = []
+    for preset in (Preset.LAST_QUARTER, Preset.LAST_12_MONTHS):
+        period = service.preset(preset)
+        for segment in (None,) if args.no_segment else (None, SEGMENT[0]):
+            log(f"{preset.value}, {segment or 'everyone'} …")
+            seconds, dashboard = timed(lambda p=period, g=segment: service.load(p, g), args.runs)
+            ids = members if segment else None
+            duck_seconds, reference = timed(lambda p=period, i=ids: duckdb_figures(con, p, i), args.runs)
+            mine = dashboard_values(dashboard)
+            rows.append({"period": preset.value, "from": str(period.start), "to": str(period.end),
+                         "segment": segment, "dashboard_ms": round(seconds * 1000, 1),
+                         "duckdb_ms": round(duck_seconds * 1000, 1), "values_equal": mine == reference,
+                         "differences": {k: [mine[k], reference[k]] for k in mine if mine[k] != reference[k]},
+                         "orders_in_period": mine["orders"], "net_cents": mine["net_cents"]})
+    out["refreshes"] = rows
+    log("incremental refresh …")
+    out["refresh_250_newest_orders_ms"] = round(refresh_cost(session, consecutive=True) * 1000, 1)
+    out["refresh_250_random_orders_ms"] = round(refresh_cost(session, consecutive=False) * 1000, 1)
+    session.close()
+    print(json.dumps(out, indent=2))
+    write_results(out)
+    return 0 if all(r["values_equal"] for r in rows) else 1
+
+
+def write_results(out: dict[str, Any]) -> None:
+    lines = [START, "## Dashboard (issue 7): refresh time, against DuckDB over the raw orders", "",
+             f"`benchmarks/dashboard_benchmark.py WORKSPACE --runs {out['runs']}` on a demo workspace of "
+             f"{out['customers']:,} customers and {out['orders']:,} orders (SQLCipher), {out['cpus']} cores, "
+             f"{out['date']}; other engineers' work ran on the machine at the same time. Median of the runs after "
+             "a warm-up. *Dashboard* is `DashboardService.load`: every tile for the period and the period before, "
+             "the series, categories, products, channels, countries and the cohort heatmap. *DuckDB* computes "
+             "gross and net revenue, orders, new, returning and active customers, repeat rate, retention and revenue "
+             "by channel over the raw orders and refunds (in memory, after a copy out of SQLCipher that took "
+             f"{out['duckdb_load_seconds']} s and is not counted). Values equal: every one of those figures is the "
+             "same in both.", "",
+             "| period | segment | dashboard ms | DuckDB ms | values equal | target < 1 s |",
+             "|---|---|---:|---:|---|---|"]
+    for r in out["refreshes"]:
+        segment = f"{r['segment']} ({out['segment']['members']:,} members)" if r["segment"] else "everyone"
+        lines.append(f"| {r['period']} ({r['from']} – {r['to']}) | {segment} | {r['dashboard_ms']} | "
+                     f"{r['duckdb_ms']} | {'yes' if r['values_equal'] else 'NO'} | "
+                     f"{'met' if r['dashboard_ms'] < TARGET_SECONDS * 1000 else 'missed'} |")
+    lines += ["", "Keeping the rollups current in the writer's transaction (`rollups.refresh_for_orders`, which "
+                  "recomputes every day and customer the orders touch): the 250 most recently placed orders (a page "
+                  f"of an incremental sync) {out['refresh_250_newest_orders_ms']} ms; 250 random orders (worst case: "
+                  "about as many "
+                  f"days and customers as orders) {out['refresh_250_random_orders_ms']} ms."]
+    if "rebuild_seconds" in out:
+        lines.append(f"Full rebuild of every rollup (`rollups.rebuild`, as after the demo load): "
+                     f"{out['rebuild_seconds']} s.")
+    lines.append(END)
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
+    section = "\n".join(lines)
+    if START in text and END in text:
+        text = text[:text.index(START)] + section + text[text.index(END) + len(END):]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    RESULTS.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

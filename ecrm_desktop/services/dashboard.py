@@ -1,0 +1,156 @@
+"""The dashboard: every figure for a period (and optionally a saved segment), computed from the local database.
+
+Reads run in one read transaction (one snapshot, never waiting for a sync); when the rollups were bucketed in
+another time zone than the workspace's present one, they are rebuilt first in a write unit of work.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from ecrm_desktop.domain import kpis
+from ecrm_desktop.domain.errors import EcrmError
+from ecrm_desktop.domain.kpis import ChannelAcquisition, Dashboard, Grain, Period, Preset
+from ecrm_desktop.domain.zones import workspace_zone
+from ecrm_desktop.services.segments import SegmentService
+from ecrm_desktop.services.status import StatusService
+from ecrm_desktop.services.workspace import UserSession
+from ecrm_desktop.storage import audit, dashboard_queries, rollups
+from ecrm_desktop.storage.dashboard_queries import Scope
+from ecrm_desktop.storage.settings import read_setting, reporting_currency
+
+TOP_PRODUCTS = 10
+COHORT_MONTHS = 12  # the heatmap's cohorts: the last twelve months of the period
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def default_grain(period: Period) -> Grain:
+    """Days up to two months, weeks up to a year, months beyond."""
+    if period.days <= 62:
+        return Grain.DAY
+    return Grain.WEEK if period.days <= 366 else Grain.MONTH
+
+
+class DashboardService:
+    """Dashboard use cases for the signed-in user. `clock` (UTC now) is replaceable for tests."""
+
+    def __init__(self, session: UserSession, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self.session = session
+        self.clock = clock
+
+    def today(self) -> date:
+        """Today in the workspace's time zone."""
+        with self.session.workspace.sessions() as s:
+            zone = workspace_zone(read_setting(s, "timezone") or "local")
+        return self.clock().astimezone(zone).date()
+
+    def preset(self, preset: Preset) -> Period:
+        return kpis.preset_period(preset, self.today())
+
+    def segment_names(self) -> list[str]:
+        """The saved segments a dashboard can be limited to, by name."""
+        return [s.name for s in SegmentService(self.session, self.clock).list()]
+
+    def load(self, period: Period, segment: str | None = None, grain: Grain | None = None) -> Dashboard:
+        """Every figure of `period` and of the period before it, for everyone or a saved segment's members."""
+        members = self._members(segment) if segment else None
+        self._ensure_rollups()
+        with self.session.workspace.sessions() as s:
+            zone = workspace_zone(rollups.bucket_zone_name(s))
+            if members is not None:
+                dashboard_queries.set_members(s, members)
+            scope = Scope(period, zone, segment=members is not None)
+            before = Scope(period.previous(), zone, segment=members is not None)
+            sales = dashboard_queries.sales_days(s, scope)
+            last_month = period.months()[-1]
+            cells = dashboard_queries.cohort_cells(s, scope, last_month)
+            current = self._figures(s, scope, sales, cells)
+            previous = self._figures(s, before, dashboard_queries.sales_days(s, before), cells)
+            chosen = grain or default_grain(period)
+            first_cohort = kpis.add_months(last_month, -(COHORT_MONTHS - 1))
+            mix = dashboard_queries.sales_mix(s, scope)
+            by_channel = kpis.revenue_by(mix, lambda m: m.channel)
+            return Dashboard(
+                period=period, segment=segment, currency=reporting_currency(s),
+                data_as_of=StatusService(self.session).data_as_of(), current=current, previous=previous,
+                series=tuple(kpis.sales_series(sales, period, chosen)), grain=chosen, by_channel=by_channel,
+                by_country=kpis.revenue_by(mix, lambda m: m.country),
+                categories=tuple(kpis.by_category(dashboard_queries.category_days(s, scope))),
+                products=tuple(dashboard_queries.product_totals(s, scope, TOP_PRODUCTS)),
+                acquisition=self._acquisition(s, scope, by_channel),
+                new_returning=tuple(kpis.new_vs_returning(cells, period.months())),
+                cohorts=tuple(kpis.cohort_retention(
+                    cells, [kpis.add_months(first_cohort, i) for i in range(COHORT_MONTHS)], last_month)))
+
+    def rebuild_rollups(self) -> None:
+        """Recompute every rollup from the orders (a repair; also done when the time zone changed)."""
+        with self.session.workspace.sessions() as s, s.begin():
+            rollups.rebuild(s)
+            audit.append(s, self.session.user_name, "rollups.rebuild")
+
+    def set_spend(self, channel: str, month: str, amount_cents: int) -> None:
+        """Record what was spent on a marketing channel in a month ('YYYY-MM'), in reporting cents."""
+        self.import_spend([(channel, month, amount_cents)])
+
+    def import_spend_csv(self, path: Path) -> int:
+        """Read marketing spend from a CSV file with the columns channel, month (YYYY-MM) and amount (in the
+        reporting currency, e.g. 1250.50); returns the number of rows recorded."""
+        try:
+            with path.open(newline="", encoding="utf-8-sig") as f:
+                rows = [(r["channel"], r["month"], _cents(r["amount"])) for r in csv.DictReader(f)]
+        except (OSError, KeyError, TypeError) as exc:
+            raise EcrmError(f"{path.name} is not a spend file with the columns channel, month and amount.") from exc
+        self.import_spend(rows)
+        return len(rows)
+
+    def import_spend(self, rows: list[tuple[str, str, int]]) -> None:
+        """Record spend rows (channel, month, cents) in one transaction."""
+        for channel, month, cents in rows:
+            if not channel.strip() or not MONTH.match(month) or cents < 0:
+                raise EcrmError(f"Spend needs a channel, a month written YYYY-MM and an amount of 0 or more "
+                                f"(got {channel!r}, {month!r}).")
+        with self.session.workspace.sessions() as s, s.begin():
+            for channel, month, cents in rows:
+                dashboard_queries.write_spend(s, channel.strip(), month, cents)
+            audit.append(s, self.session.user_name, "marketing_spend.import", rows=len(rows))
+
+    # -- pieces ----------------------------------------------------------------------------------------------
+
+    def _ensure_rollups(self) -> None:
+        with self.session.workspace.sessions() as s:
+            current = rollups.is_current(s)
+        if not current:
+            self.rebuild_rollups()
+
+    def _members(self, name: str) -> list[int]:
+        segments = SegmentService(self.session, self.clock)
+        query = segments.get(name).query
+        return segments.member_ids(query, limit=segments.count(query) or 1)
+
+    @staticmethod
+    def _figures(s: Session, scope: Scope, sales: list[kpis.SalesDay], cells: list[kpis.CohortCell]) -> kpis.Figures:
+        lifetime = kpis.lifetime_until(cells, scope.period.months()[-1])
+        return kpis.figures(sales, dashboard_queries.customer_counts(s, scope), lifetime,
+                            dashboard_queries.checkout_facts(s, scope, reporting_currency(s)),
+                            dashboard_queries.support_facts(s, scope))
+
+    @staticmethod
+    def _acquisition(s: Session, scope: Scope, by_channel: dict[str, int]) -> tuple[ChannelAcquisition, ...]:
+        new = dashboard_queries.new_customers_by_channel(s, scope)
+        spend = dashboard_queries.marketing_spend(s, scope.period.months())
+        channels = sorted(set(new) | set(spend) | set(by_channel), key=lambda c: (-by_channel.get(c, 0), c))
+        return tuple(ChannelAcquisition(c, new.get(c, 0), kpis.spend_in_period(spend.get(c, {}), scope.period),
+                                        by_channel.get(c, 0)) for c in channels)
+
+
+def _cents(amount: str) -> int:
+    try:
+        return kpis.round_half_up(float(amount.replace(",", "").strip()) * 100)
+    except ValueError as exc:
+        raise EcrmError(f"{amount!r} is not an amount.") from exc

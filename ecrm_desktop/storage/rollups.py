@@ -1,0 +1,410 @@
+"""Keeping the rollup tables (`storage.tables.rollups`) equal to a recomputation from the orders.
+
+Two ways in, one definition: every rollup row comes from a `*_source` select over the orders, which
+- `rebuild` runs once over everything (after the demo's bulk load, or as a repair), and
+- `refresh_for_orders` runs for just the days and customers a write touched, in the writer's transaction.
+The dashboard runs the same selects restricted to a segment's customers (`storage.dashboard_queries`).
+
+Days are bucketed in the workspace time zone: a UTC timestamp's local day is `date(created_at, <offset>)`, the
+offset taken from the zone's transitions over the span of the data (`zone_spans`). The zone used is recorded
+in the setting `rollups_zone`; when the workspace's zone changes the rollups must be rebuilt (`is_current`).
+Orders' and refunds' creation times never change in the stores, so the days an order touched are its own and
+its refunds' days as they stand now.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Date,
+    Integer,
+    Select,
+    SQLColumnExpression,
+    and_,
+    case,
+    cast,
+    delete,
+    func,
+    insert,
+    literal,
+    literal_column,
+    select,
+    type_coerce,
+    union_all,
+)
+from sqlalchemy.orm import Session
+
+from ecrm_desktop.domain.zones import workspace_zone
+from ecrm_desktop.storage.settings import read_setting, write_setting
+from ecrm_desktop.storage.tables import (
+    ActivityMonth,
+    CohortMonth,
+    CustomerDay,
+    CustomerFirstOrder,
+    CustomerMonth,
+    DailyCategory,
+    DailyProduct,
+    DailySales,
+    Order,
+    OrderLine,
+    Refund,
+    RefundLine,
+)
+
+Rows = Select[*tuple[Any, ...]]
+
+ZONE_SETTING = "rollups_zone"
+STEP = timedelta(minutes=30)  # zone offsets are sampled this often (every real transition falls on one)
+IDS_PER_STATEMENT = 500
+
+
+# -- time zone buckets ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ZoneSpans:
+    """The zone's UTC offset over a stretch of time: `offsets[i]` holds until `untils[i]` (the last one forever)."""
+
+    untils: tuple[datetime, ...]
+    offsets: tuple[int, ...]  # seconds east of UTC
+
+    def day_of(self, column: SQLColumnExpression[Any]) -> ColumnElement[Any]:
+        """SQL for the local day ('YYYY-MM-DD') of a UTC timestamp column."""
+        def shifted(offset: int) -> ColumnElement[Any]:
+            return func.date(column, f"{offset:+d} seconds")
+        if len(self.offsets) == 1:
+            return shifted(self.offsets[0])
+        whens = [(column < until, shifted(offset)) for until, offset in zip(self.untils, self.offsets, strict=False)]
+        return case(*whens, else_=shifted(self.offsets[-1]))
+
+    def month_of(self, column: SQLColumnExpression[Any]) -> ColumnElement[Any]:
+        """SQL for the local month ('YYYY-MM') of a UTC timestamp column."""
+        return func.substr(self.day_of(column), 1, 7)
+
+
+def zone_spans(zone: tzinfo, start: datetime, end: datetime) -> ZoneSpans:
+    """The offsets `zone` takes between the UTC instants `start` and `end` (a day of margin either side).
+
+    Sampled a day apart, and every STEP within a day whose two ends differ (a zone changing twice within one
+    day and back is not seen; none does)."""
+    moment = start.replace(minute=0, second=0, microsecond=0) - timedelta(days=1)
+    stop = end + timedelta(days=1)
+    untils: list[datetime] = []
+    offsets = [_offset(zone, moment)]
+    while moment < stop:
+        day_later = moment + timedelta(days=1)
+        if _offset(zone, day_later) != offsets[-1]:
+            step = moment
+            while step < day_later:
+                step += STEP
+                offset = _offset(zone, step)
+                if offset != offsets[-1]:
+                    untils.append(step)
+                    offsets.append(offset)
+        moment = day_later
+    return ZoneSpans(tuple(untils), tuple(offsets))
+
+
+def _offset(zone: tzinfo, moment: datetime) -> int:
+    delta = moment.astimezone(zone).utcoffset()
+    return int(delta.total_seconds()) if delta is not None else 0
+
+
+def day_start(day: date, zone: tzinfo) -> datetime:
+    """The UTC instant `day` starts at in `zone`."""
+    return datetime.combine(day, time(), tzinfo=zone).astimezone(UTC)
+
+
+def bucket_zone_name(session: Session) -> str:
+    """The zone the rollups are bucketed in: the one they were built in, else the workspace's."""
+    return str(read_setting(session, ZONE_SETTING) or read_setting(session, "timezone") or "local")
+
+
+def is_current(session: Session) -> bool:
+    """Whether the rollups were built in the workspace's present time zone (else `rebuild` them)."""
+    built = read_setting(session, ZONE_SETTING)
+    return built is not None and built == (read_setting(session, "timezone") or "local")
+
+
+# -- the definitions: one select per rollup -----------------------------------------------------------------------
+
+def _reporting(cents: SQLColumnExpression[Any]) -> ColumnElement[int]:
+    """An amount in the order's currency converted to reporting cents (half away from zero)."""
+    return cast(func.round(cents * Order.exchange_rate), BigInteger)
+
+
+def _counted() -> ColumnElement[bool]:
+    return Order.cancelled_at.is_(None)
+
+
+def _where(*conditions: ColumnElement[bool] | None) -> list[ColumnElement[bool]]:
+    return [c for c in conditions if c is not None]
+
+
+def _first(n: int) -> list[ColumnElement[Any]]:
+    """GROUP BY the first `n` selected columns, by position (their expressions can be long)."""
+    return [literal_column(str(i)) for i in range(1, n + 1)]
+
+
+def sales_source(spans: ZoneSpans, orders: ColumnElement[bool] | None = None,
+                 refunds: ColumnElement[bool] | None = None, by_customer: bool = False) -> Rows:
+    """Rows of `rollup_daily_sales` for the orders matching `orders` and the refunds matching `refunds`; with
+    `by_customer`, rows of `rollup_customer_days` (the customer in place of the store, guests left out)."""
+    owner = Order.customer_id if by_customer else Order.store_id
+    keys = (owner, func.coalesce(Order.sales_channel, "").label("channel"),
+            func.coalesce(Order.shipping_country, "").label("country"))
+    known = Order.customer_id.is_not(None) if by_customer else None
+    placed = (select(spans.day_of(Order.created_at).label("day"), *keys,
+                     func.count().label("orders"), func.sum(Order.total_reporting_cents).label("gross_cents"),
+                     literal(0).label("refunds"), literal(0).label("refunded_cents"))
+              .where(_counted(), *_where(orders, known)).group_by(*_first(4)))
+    refunded = (select(spans.day_of(Refund.created_at).label("day"), *keys,
+                       literal(0), literal(0), func.count(), func.sum(_reporting(Refund.amount_cents)))
+                .join(Order, Order.id == Refund.order_id).where(_counted(), *_where(refunds, known))
+                .group_by(*_first(4)))
+    both = union_all(placed, refunded).subquery()
+    key = both.c.customer_id if by_customer else both.c.store_id
+    return (select(type_coerce(both.c.day, Date).label("day"), key, both.c.channel, both.c.country,
+                   cast(func.sum(both.c.orders), Integer).label("orders"),
+                   cast(func.sum(both.c.gross_cents), BigInteger).label("gross_cents"),
+                   cast(func.sum(both.c.refunds), Integer).label("refunds"),
+                   cast(func.sum(both.c.refunded_cents), BigInteger).label("refunded_cents"))
+            .group_by(both.c.day, key, both.c.channel, both.c.country))
+
+
+def categories_source(spans: ZoneSpans, orders: ColumnElement[bool] | None = None) -> Rows:
+    """Rows of `rollup_daily_categories` for the orders matching `orders`."""
+    day = spans.day_of(Order.created_at).label("day")
+    category = func.coalesce(OrderLine.category_id, 0).label("category_id")
+    sold = (select(day, category, func.sum(OrderLine.quantity).label("items"),
+                   func.sum(_reporting(OrderLine.total_cents)).label("sales_cents"), literal(0).label("returned"))
+            .join(Order, Order.id == OrderLine.order_id).where(_counted(), *_where(orders)).group_by(*_first(2)))
+    returned = (select(day, category, literal(0), literal(0), func.sum(RefundLine.quantity))
+                .select_from(RefundLine).join(OrderLine, OrderLine.id == RefundLine.order_line_id)
+                .join(Order, Order.id == OrderLine.order_id).where(_counted(), *_where(orders)).group_by(*_first(2)))
+    both = union_all(sold, returned).subquery()
+    return (select(type_coerce(both.c.day, Date).label("day"), both.c.category_id,
+                   cast(func.sum(both.c["items"]), Integer).label("items"),
+                   cast(func.sum(both.c.sales_cents), BigInteger).label("sales_cents"),
+                   cast(func.sum(both.c.returned), Integer).label("returned_items"))
+            .group_by(both.c.day, both.c.category_id))
+
+
+def products_source(spans: ZoneSpans, orders: ColumnElement[bool] | None = None) -> Rows:
+    """Rows of `rollup_daily_products` for the orders matching `orders`."""
+    return (select(type_coerce(spans.day_of(Order.created_at), Date).label("day"), OrderLine.product_id,
+                   cast(func.sum(OrderLine.quantity), Integer).label("items"),
+                   cast(func.sum(_reporting(OrderLine.total_cents)), BigInteger).label("sales_cents"))
+            .join(Order, Order.id == OrderLine.order_id)
+            .where(_counted(), OrderLine.product_id.is_not(None), *_where(orders)).group_by(*_first(2)))
+
+
+def customer_months_source(spans: ZoneSpans, customers: ColumnElement[bool] | None = None) -> Rows:
+    """Rows of `rollup_customer_months` for the customers matching `customers` (a condition on `Order`)."""
+    grouped = (select(Order.customer_id, spans.month_of(Order.created_at).label("month"),
+                      func.count().label("orders"),
+                      cast(func.sum(Order.total_reporting_cents), BigInteger).label("gross_cents"),
+                      cast(func.sum(_reporting(Order.refunded_cents)), BigInteger).label("refunded_cents"))
+               .where(_counted(), Order.customer_id.is_not(None), *_where(customers)).group_by(*_first(2))
+               .subquery())
+    customer, month = grouped.c.customer_id, grouped.c.month
+    return select(customer, month, grouped.c.orders, grouped.c.gross_cents, grouped.c.refunded_cents,
+                  func.coalesce(func.lag(month).over(partition_by=customer, order_by=month), "").label("prev_month"),
+                  func.coalesce(func.lead(month).over(partition_by=customer, order_by=month), "").label("next_month"))
+
+
+def firsts_source(spans: ZoneSpans, customers: ColumnElement[bool] | None = None) -> Rows:
+    """Rows of `rollup_customer_firsts`: each matching customer's earliest counted order (ties: lowest id)."""
+    rank = func.row_number().over(partition_by=Order.customer_id, order_by=(Order.created_at, Order.id))
+    ranked = (select(Order.customer_id, spans.day_of(Order.created_at).label("day"), Order.store_id,
+                     func.coalesce(Order.sales_channel, "").label("channel"),
+                     func.coalesce(Order.shipping_country, "").label("country"), rank.label("rank"))
+              .where(_counted(), Order.customer_id.is_not(None), *_where(customers)).subquery())
+    return (select(ranked.c.customer_id, type_coerce(ranked.c.day, Date).label("day"), ranked.c.store_id,
+                   ranked.c.channel, ranked.c.country).where(ranked.c.rank == 1))
+
+
+def cohorts_source(months: Any) -> Rows:
+    """Rows of `rollup_cohorts` from customer-month rows (`months`: the table or a select of its shape)."""
+    firsts = (select(months.c.customer_id, func.min(months.c.month).label("cohort"))
+              .group_by(months.c.customer_id).subquery())
+    return (select(firsts.c.cohort, months.c.month, func.count().label("customers"),
+                   cast(func.sum(months.c.orders), Integer).label("orders"),
+                   cast(func.sum(months.c.gross_cents), BigInteger).label("gross_cents"),
+                   cast(func.sum(months.c.refunded_cents), BigInteger).label("refunded_cents"))
+            .join(firsts, firsts.c.customer_id == months.c.customer_id).group_by(firsts.c.cohort, months.c.month))
+
+
+def activity_source(months: Any) -> Rows:
+    """Rows of `rollup_activity` from customer-month rows (`months`: the table or a select of its shape)."""
+    multi = case((months.c.orders >= 2, 1), else_=0).label("multi")
+    return (select(months.c.month, months.c.prev_month, months.c.next_month, multi,
+                   func.count().label("customers"))
+            .group_by(months.c.month, months.c.prev_month, months.c.next_month, multi))
+
+
+@dataclass(frozen=True)
+class Derived:
+    """A rollup summed from customer-month rows, moved by the difference a refresh of some customers makes."""
+
+    table: type[Any]
+    source: Callable[[Any], Rows]
+    keys: tuple[str, ...]  # its primary key, in order
+    sums: tuple[str, ...]
+
+
+DERIVED = (Derived(CohortMonth, cohorts_source, ("cohort", "month"),
+                   ("customers", "orders", "gross_cents", "refunded_cents")),
+           Derived(ActivityMonth, activity_source, ("month", "prev_month", "next_month", "multi"), ("customers",)))
+
+
+# -- full rebuild -------------------------------------------------------------------------------------------------
+
+def rebuild(session: Session) -> None:
+    """Recompute every rollup from the orders, set-based, in the caller's transaction, in the workspace's zone."""
+    name = str(read_setting(session, "timezone") or "local")
+    spans = _spans_over_data(session, workspace_zone(name))
+    for table in (DailySales, CustomerDay, DailyCategory, DailyProduct, CustomerFirstOrder, CustomerMonth,
+                  CohortMonth, ActivityMonth):
+        session.execute(delete(table))
+    _insert(session, DailySales, sales_source(spans))
+    _insert(session, CustomerDay, sales_source(spans, by_customer=True))
+    _insert(session, DailyCategory, categories_source(spans))
+    _insert(session, DailyProduct, products_source(spans))
+    _insert(session, CustomerFirstOrder, firsts_source(spans))
+    _insert(session, CustomerMonth, customer_months_source(spans))
+    for derived in DERIVED:
+        _insert(session, derived.table, derived.source(CustomerMonth.__table__))
+    write_setting(session, ZONE_SETTING, name)
+    session.flush()
+
+
+def _spans_over_data(session: Session, zone: tzinfo) -> ZoneSpans:
+    first, last = session.execute(select(func.min(Order.created_at), func.max(Order.created_at))).one()
+    refunds_last = session.execute(select(func.max(Refund.created_at))).scalar()
+    now = datetime.now(UTC)
+    first = first or now
+    last = max(filter(None, (last, refunds_last, now)))
+    return zone_spans(zone, first, last)
+
+
+def _insert(session: Session, table: type[Any], source: Rows) -> None:
+    names = [c.name for c in source.selected_columns]
+    session.execute(insert(table).from_select(names, source))
+
+
+# -- incremental refresh ------------------------------------------------------------------------------------------
+
+def refresh_for_orders(session: Session, order_ids: Iterable[int], customer_ids: Iterable[int | None] = ()) -> None:
+    """Bring the rollups up to date after the given orders were written (inserted, replaced, refunded, cancelled),
+    in the caller's transaction. `customer_ids` adds customers whose orders changed otherwise (an order moved
+    away from them); the orders' own customers are always included. Call it after the session is flushed."""
+    ids = sorted(set(order_ids))
+    zone = workspace_zone(bucket_zone_name(session))
+    placed: set[datetime] = set()
+    refunded: set[datetime] = set()
+    customers = {c for c in customer_ids if c is not None}
+    for chunk in _chunks(ids, IDS_PER_STATEMENT):
+        for created, customer in session.execute(
+                select(Order.created_at, Order.customer_id).where(Order.id.in_(chunk))):
+            placed.add(created)
+            if customer is not None:
+                customers.add(customer)
+        refunded.update(session.execute(select(Refund.created_at).where(Refund.order_id.in_(chunk))).scalars())
+    if placed or refunded:
+        spans = zone_spans(zone, min(placed | refunded), max(placed | refunded))
+        order_days = {_local_day(t, zone) for t in placed}
+        refund_days = {_local_day(t, zone) for t in refunded}
+        _refresh_days(session, DailySales, order_days | refund_days,
+                      lambda r: sales_source(spans, _within(Order.created_at, r, zone),
+                                             _within(Refund.created_at, r, zone)))
+        _refresh_days(session, DailyCategory, order_days,
+                      lambda r: categories_source(spans, _within(Order.created_at, r, zone)))
+        _refresh_days(session, DailyProduct, order_days,
+                      lambda r: products_source(spans, _within(Order.created_at, r, zone)))
+    if customers:
+        _refresh_customers(session, sorted(customers), zone)
+
+
+def _local_day(moment: datetime, zone: tzinfo) -> date:
+    return moment.astimezone(zone).date()
+
+
+def _day_ranges(days: Iterable[date]) -> list[tuple[date, date]]:
+    """Consecutive days merged into (first, last) ranges."""
+    ranges: list[tuple[date, date]] = []
+    for day in sorted(days):
+        if ranges and day == ranges[-1][1] + timedelta(days=1):
+            ranges[-1] = (ranges[-1][0], day)
+        else:
+            ranges.append((day, day))
+    return ranges
+
+
+def _within(column: SQLColumnExpression[Any], days: tuple[date, date], zone: tzinfo) -> ColumnElement[bool]:
+    first, last = days
+    return and_(column >= day_start(first, zone), column < day_start(last + timedelta(days=1), zone))
+
+
+def _refresh_days(session: Session, table: type[Any], days: set[date],
+                  source: Callable[[tuple[date, date]], Rows]) -> None:
+    """One statement per run of consecutive days, so each reads its days through the index on creation time."""
+    for first, last in _day_ranges(days):
+        session.execute(delete(table).where(table.day.between(first, last)))
+        _insert(session, table, source((first, last)))
+
+
+def _refresh_customers(session: Session, ids: Sequence[int], zone: tzinfo) -> None:
+    """Per-customer rollups of `ids` recomputed; the rollups derived from them moved by the difference."""
+    first, last = session.execute(select(func.min(Order.created_at), func.max(Order.created_at))
+                                  .where(Order.customer_id.in_(ids))).one()
+    now = datetime.now(UTC)
+    spans = zone_spans(zone, first or now, last or now)
+    change: Counter[tuple[Derived, tuple[Any, ...], str]] = Counter()
+    for chunk in _chunks(ids, IDS_PER_STATEMENT):
+        _count_derived(session, chunk, change, -1)
+        for table in (CustomerDay, CustomerMonth, CustomerFirstOrder):
+            session.execute(delete(table).where(table.customer_id.in_(chunk)))
+        mine = Order.customer_id.in_(chunk)
+        _insert(session, CustomerDay, sales_source(spans, mine, mine, by_customer=True))
+        _insert(session, CustomerMonth, customer_months_source(spans, Order.customer_id.in_(chunk)))
+        _insert(session, CustomerFirstOrder, firsts_source(spans, Order.customer_id.in_(chunk)))
+        _count_derived(session, chunk, change, +1)
+    _apply_change(session, change)
+
+
+def _count_derived(session: Session, ids: Sequence[int], change: Counter[tuple[Derived, tuple[Any, ...], str]],
+                   sign: int) -> None:
+    months = select(CustomerMonth).where(CustomerMonth.customer_id.in_(ids)).subquery()
+    for derived in DERIVED:
+        for row in session.execute(derived.source(months)).mappings():
+            key = tuple(row[k] for k in derived.keys)
+            for field in derived.sums:
+                change[(derived, key, field)] += sign * int(row[field])
+
+
+def _apply_change(session: Session, change: Counter[tuple[Derived, tuple[Any, ...], str]]) -> None:
+    for derived, key in dict.fromkeys((d, k) for d, k, _ in change):
+        delta = {field: change[(derived, key, field)] for field in derived.sums}
+        if not any(delta.values()):
+            continue
+        row = session.get(derived.table, key)
+        if row is None:
+            session.add(derived.table(**dict(zip(derived.keys, key, strict=True)), **delta))
+            continue
+        for field, amount in delta.items():
+            setattr(row, field, getattr(row, field) + amount)
+        if row.customers == 0:
+            session.delete(row)
+    session.flush()
+
+
+def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]

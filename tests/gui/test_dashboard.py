@@ -1,0 +1,32 @@
+"""The dashboard screen in the real window: it loads on the worker, shows tiles, charts and tables."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from ecrm_desktop.presenters.navigation import Place, Screen
+from ecrm_desktop.views.dashboard_screen import CUSTOM, DashboardScreen
+from ecrm_desktop.views.main_window import MainWindow
+
+pytestmark = pytest.mark.gui
+
+
+def test_dashboard_opens_and_follows_a_custom_range(qtbot: QtBot, window: MainWindow) -> None:
+    window.go(Place(Screen.DASHBOARD))
+    screen = window.screens[Screen.DASHBOARD]
+    assert isinstance(screen, DashboardScreen)
+    qtbot.waitUntil(lambda: screen.dashboard is not None, timeout=20_000)
+    assert len(screen.tiles) == 15 and screen.tiles[3].label.text() == "Orders"
+    assert screen.charts is not None
+    screen.preset.setCurrentText(CUSTOM)
+    screen.start.setDate(screen.start.date().fromString("2025-01-01", "yyyy-MM-dd"))
+    screen.end.setDate(screen.end.date().fromString("2025-03-31", "yyyy-MM-dd"))
+    qtbot.mouseClick(screen.apply, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: screen.dashboard is not None and str(screen.dashboard.period.end) == "2025-03-31",
+                    timeout=20_000)
+    orders = screen.dashboard.current.orders if screen.dashboard else 0
+    assert screen.tiles[3].value.text() == f"{orders:,}" and orders > 0
+    assert screen.charts.over_time.describe(0, 0) is not None
+    assert screen.tables["categories"].rowCount() == 1  # the small store's lines have no category

@@ -1,0 +1,165 @@
+"""Rollups kept current write by write equal a full rebuild, whatever mix of writes came before."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ecrm_desktop.domain.enums import FinancialStatus
+from ecrm_desktop.domain.records import LineRecord, OrderRecord, RefundLineRecord, RefundRecord
+from ecrm_desktop.services.workspace import UserSession
+from ecrm_desktop.storage import rollups
+from ecrm_desktop.storage.settings import write_setting
+from ecrm_desktop.storage.store_writer import StoreWriter
+from ecrm_desktop.storage.tables import (
+    ActivityMonth,
+    CohortMonth,
+    CustomerDay,
+    CustomerFirstOrder,
+    CustomerMonth,
+    DailyCategory,
+    DailyProduct,
+    DailySales,
+    Order,
+    Store,
+)
+from tests.factories import T0, customer, make_store, order
+
+TABLES: tuple[type[Any], ...] = (DailySales, CustomerDay, DailyCategory, DailyProduct, CustomerFirstOrder,
+                                 CustomerMonth, ActivityMonth, CohortMonth)
+CATEGORIES = ["Shoes", "Apparel", "Books", None]
+CHANNELS = ["web", "pos", None]
+COUNTRIES = ["US", "DE", None]
+
+
+def snapshot(s: Session) -> dict[str, set[tuple[Any, ...]]]:
+    """Every row of every rollup table, as plain tuples."""
+    out = {}
+    for table in TABLES:
+        columns = [c for c in table.__table__.columns]
+        out[table.__tablename__] = {tuple(r) for r in s.execute(select(*columns))}
+    return out
+
+
+def random_order(rng: random.Random, ext: str, cust: str) -> OrderRecord:
+    lines = tuple(
+        LineRecord(external_id=f"{ext}-l{i}", title=f"Item {i}", quantity=rng.randint(1, 3),
+                   unit_price_cents=rng.randint(99, 20001), category=rng.choice(CATEGORIES))
+        for i in range(rng.randint(1, 3)))
+    rec = order(ext, cust, rng.randint(0, 400), lines, sales_channel=rng.choice(CHANNELS),
+                shipping_country=rng.choice(COUNTRIES))
+    return replace(rec, created_at=rec.created_at + timedelta(hours=rng.randint(0, 23)))
+
+
+def random_refund(rng: random.Random, rec: OrderRecord) -> OrderRecord:
+    line = rng.choice(rec.lines)
+    qty = rng.randint(1, line.quantity)
+    refund = RefundRecord(external_id=f"{rec.external_id}-r{len(rec.refunds)}",
+                          created_at=rec.created_at + timedelta(days=rng.randint(0, 60), hours=rng.randint(0, 23)),
+                          amount_cents=qty * line.unit_price_cents, reason="size",
+                          lines=(RefundLineRecord(line.external_id, qty, qty * line.unit_price_cents),))
+    return replace(rec, refunds=(*rec.refunds, refund), financial_status=FinancialStatus.PARTIALLY_REFUNDED)
+
+
+def test_incremental_refresh_equals_rebuild_after_random_writes(user_session: UserSession) -> None:
+    rng = random.Random(7)
+    ws = user_session.workspace
+    with ws.sessions() as s, s.begin():
+        write_setting(s, "timezone", "America/New_York")  # daylight saving moves day boundaries twice a year
+        store_ids = {"US": make_store(s, "US shop", "USD").id, "EU": make_store(s, "EU shop", "EUR").id}
+    customers = [f"c-{i}" for i in range(10)]
+    orders: dict[str, OrderRecord] = {}
+    next_id = 0
+    for step in range(25):
+        with ws.sessions() as s, s.begin():
+            region = rng.choice(["US", "EU"])
+            store = s.get_one(Store, store_ids[region])
+            writer = StoreWriter(s, store, 1.5 if region == "EU" else 1.0)  # 1.5 makes halves to round
+            prefix = f"{region}:"
+            if step == 0 or rng.random() < 0.2:
+                writer.upsert_customers(customer(c, f"{c}@example.com") for c in customers)
+            batch = []
+            for _ in range(rng.randint(1, 5)):
+                mine = [e for e in orders if e.startswith(prefix)]
+                action = rng.random()
+                if action < 0.5 or not mine:
+                    ext = f"{prefix}o-{next_id}"
+                    next_id += 1
+                    rec = random_order(rng, ext.split(":")[1], rng.choice(customers))
+                elif action < 0.65:
+                    ext = rng.choice(mine)
+                    rec = replace(orders[ext], total_cents=orders[ext].total_cents + rng.randint(-100, 100))
+                elif action < 0.9:
+                    ext = rng.choice(mine)
+                    rec = random_refund(rng, orders[ext])
+                else:
+                    ext = rng.choice(mine)
+                    rec = replace(orders[ext], cancelled_at=orders[ext].created_at + timedelta(days=2),
+                                  financial_status=FinancialStatus.VOIDED)
+                orders[ext] = rec
+                batch.append(rec)
+            writer.upsert_orders(batch)
+            ids = s.execute(select(Order.id).where(
+                Order.store_id == store.id, Order.external_id.in_([r.external_id for r in batch]))).scalars()
+            rollups.refresh_for_orders(s, list(ids))
+    with ws.sessions() as s, s.begin():
+        kept = snapshot(s)
+        rollups.rebuild(s)
+        rebuilt = snapshot(s)
+    assert kept == rebuilt
+    assert len(rebuilt["rollup_daily_sales"]) > 20 and len(rebuilt["rollup_cohorts"]) > 3
+    assert len(rebuilt["rollup_activity"]) > 10
+
+
+def test_local_days_follow_daylight_saving(user_session: UserSession) -> None:
+    line = LineRecord(external_id="l1", title="Boot", quantity=1, unit_price_cents=1000, category="Shoes")
+    with user_session.workspace.sessions() as s, s.begin():
+        write_setting(s, "timezone", "America/New_York")
+        writer = StoreWriter(s, make_store(s))
+        winter = replace(order("o-1", "c-1", 0, (line,)), created_at=T0.replace(month=1, day=10, hour=4, minute=59))
+        summer = replace(order("o-2", "c-1", 0, (line,)), created_at=T0.replace(month=7, day=10, hour=3, minute=59))
+        writer.upsert_orders([winter, summer])  # 23:59 local, both: EST is UTC-5, EDT UTC-4
+        rollups.rebuild(s)
+        days = sorted(d.isoformat() for d in s.execute(select(DailySales.day)).scalars())
+    assert days == ["2025-01-09", "2025-07-09"]
+
+
+def test_the_demo_fill_leaves_current_rollups(user_session: UserSession) -> None:
+    from sqlalchemy import func
+
+    from ecrm_desktop.services.demo import fill_demo
+    from ecrm_desktop.storage.tables import Customer
+
+    fill_demo(user_session, 300)
+    with user_session.workspace.sessions() as s:
+        assert rollups.is_current(s)
+        counted = Order.cancelled_at.is_(None)
+        assert s.execute(select(func.sum(DailySales.gross_cents))).scalar() == s.execute(
+            select(func.sum(Order.total_reporting_cents)).where(counted)).scalar()
+        assert s.execute(select(func.count()).select_from(CustomerFirstOrder)).scalar() == s.execute(
+            select(func.count()).select_from(Customer).where(Customer.orders_count > 0)).scalar()
+
+
+def test_a_new_time_zone_rebuilds_the_rollups_on_the_next_load(user_session: UserSession) -> None:
+    from datetime import date
+
+    from ecrm_desktop.domain.kpis import Period
+    from ecrm_desktop.services.dashboard import DashboardService
+
+    line = LineRecord(external_id="l1", title="Boot", quantity=1, unit_price_cents=1000, category="Shoes")
+    late = replace(order("o-1", "c-1", 0, (line,)), created_at=T0.replace(hour=20))  # 1 Jan 20:00 UTC
+    with user_session.workspace.sessions() as s, s.begin():
+        write_setting(s, "timezone", "UTC")
+        StoreWriter(s, make_store(s)).upsert_orders([late])
+        rollups.rebuild(s)
+        write_setting(s, "timezone", "Asia/Tokyo")  # 2 Jan 05:00 there
+        assert not rollups.is_current(s)
+    got = DashboardService(user_session).load(Period(date(2025, 1, 2), date(2025, 1, 2)))
+    assert got.current.orders == 1
+    with user_session.workspace.sessions() as s:
+        assert rollups.is_current(s)
