@@ -141,6 +141,15 @@ def dashboard_screenshots(app: QApplication, window: MainWindow, out: Path) -> N
     print(out / "dashboard-report.png")
 
 
+def demo_workspace(folder: Path) -> UserSession:
+    """The demo store, scored as after a sync, with one merge to show on the 360° view."""
+    session = WorkspaceService().create(folder, "admin", PASSWORD)
+    fill_demo(session, CUSTOMERS, SEED)
+    refresh_predictions(session, DEMO_TODAY)
+    CustomerProfileService(session).merge(2, 3)
+    return session
+
+
 def main(out: Path) -> int:
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv)
@@ -151,10 +160,7 @@ def main(out: Path) -> int:
             settle(lambda: True)
             save(dialog, out, "first-run" if isinstance(dialog, FirstRunDialog) else "unlock")
             dialog.close()
-        session = WorkspaceService().create(folder, "admin", PASSWORD)
-        fill_demo(session, CUSTOMERS, SEED)
-        refresh_predictions(session, DEMO_TODAY)
-        CustomerProfileService(session).merge(2, 3)  # the 360° view shows a merge that can be undone
+        session = demo_workspace(folder)
         runner = TaskRunner()
         secrets = SecretStore(NoKeyring())  # store secrets stay in the demo's encrypted database
         window = build_main_window(session, runner, secrets)
