@@ -30,6 +30,7 @@ from ecrm_desktop.services.secrets import SecretStore
 from ecrm_desktop.services.segments import SegmentService
 from ecrm_desktop.services.sync import SyncService
 from ecrm_desktop.services.workspace import UserSession, WorkspaceService
+from ecrm_desktop.sync.emulator.demo_records import demo_emulated_store
 from ecrm_desktop.sync.emulator.faults import Faults
 from ecrm_desktop.sync.emulator.server import serve
 from ecrm_desktop.sync.http import HttpOptions
@@ -43,7 +44,6 @@ from ecrm_desktop.views.profile_screen import ProfileScreen
 from ecrm_desktop.views.segments_screen import SegmentsScreen
 from ecrm_desktop.views.sign_in import FirstRunDialog, UnlockDialog
 from ecrm_desktop.views.sync_screen import SyncScreen
-from tests.sync_support import sample_store
 
 CUSTOMERS, SEED, PASSWORD = 20_000, 1, "ecrm-demo-2026"
 DEMO_TODAY = date(2026, 11, 2)  # the day after the demo's history ends
@@ -210,8 +210,8 @@ def main(out: Path) -> int:
 def sync_screens(window: MainWindow, session: UserSession, secrets: SecretStore, out: Path) -> None:
     """Two emulated stores on loopback: a failed run, a partial one with quarantined records, a complete one,
     then a sync caught in progress; and the quarantine tab with a record's payload."""
-    shop = sample_store(400, seed=3, name="Northwind Outfitters", id_base=5000)
-    books = sample_store(250, seed=4, currency="EUR", name="Harbour Books", id_base=9000)
+    shop = demo_emulated_store(Platform.SHOPIFY, 700, seed=3)
+    books = demo_emulated_store(Platform.WOOCOMMERCE, 500, seed=4)
     shop_faults = Faults(retry_after=0.05)
     books_faults = Faults(retry_after=0.05, corrupt={sorted(books.customers)[7], sorted(books.orders)[11],
                                                      sorted(books.orders)[40]})
@@ -219,12 +219,12 @@ def sync_screens(window: MainWindow, session: UserSession, secrets: SecretStore,
     books_server = serve(books, Platform.WOOCOMMERCE, faults=books_faults)
     try:
         service = SyncService(session, secrets, HttpOptions(attempts=2, backoff_base=0.01, backoff_cap=0.05))
-        service.stores.add_shopify("Northwind Outfitters", shop_server.url, shop.token)
+        service.stores.add_shopify("Northwind Outlet", shop_server.url, shop.token)
         service.stores.add_woocommerce("Harbour Books", books_server.url, books.key, books.secret)
         shop_faults.inject("503", "503")
-        service.run("Northwind Outfitters")  # fails: the store answers 503 twice in a row
+        service.run("Northwind Outlet")  # fails: the store answers 503 twice in a row
         service.run("Harbour Books")  # partial: three records quarantined
-        service.run("Northwind Outfitters")
+        service.run("Northwind Outlet")
         shop_faults.latency = 0.2
 
         window.go(Place(Screen.SYNC))
