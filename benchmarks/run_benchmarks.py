@@ -311,12 +311,17 @@ def _table(rows: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
+def _kept_sections() -> str:
+    """The other benchmarks' sections of RESULTS.md (GUI, sync; each between its markers), which this script must
+    not lose."""
+    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
+    kept = ""
+    for name in ("gui", "sync"):
+        start, end = old.find(f"<!-- {name}:start -->"), old.find(f"<!-- {name}:end -->")
+        if 0 <= start < end:
+            kept += "\n" + old[start:end + len(f"<!-- {name}:end -->")] + "\n"
+    return kept
+
+
 if __name__ == "__main__":
     raise SystemExit(main())
-
-
-def _kept_sections() -> str:
-    """The GUI benchmark's section of RESULTS.md (between its markers), which this script must not lose."""
-    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
-    start, end = old.find("<!-- gui:start -->"), old.find("<!-- gui:end -->")
-    return "\n" + old[start:end + len("<!-- gui:end -->")] + "\n" if 0 <= start < end else ""

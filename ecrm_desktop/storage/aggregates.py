@@ -9,9 +9,10 @@ Definitions (the same everywhere ecrm shows them):
   `return_rate = returned_items / items_count` (0 without items);
 - `customer_categories` holds, per category bought, the number of orders, items and the last order time.
 
-A chunk of customers costs a fixed handful of statements: three grouped queries over their orders, one read of
-what the customers hold now, one `executemany` UPDATE of those whose figures changed, and a delete and
-insert-select of the category rows of those that have (or had) orders.
+A chunk of customers costs a fixed handful of statements: the figures of all of them in one grouped query and
+their categories in another, what they hold now in two more, and then only what changed is written (one
+`executemany` each for customers, category rows upserted and category rows removed), so that refreshing a customer
+whose figures stand as they were writes nothing.
 """
 
 from __future__ import annotations
@@ -25,23 +26,27 @@ from ecrm_desktop.storage.batch import Sql, chunks
 
 CHUNK = 500
 _COUNTED = "o.customer_id IN ({marks}) AND o.cancelled_at IS NULL"
-_TOTALS = ("SELECT o.customer_id, count(*), coalesce(sum(o.total_reporting_cents), 0), "
-           "coalesce(sum(round(o.refunded_cents * o.exchange_rate)), 0), min(o.created_at), max(o.created_at) "
-           f"FROM orders o WHERE {_COUNTED} GROUP BY o.customer_id")
-_ITEMS = (f"SELECT o.customer_id, sum(l.quantity) FROM orders o JOIN order_lines l ON l.order_id = o.id "
-          f"WHERE {_COUNTED} GROUP BY o.customer_id")
-_RETURNED = ("SELECT o.customer_id, sum(rl.quantity) FROM orders o JOIN refunds r ON r.order_id = o.id "
-             f"JOIN refund_lines rl ON rl.refund_id = r.id WHERE {_COUNTED} GROUP BY o.customer_id")
+_TOTALS = (
+    "SELECT o.customer_id, count(*), sum(o.total_reporting_cents), sum(round(o.refunded_cents * o.exchange_rate)), "
+    "min(o.created_at), max(o.created_at), "
+    "sum((SELECT sum(l.quantity) FROM order_lines l WHERE l.order_id = o.id)), "
+    "sum((SELECT sum(rl.quantity) FROM refunds r JOIN refund_lines rl ON rl.refund_id = r.id WHERE r.order_id = o.id)) "
+    f"FROM orders o WHERE {_COUNTED} GROUP BY o.customer_id")
+_CATEGORIES_NOW = (
+    "SELECT o.customer_id, l.category_id, count(DISTINCT o.id), sum(l.quantity), max(o.created_at) "
+    f"FROM orders o JOIN order_lines l ON l.order_id = o.id WHERE {_COUNTED} AND l.category_id IS NOT NULL "
+    "GROUP BY o.customer_id, l.category_id")
 FIELDS = ("orders_count", "total_spent_cents", "aov_cents", "first_order_at", "last_order_at", "refunded_cents",
           "items_count", "returned_items", "return_rate")
 _CURRENT = f"SELECT id, {', '.join(FIELDS)} FROM customers WHERE id IN ({{marks}})"
 _UPDATE = f"UPDATE customers SET {', '.join(f'{f} = ?' for f in FIELDS)} WHERE id = ?"
-_CATEGORIES_DELETE = "DELETE FROM customer_categories WHERE customer_id IN ({marks})"
-_CATEGORIES_INSERT = (
+_CATEGORIES_HELD = ("SELECT customer_id, category_id, orders_count, items, last_ordered_at FROM customer_categories "
+                    "WHERE customer_id IN ({marks})")
+_CATEGORY_UPSERT = (
     "INSERT INTO customer_categories (customer_id, category_id, orders_count, items, last_ordered_at) "
-    "SELECT o.customer_id, l.category_id, CAST(count(DISTINCT o.id) AS INTEGER), sum(l.quantity), "
-    "max(o.created_at) FROM orders o JOIN order_lines l ON l.order_id = o.id "
-    f"WHERE {_COUNTED} AND l.category_id IS NOT NULL GROUP BY o.customer_id, l.category_id")
+    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (customer_id, category_id) DO UPDATE SET "
+    "orders_count = excluded.orders_count, items = excluded.items, last_ordered_at = excluded.last_ordered_at")
+_CATEGORY_DELETE = "DELETE FROM customer_categories WHERE customer_id = ? AND category_id = ?"
 
 
 def refresh_customers(session: Session | Connection, customer_ids: Iterable[int | None]) -> None:
@@ -54,25 +59,23 @@ def refresh_customers(session: Session | Connection, customer_ids: Iterable[int 
 
 def _refresh_chunk(sql: Sql, ids: Sequence[int]) -> None:
     totals = {row[0]: row for row in sql.rows_in(_TOTALS, ids)}
-    items = {cid: n for cid, n in sql.rows_in(_ITEMS, ids)}
-    returned = {cid: n for cid, n in sql.rows_in(_RETURNED, ids)}
-    current = {row[0]: tuple(row[1:]) for row in sql.rows_in(_CURRENT, ids)}
-
     changed = []
-    with_orders = []
-    for cid in ids:
-        if cid not in current:
-            continue
+    with_orders = []  # only customers with orders (now or before) have category rows
+    for cid, *held in sql.rows_in(_CURRENT, ids):
         t = totals.get(cid)
         n = t[1] if t else 0
-        spent = int(t[2]) if t else 0
-        bought, back = int(items.get(cid) or 0), int(returned.get(cid) or 0)
+        spent = int(t[2] or 0) if t else 0
+        bought, back = (int(t[6] or 0), int(t[7] or 0)) if t else (0, 0)
         figures = (n, spent, round(spent / n) if n else 0, t[4] if t else None, t[5] if t else None,
-                   int(t[3]) if t else 0, bought, back, back / bought if bought else 0.0)
-        if figures != current[cid]:
+                   int(t[3] or 0) if t else 0, bought, back, back / bought if bought else 0.0)
+        if figures != tuple(held):
             changed.append((*figures, cid))
-        if n or current[cid][0]:  # category rows exist only for customers with orders
+        if n or held[0]:
             with_orders.append(cid)
     sql.many(_UPDATE, changed)
-    sql.run_in(_CATEGORIES_DELETE, with_orders)
-    sql.run_in(_CATEGORIES_INSERT, with_orders)
+
+    now = {(row[0], row[1]): (row[2], row[3], row[4]) for row in sql.rows_in(_CATEGORIES_NOW, with_orders)}
+    held_categories = {(row[0], row[1]): (row[2], row[3], row[4])
+                       for row in sql.rows_in(_CATEGORIES_HELD, with_orders)}
+    sql.many(_CATEGORY_DELETE, [key for key in held_categories if key not in now])
+    sql.many(_CATEGORY_UPSERT, [(*key, *values) for key, values in now.items() if held_categories.get(key) != values])

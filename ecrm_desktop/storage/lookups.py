@@ -13,7 +13,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from ecrm_desktop.storage.batch import Sql, insert_sql, stamp
+from ecrm_desktop.storage.batch import Sql, chunks, insert_sql, stamp
 
 
 def normalise_email(email: str | None) -> str | None:
@@ -83,13 +83,12 @@ class StoreLookups:
 
     def variants(self, keys: Iterable[tuple[int, str | None]]) -> dict[tuple[int, str], int]:
         """Ids of variants by (product id, variant external id) (those that exist)."""
-        wanted = {(p, ext) for p, ext in keys if ext is not None and (p, ext) not in self._variants}
-        if wanted:
-            for i, product_id, ext in self.sql.rows_in(
-                    "SELECT id, product_id, external_id FROM product_variants WHERE product_id IN ({marks})",
-                    sorted({p for p, _ in wanted})):
-                if (product_id, ext) in wanted:
-                    self._variants[(product_id, ext)] = i
+        wanted = sorted({(p, ext) for p, ext in keys if ext is not None and (p, ext) not in self._variants})
+        for chunk in chunks(wanted):
+            pairs = ", ".join("(?, ?)" for _ in chunk)
+            self._variants.update(((product_id, ext), i) for i, product_id, ext in self.sql.rows(
+                "SELECT id, product_id, external_id FROM product_variants WHERE (product_id, external_id) IN "
+                f"(VALUES {pairs})", [v for pair in chunk for v in pair]))
         return self._variants
 
     def remember_variants(self, ids: Iterable[tuple[tuple[int, str], int]]) -> None:
