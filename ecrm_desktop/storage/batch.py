@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
-from enum import Enum
 from itertools import islice
 from typing import Any, TypeVar
 
@@ -60,10 +59,6 @@ def stamp(value: datetime | None) -> str | None:
     if value.utcoffset():
         value = value.astimezone(UTC)
     return value.isoformat(timespec="seconds")[:19]
-
-
-def enum_value(value: Enum | None) -> Any:
-    return None if value is None else value.value
 
 
 class Sql:
