@@ -65,7 +65,8 @@ class StoreWriter:
         self.rate = rate_to_reporting
         self.lookups = StoreLookups(session, store.id)
         self.sql = self.lookups.sql
-        self._touched: set[int] = set()
+        self._touched: set[int] = set()  # customers whose orders changed: aggregates to refresh
+        self._reindex: set[int] = set()  # customers whose search document may have changed
 
     # -- customers ----------------------------------------------------------------------------------------
 
@@ -118,11 +119,11 @@ class StoreWriter:
         sql.many(NEW_CUSTOMER, [(cid, *state[cid].values(), *NO_AGGREGATES) for cid in sorted(new)])
         sql.many(CUSTOMER_UPDATE, [(*state[cid].values(), cid) for cid in sorted(old)])
         look.add_accounts(linked)
-        self._link_waiting_orders({ext: cid for ext, cid, _ in linked})
+        self._touched |= self._link_waiting_orders({ext: cid for ext, cid, _ in linked})
         sql.many(EMAIL, new_emails)
         self._replace_addresses(addresses, old)
         self._replace_store_tags(tags, old)
-        self._touched |= touched
+        self._reindex |= touched
         return len(new), len(run) - len(new)
 
     def _customer_rows(self, ids: set[int]) -> dict[int, dict[str, Any]]:
@@ -152,13 +153,15 @@ class StoreWriter:
             default = next((a for a in rec.addresses if a.is_default), rec.addresses[0])
             c.update(country=default.country, region=default.region, city=default.city)
 
-    def _link_waiting_orders(self, accounts: dict[str, int]) -> None:
-        """Orders of this store that arrived before their customer get the customer now."""
-        waiting = self.sql.rows_in(
+    def _link_waiting_orders(self, accounts: dict[str, int]) -> set[int]:
+        """Orders of this store that arrived before their customer get the customer now; returns those customers
+        (the only ones whose orders a customer upsert changes)."""
+        waiting = [ext for ext, in self.sql.rows_in(
             "SELECT DISTINCT customer_external_id FROM orders WHERE store_id = ? AND customer_id IS NULL AND "
-            "customer_external_id IN ({marks})", sorted(accounts), self.store.id)
+            "customer_external_id IN ({marks})", sorted(accounts), self.store.id)]
         self.sql.many("UPDATE orders SET customer_id = ? WHERE store_id = ? AND customer_id IS NULL AND "
-                      "customer_external_id = ?", [(accounts[ext], self.store.id, ext) for ext, in waiting])
+                      "customer_external_id = ?", [(accounts[ext], self.store.id, ext) for ext in waiting])
+        return {accounts[ext] for ext in waiting}
 
     def _replace_addresses(self, addresses: dict[int, Sequence[AddressRecord]], old: set[int]) -> None:
         self.sql.run_in("DELETE FROM addresses WHERE customer_id IN ({marks})",
@@ -193,11 +196,11 @@ class StoreWriter:
 
     def _upsert_orders(self, run: Sequence[OrderRecord]) -> tuple[int, int]:
         sql, look, store_id = self.sql, self.lookups, self.store.id
-        existing = {ext: (oid, cid) for oid, ext, cid in sql.rows_in(
-            "SELECT id, external_id, customer_id FROM orders WHERE store_id = ? AND external_id IN ({marks})",
-            [r.external_id for r in run], store_id)}
-        self._touched.update(cid for _, cid in existing.values() if cid is not None)
-        self._delete_children([oid for oid, _ in existing.values()])
+        existing = {ext: (oid, cid, number) for oid, ext, cid, number in sql.rows_in(
+            "SELECT id, external_id, customer_id, number FROM orders WHERE store_id = ? AND external_id IN "
+            "({marks})", [r.external_id for r in run], store_id)}
+        self._touched.update(cid for _, cid, _ in existing.values() if cid is not None)
+        self._delete_children([oid for oid, _, _ in existing.values()])
 
         owners = look.customers((r.customer_external_id, r.email) for r in run)
         lines = [ln for r in run for ln in r.lines]
@@ -214,11 +217,15 @@ class StoreWriter:
             owner = owners.get((rec.customer_external_id, rec.email))
             row = self._order_row(rec, owner)
             if rec.external_id in existing:
-                oid = existing[rec.external_id][0]
+                oid, was_owner, was_number = existing[rec.external_id]
                 replaced.append((*row, oid))
+                if (was_owner, was_number) != (owner, rec.number):  # a search document holds order numbers
+                    self._reindex.update(c for c in (was_owner, owner) if c is not None)
             else:
                 oid = next(fresh)
                 inserted.append((oid, store_id, rec.external_id, *row))
+                if owner is not None:
+                    self._reindex.add(owner)
             order_ids.append(oid)
             if owner is not None:
                 self._touched.add(owner)
@@ -274,9 +281,12 @@ class StoreWriter:
     # -- summaries ----------------------------------------------------------------------------------------
 
     def flush(self) -> None:
-        """Bring aggregates and search documents of every touched customer up to date."""
+        """Bring aggregates and search documents of every touched customer up to date: the aggregates of those
+        whose orders changed, the documents of those whose fields, tags or order numbers may have."""
         self.session.flush()
         if self._touched:
             aggregates.refresh_customers(self.session, self._touched)
-            search_index.reindex_customers(self.session, self._touched)
             self._touched.clear()
+        if self._reindex:
+            search_index.reindex_customers(self.session, self._reindex)
+            self._reindex.clear()
