@@ -9,10 +9,11 @@ Definitions (the same everywhere ecrm shows them):
   `return_rate = returned_items / items_count` (0 without items);
 - `customer_categories` holds, per category bought, the number of orders, items and the last order time.
 
-A chunk of customers costs a fixed handful of statements: the figures of all of them in one grouped query and
-their categories in another, what they hold now in two more, and then only what changed is written (one
-`executemany` each for customers, category rows upserted and category rows removed), so that refreshing a customer
-whose figures stand as they were writes nothing.
+A chunk of customers costs a fixed handful of statements: what they hold now, their orders' figures grouped by
+customer, their lines grouped by customer and category (which gives the items and the category rows), their
+refunded quantities, their category rows as they stand; then only what changed is written (one `executemany` each
+for customers, category rows upserted and category rows removed), so that refreshing a customer whose figures
+stand as they were writes nothing.
 """
 
 from __future__ import annotations
@@ -26,16 +27,15 @@ from ecrm_desktop.storage.batch import Sql, chunks
 
 CHUNK = 500
 _COUNTED = "o.customer_id IN ({marks}) AND o.cancelled_at IS NULL"
-_TOTALS = (
-    "SELECT o.customer_id, count(*), sum(o.total_reporting_cents), sum(round(o.refunded_cents * o.exchange_rate)), "
-    "min(o.created_at), max(o.created_at), "
-    "sum((SELECT sum(l.quantity) FROM order_lines l WHERE l.order_id = o.id)), "
-    "sum((SELECT sum(rl.quantity) FROM refunds r JOIN refund_lines rl ON rl.refund_id = r.id WHERE r.order_id = o.id)) "
-    f"FROM orders o WHERE {_COUNTED} GROUP BY o.customer_id")
-_CATEGORIES_NOW = (
-    "SELECT o.customer_id, l.category_id, count(DISTINCT o.id), sum(l.quantity), max(o.created_at) "
-    f"FROM orders o JOIN order_lines l ON l.order_id = o.id WHERE {_COUNTED} AND l.category_id IS NOT NULL "
-    "GROUP BY o.customer_id, l.category_id")
+_TOTALS = ("SELECT o.customer_id, count(*), sum(o.total_reporting_cents), "
+           "sum(round(o.refunded_cents * o.exchange_rate)), min(o.created_at), max(o.created_at) "
+           f"FROM orders o WHERE {_COUNTED} GROUP BY o.customer_id")
+# Per customer and category (NULL included, for the items total): orders, items, last order.
+_LINES = ("SELECT o.customer_id, l.category_id, count(DISTINCT o.id), sum(l.quantity), max(o.created_at) "
+          f"FROM orders o JOIN order_lines l ON l.order_id = o.id WHERE {_COUNTED} "
+          "GROUP BY o.customer_id, l.category_id")
+_RETURNED = ("SELECT o.customer_id, sum(rl.quantity) FROM orders o JOIN refunds r ON r.order_id = o.id "
+             f"JOIN refund_lines rl ON rl.refund_id = r.id WHERE {_COUNTED} GROUP BY o.customer_id")
 FIELDS = ("orders_count", "total_spent_cents", "aov_cents", "first_order_at", "last_order_at", "refunded_cents",
           "items_count", "returned_items", "return_rate")
 _CURRENT = f"SELECT id, {', '.join(FIELDS)} FROM customers WHERE id IN ({{marks}})"
@@ -58,24 +58,29 @@ def refresh_customers(session: Session | Connection, customer_ids: Iterable[int 
 
 
 def _refresh_chunk(sql: Sql, ids: Sequence[int]) -> None:
+    held = {row[0]: tuple(row[1:]) for row in sql.rows_in(_CURRENT, ids)}
     totals = {row[0]: row for row in sql.rows_in(_TOTALS, ids)}
+    buyers = [cid for cid in ids if cid in totals or (cid in held and held[cid][0])]  # with orders, now or before
+    items: dict[int, int] = {}
+    now: dict[tuple[int, int], tuple[int, int, str]] = {}
+    for cid, category, orders, quantity, last in sql.rows_in(_LINES, buyers):
+        items[cid] = items.get(cid, 0) + quantity
+        if category is not None:
+            now[(cid, category)] = (orders, quantity, last)
+    returned = {cid: int(n) for cid, n in sql.rows_in(_RETURNED, buyers)}
+
     changed = []
-    with_orders = []  # only customers with orders (now or before) have category rows
-    for cid, *held in sql.rows_in(_CURRENT, ids):
+    for cid, figures_held in held.items():
         t = totals.get(cid)
         n = t[1] if t else 0
         spent = int(t[2] or 0) if t else 0
-        bought, back = (int(t[6] or 0), int(t[7] or 0)) if t else (0, 0)
+        bought, back = items.get(cid, 0), returned.get(cid, 0)
         figures = (n, spent, round(spent / n) if n else 0, t[4] if t else None, t[5] if t else None,
                    int(t[3] or 0) if t else 0, bought, back, back / bought if bought else 0.0)
-        if figures != tuple(held):
+        if figures != figures_held:
             changed.append((*figures, cid))
-        if n or held[0]:
-            with_orders.append(cid)
     sql.many(_UPDATE, changed)
 
-    now = {(row[0], row[1]): (row[2], row[3], row[4]) for row in sql.rows_in(_CATEGORIES_NOW, with_orders)}
-    held_categories = {(row[0], row[1]): (row[2], row[3], row[4])
-                       for row in sql.rows_in(_CATEGORIES_HELD, with_orders)}
-    sql.many(_CATEGORY_DELETE, [key for key in held_categories if key not in now])
-    sql.many(_CATEGORY_UPSERT, [(*key, *values) for key, values in now.items() if held_categories.get(key) != values])
+    had = {(row[0], row[1]): (row[2], row[3], row[4]) for row in sql.rows_in(_CATEGORIES_HELD, buyers)}
+    sql.many(_CATEGORY_DELETE, [key for key in had if key not in now])
+    sql.many(_CATEGORY_UPSERT, [(*key, *values) for key, values in now.items() if had.get(key) != values])
