@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from keyring.backend import KeyringBackend
+from keyring.backends.null import Keyring as NullKeyring
 from sqlalchemy import select
 
 from ecrm_desktop.domain.enums import ConsentState, FinancialStatus, FulfillmentStatus, Platform
@@ -498,8 +498,8 @@ def where_time_goes(profile: Path, top: int = 12) -> dict[str, Any]:
 # -- one platform --------------------------------------------------------------------------------------------------
 
 def run_platform(platform: Platform, args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
-    service = WorkspaceService(secrets=SecretStore(_MemoryKeyring()), kdf=FAST_KDF)
-    secrets = SecretStore(_MemoryKeyring())
+    service = WorkspaceService(kdf=FAST_KDF)
+    secrets = SecretStore(NullKeyring())  # no keyring: the store's secret stays in the throwaway workspace
     folder = workdir / platform.value
     log(f"{platform.value}: generating the store and starting the emulator ({args.orders:,} orders)")
     with emulator_process(platform, args.orders, args.seed) as emulator:
@@ -556,25 +556,6 @@ def best_of(runs: int, measure: Callable[[], dict[str, Any]]) -> dict[str, Any]:
 def _currency(session: UserSession) -> str:
     with session.workspace.sessions() as s:
         return str(s.execute(select(Store.currency)).scalar_one())
-
-
-class _MemoryKeyring(KeyringBackend):
-    """Keeps the benchmark's store secret in memory (the real keyring is not what is measured)."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.secrets: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.secrets.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.secrets[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.secrets.pop((service, username), None)
 
 
 # -- report --------------------------------------------------------------------------------------------------------
