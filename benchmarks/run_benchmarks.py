@@ -15,6 +15,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import sys
@@ -311,12 +312,13 @@ def _table(rows: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
+def _kept_sections() -> str:
+    """Every other benchmark's section of RESULTS.md (each between its `<!-- name:start -->` and
+    `<!-- name:end -->` markers), which this script must not lose."""
+    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
+    marked = re.finditer(r"<!-- (\w+):start -->.*?<!-- \1:end -->", old, flags=re.DOTALL)
+    return "".join(f"\n{m.group(0)}\n" for m in marked)
+
+
 if __name__ == "__main__":
     raise SystemExit(main())
-
-
-def _kept_sections() -> str:
-    """The GUI benchmark's section of RESULTS.md (between its markers), which this script must not lose."""
-    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
-    start, end = old.find("<!-- gui:start -->"), old.find("<!-- gui:end -->")
-    return "\n" + old[start:end + len("<!-- gui:end -->")] + "\n" if 0 <= start < end else ""

@@ -8,74 +8,79 @@ Definitions (the same everywhere ecrm shows them):
 - `items_count` is the quantity bought on them, `returned_items` the quantity refunded, and
   `return_rate = returned_items / items_count` (0 without items);
 - `customer_categories` holds, per category bought, the number of orders, items and the last order time.
+
+A chunk of customers costs a fixed handful of statements: what they hold now, their orders' figures grouped by
+customer, their lines grouped by customer and category (which gives the items and the category rows), their
+refunded quantities, their category rows as they stand; then only what changed is written (one `executemany` each
+for customers, category rows upserted and category rows removed), so that refreshing a customer whose figures
+stand as they were writes nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from itertools import islice
+from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Integer, and_, delete, func, insert, select, update
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
-from ecrm_desktop.storage.tables import Customer, CustomerCategory, Order, OrderLine, Refund, RefundLine
+from ecrm_desktop.storage.batch import Sql, chunks
 
 CHUNK = 500
+_COUNTED = "o.customer_id IN ({marks}) AND o.cancelled_at IS NULL"
+_TOTALS = ("SELECT o.customer_id, count(*), sum(o.total_reporting_cents), "
+           "sum(round(o.refunded_cents * o.exchange_rate)), min(o.created_at), max(o.created_at) "
+           f"FROM orders o WHERE {_COUNTED} GROUP BY o.customer_id")
+# Per customer and category (NULL included, for the items total): orders, items, last order.
+_LINES = ("SELECT o.customer_id, l.category_id, count(DISTINCT o.id), sum(l.quantity), max(o.created_at) "
+          f"FROM orders o JOIN order_lines l ON l.order_id = o.id WHERE {_COUNTED} "
+          "GROUP BY o.customer_id, l.category_id")
+_RETURNED = ("SELECT o.customer_id, sum(rl.quantity) FROM orders o JOIN refunds r ON r.order_id = o.id "
+             f"JOIN refund_lines rl ON rl.refund_id = r.id WHERE {_COUNTED} GROUP BY o.customer_id")
+FIELDS = ("orders_count", "total_spent_cents", "aov_cents", "first_order_at", "last_order_at", "refunded_cents",
+          "items_count", "returned_items", "return_rate")
+_CURRENT = f"SELECT id, {', '.join(FIELDS)} FROM customers WHERE id IN ({{marks}})"
+_UPDATE = f"UPDATE customers SET {', '.join(f'{f} = ?' for f in FIELDS)} WHERE id = ?"
+_CATEGORIES_HELD = ("SELECT customer_id, category_id, orders_count, items, last_ordered_at FROM customer_categories "
+                    "WHERE customer_id IN ({marks})")
+_CATEGORY_UPSERT = (
+    "INSERT INTO customer_categories (customer_id, category_id, orders_count, items, last_ordered_at) "
+    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (customer_id, category_id) DO UPDATE SET "
+    "orders_count = excluded.orders_count, items = excluded.items, last_ordered_at = excluded.last_ordered_at")
+_CATEGORY_DELETE = "DELETE FROM customer_categories WHERE customer_id = ? AND category_id = ?"
 
 
-def refresh_customers(session: Session, customer_ids: Iterable[int | None]) -> None:
+def refresh_customers(session: Session | Connection, customer_ids: Iterable[int | None]) -> None:
     """Recompute every aggregate of the given customers from their orders."""
     ids = sorted({i for i in customer_ids if i is not None})
-    for chunk in _chunks(ids, CHUNK):
-        _refresh_chunk(session, chunk)
+    sql = Sql(session)
+    for chunk in chunks(ids, CHUNK):
+        _refresh_chunk(sql, chunk)
 
 
-def _refresh_chunk(session: Session, ids: Sequence[int]) -> None:
-    counted = and_(Order.customer_id.in_(ids), Order.cancelled_at.is_(None))
-    totals = {
-        row.customer_id: row for row in session.execute(
-            select(Order.customer_id, func.count().label("n"),
-                   func.coalesce(func.sum(Order.total_reporting_cents), 0).label("spent"),
-                   func.coalesce(func.sum(func.round(Order.refunded_cents * Order.exchange_rate)), 0)
-                   .label("refunded"),
-                   func.min(Order.created_at).label("first"), func.max(Order.created_at).label("last"))
-            .where(counted).group_by(Order.customer_id))
-    }
-    items = {cid: n for cid, n in session.execute(
-        select(Order.customer_id, func.sum(OrderLine.quantity))
-        .join(OrderLine, OrderLine.order_id == Order.id).where(counted).group_by(Order.customer_id))}
-    returned = {cid: n for cid, n in session.execute(
-        select(Order.customer_id, func.sum(RefundLine.quantity))
-        .join(Refund, Refund.order_id == Order.id).join(RefundLine, RefundLine.refund_id == Refund.id)
-        .where(counted).group_by(Order.customer_id))}
+def _refresh_chunk(sql: Sql, ids: Sequence[int]) -> None:
+    held = {row[0]: tuple(row[1:]) for row in sql.rows_in(_CURRENT, ids)}
+    totals = {row[0]: row for row in sql.rows_in(_TOTALS, ids)}
+    buyers = [cid for cid in ids if cid in totals or (cid in held and held[cid][0])]  # with orders, now or before
+    items: dict[int, int] = {}
+    now: dict[tuple[int, int], tuple[int, int, str]] = {}
+    for cid, category, orders, quantity, last in sql.rows_in(_LINES, buyers):
+        items[cid] = items.get(cid, 0) + quantity
+        if category is not None:
+            now[(cid, category)] = (orders, quantity, last)
+    returned = {cid: int(n) for cid, n in sql.rows_in(_RETURNED, buyers)}
 
-    params = []
-    for cid in ids:
+    changed = []
+    for cid, figures_held in held.items():
         t = totals.get(cid)
-        n = t.n if t else 0
-        spent = int(t.spent) if t else 0
-        bought, back = int(items.get(cid) or 0), int(returned.get(cid) or 0)
-        params.append({
-            "id": cid, "orders_count": n, "total_spent_cents": spent,
-            "aov_cents": round(spent / n) if n else 0,
-            "first_order_at": t.first if t else None, "last_order_at": t.last if t else None,
-            "refunded_cents": int(t.refunded) if t else 0,
-            "items_count": bought, "returned_items": back, "return_rate": back / bought if bought else 0.0,
-        })
-    session.execute(update(Customer), params)
+        n = t[1] if t else 0
+        spent = int(t[2] or 0) if t else 0
+        bought, back = items.get(cid, 0), returned.get(cid, 0)
+        figures = (n, spent, round(spent / n) if n else 0, t[4] if t else None, t[5] if t else None,
+                   int(t[3] or 0) if t else 0, bought, back, back / bought if bought else 0.0)
+        if figures != figures_held:
+            changed.append((*figures, cid))
+    sql.many(_UPDATE, changed)
 
-    session.execute(delete(CustomerCategory).where(CustomerCategory.customer_id.in_(ids)))
-    session.execute(insert(CustomerCategory).from_select(
-        ["customer_id", "category_id", "orders_count", "items", "last_ordered_at"],
-        select(Order.customer_id, OrderLine.category_id,
-               func.count(func.distinct(Order.id)).cast(Integer), func.sum(OrderLine.quantity),
-               func.max(Order.created_at))
-        .join(OrderLine, OrderLine.order_id == Order.id)
-        .where(counted, OrderLine.category_id.is_not(None))
-        .group_by(Order.customer_id, OrderLine.category_id)))
-
-
-def _chunks(items: Sequence[int], size: int) -> Iterator[Sequence[int]]:
-    it = iter(items)
-    while chunk := list(islice(it, size)):
-        yield chunk
+    had = {(row[0], row[1]): (row[2], row[3], row[4]) for row in sql.rows_in(_CATEGORIES_HELD, buyers)}
+    sql.many(_CATEGORY_DELETE, [key for key in had if key not in now])
+    sql.many(_CATEGORY_UPSERT, [(*key, *values) for key, values in now.items() if had.get(key) != values])

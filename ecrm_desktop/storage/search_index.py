@@ -10,18 +10,10 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Connection, select, text
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
-from ecrm_desktop.storage.tables import (
-    Customer,
-    CustomerEmail,
-    CustomerPhone,
-    CustomerTag,
-    Note,
-    Order,
-    Tag,
-)
+from ecrm_desktop.storage.batch import Sql, chunks
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 CHUNK = 500
@@ -42,50 +34,44 @@ def phone_terms(phone: str) -> str:
 def reindex_customers(session: Session | Connection, customer_ids: Iterable[int]) -> None:
     """Rebuild the search documents of these customers from the tables."""
     ids = sorted(set(customer_ids))
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start:start + CHUNK]
-        remove_customers(session, chunk)
-        for doc in _documents(session, chunk):
-            session.execute(text(
-                "INSERT INTO customer_search(rowid, name, email, phone, tags, notes, orders) "
-                "VALUES (:id, :name, :email, :phone, :tags, :notes, :orders)"), doc)
+    sql = Sql(session)
+    for chunk in chunks(ids, CHUNK):
+        sql.many(_DELETE, [(cid,) for cid in chunk])
+        sql.many(_INSERT, _documents(sql, chunk))
 
 
 def remove_customers(session: Session | Connection, customer_ids: Iterable[int]) -> None:
-    params = [{"id": cid} for cid in customer_ids]
-    if params:
-        session.execute(text("DELETE FROM customer_search WHERE rowid = :id"), params)
+    Sql(session).many(_DELETE, [(cid,) for cid in customer_ids])
 
 
 FIELDS = ("name", "email", "phone", "tags", "notes", "orders")
+_DELETE = "DELETE FROM customer_search WHERE rowid = ?"
+_INSERT = f"INSERT INTO customer_search(rowid, {', '.join(FIELDS)}) VALUES (?, ?, ?, ?, ?, ?, ?)"
+_PARTS = {
+    "email": "SELECT customer_id, email FROM customer_emails WHERE customer_id IN ({marks})",
+    "phone": "SELECT customer_id, phone FROM customer_phones WHERE customer_id IN ({marks})",
+    "tags": "SELECT ct.customer_id, t.name FROM customer_tags ct JOIN tags t ON t.id = ct.tag_id "
+            "WHERE ct.customer_id IN ({marks})",
+    "notes": "SELECT customer_id, body FROM notes WHERE customer_id IN ({marks}) AND sensitive = 0",
+    "orders": "SELECT customer_id, number FROM orders WHERE customer_id IN ({marks})",
+}
 
 
-def _documents(session: Session | Connection, ids: Sequence[int]) -> list[dict[str, object]]:
+def _documents(sql: Sql, ids: Sequence[int]) -> list[tuple[object, ...]]:
     parts: dict[str, dict[int, list[str]]] = {k: defaultdict(list) for k in FIELDS}
     existing: list[int] = []
-    for cid, first, last, email, phone in session.execute(
-            select(Customer.id, Customer.first_name, Customer.last_name, Customer.email, Customer.phone)
-            .where(Customer.id.in_(ids))):
+    for cid, first, last, email, phone in sql.rows_in(
+            "SELECT id, first_name, last_name, email, phone FROM customers WHERE id IN ({marks})", ids):
         existing.append(cid)
         parts["name"][cid].extend(p for p in (first, last) if p)
         if email:
             parts["email"][cid].append(email)
         if phone:
             parts["phone"][cid].append(phone_terms(phone))
-    for cid, email in session.execute(
-            select(CustomerEmail.customer_id, CustomerEmail.email).where(CustomerEmail.customer_id.in_(ids))):
-        parts["email"][cid].append(email)
-    for cid, phone in session.execute(
-            select(CustomerPhone.customer_id, CustomerPhone.phone).where(CustomerPhone.customer_id.in_(ids))):
-        parts["phone"][cid].append(phone_terms(phone))
-    for cid, name in session.execute(
-            select(CustomerTag.customer_id, Tag.name).join(Tag).where(CustomerTag.customer_id.in_(ids))):
-        parts["tags"][cid].append(name)
-    for cid, body in session.execute(
-            select(Note.customer_id, Note.body).where(Note.customer_id.in_(ids), Note.sensitive.is_(False))):
-        parts["notes"][cid].append(body)
-    for owner, number in session.execute(
-            select(Order.customer_id, Order.number).where(Order.customer_id.in_(ids))):
-        if owner is not None:
-            parts["orders"][owner].append(number)
-    return [{"id": cid} | {k: " ".join(dict.fromkeys(parts[k][cid])) for k in FIELDS} for cid in sorted(existing)]
+    if not existing:
+        return []
+    for field, query in _PARTS.items():
+        for cid, value in sql.rows_in(query, existing):
+            if cid is not None:
+                parts[field][cid].append(phone_terms(value) if field == "phone" else value)
+    return [(cid, *(" ".join(dict.fromkeys(parts[k][cid])) for k in FIELDS)) for cid in sorted(existing)]

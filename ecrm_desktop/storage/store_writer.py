@@ -4,36 +4,56 @@ Sync connectors, importers and tests hand `domain.records` to a `StoreWriter` in
 writer resolves external ids, keeps ecrm-owned data (notes, ecrm tags, overrides) untouched, and before it
 returns brings the per-customer aggregates and the search index of every customer it touched up to date, so
 the transaction that commits the orders also commits their summaries.
+
+It writes a page as a set: the rows a page refers to are read with one query per table (and chunk of ids), the
+decisions are made in Python exactly as writing the records one by one would make them, and each table then
+gets one `executemany` (an updated order loses its lines, discounts, shipments and refunds in one delete per
+table before they are written again). A page that names the same record twice is written as consecutive runs
+in which each record appears once, so the later version wins as it would one by one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from ecrm_desktop.domain.enums import TagSource
-from ecrm_desktop.domain.records import CustomerRecord, OrderRecord
+from ecrm_desktop.domain.records import AddressRecord, CustomerRecord, OrderRecord
 from ecrm_desktop.storage import aggregates, search_index
-from ecrm_desktop.storage.lookups import category_id_for, customer_id_for, normalise_email
-from ecrm_desktop.storage.tables import (
-    Address,
-    Customer,
-    CustomerEmail,
-    CustomerIdentity,
-    CustomerTag,
-    Fulfillment,
-    Order,
-    OrderDiscountCode,
-    OrderLine,
-    Product,
-    ProductVariant,
-    Refund,
-    RefundLine,
-    Store,
-    Tag,
-)
+from ecrm_desktop.storage.batch import insert_sql, rounds, stamp
+from ecrm_desktop.storage.lookups import StoreLookups, normalise_email
+from ecrm_desktop.storage.tables import Store
+
+# The customer columns a store record sets (the others are aggregates, kept by `aggregates`).
+CUSTOMER_FIELDS = ("first_name", "last_name", "phone", "email", "email_consent", "email_consent_at",
+                   "email_consent_source", "created_at", "updated_at", "country", "region", "city")
+NEW_CUSTOMER = insert_sql("customers", ("id", *CUSTOMER_FIELDS, "orders_count", "total_spent_cents", "aov_cents",
+                                        "refunded_cents", "items_count", "returned_items", "return_rate"))
+CUSTOMER_UPDATE = f"UPDATE customers SET {', '.join(f'{f} = ?' for f in CUSTOMER_FIELDS)} WHERE id = ?"
+NO_AGGREGATES = (0, 0, 0, 0, 0, 0, 0.0)
+ADDRESS = insert_sql("addresses", ("customer_id", "name", "company", "address1", "address2", "city", "region",
+                                   "postal_code", "country", "phone", "is_default"))
+STORE_TAG = insert_sql("customer_tags", ("customer_id", "tag_id", "source"))
+EMAIL = insert_sql("customer_emails", ("customer_id", "email", "is_primary"))
+
+ORDER_FIELDS = ("customer_id", "customer_external_id", "number", "email", "created_at", "updated_at",
+                "cancelled_at", "cancel_reason", "financial_status", "fulfillment_status", "currency",
+                "subtotal_cents", "discount_cents", "shipping_cents", "tax_cents", "total_cents", "refunded_cents",
+                "exchange_rate", "total_reporting_cents", "sales_channel", "payment_gateway", "card_brand",
+                "card_last4", "shipping_country", "shipping_city")
+NEW_ORDER = insert_sql("orders", ("id", "store_id", "external_id", *ORDER_FIELDS))
+ORDER_UPDATE = f"UPDATE orders SET {', '.join(f'{f} = ?' for f in ORDER_FIELDS)} WHERE id = ?"
+LINE = insert_sql("order_lines", ("id", "order_id", "external_id", "product_id", "variant_id", "category_id",
+                                  "title", "sku", "quantity", "unit_price_cents", "total_cents"))
+DISCOUNT = insert_sql("order_discount_codes", ("order_id", "code", "amount_cents"))
+FULFILMENT = insert_sql("fulfillments", ("order_id", "external_id", "status", "carrier", "tracking_number",
+                                         "tracking_url", "shipped_at", "delivered_at"))
+REFUND = insert_sql("refunds", ("id", "order_id", "external_id", "created_at", "amount_cents", "reason", "note"))
+REFUND_LINE = insert_sql("refund_lines", ("refund_id", "order_line_id", "quantity", "amount_cents", "restock"))
+ORDER_CHILDREN = ("refunds", "fulfillments", "order_discount_codes", "order_lines")  # after refund lines
 
 
 class StoreWriter:
@@ -43,180 +63,230 @@ class StoreWriter:
         self.session = session
         self.store = store
         self.rate = rate_to_reporting
-        self._touched: set[int] = set()
+        self.lookups = StoreLookups(session, store.id)
+        self.sql = self.lookups.sql
+        self._touched: set[int] = set()  # customers whose orders changed: aggregates to refresh
+        self._reindex: set[int] = set()  # customers whose search document may have changed
 
     # -- customers ----------------------------------------------------------------------------------------
 
     def upsert_customers(self, records: Iterable[CustomerRecord]) -> tuple[int, int]:
         """Insert or update customers; returns (created, updated)."""
+        self.session.flush()
         created = updated = 0
-        for rec in records:
-            customer, is_new = self._customer_for(rec)
-            created += is_new
-            updated += not is_new
-            self._apply_customer(customer, rec)
+        for run in rounds(records, key=lambda r: r.external_id):
+            new, old = self._upsert_customers(run)
+            created, updated = created + new, updated + old
         self.flush()
         return created, updated
 
-    def _customer_for(self, rec: CustomerRecord) -> tuple[Customer, bool]:
-        s = self.session
-        identity = s.execute(select(CustomerIdentity).where(
-            CustomerIdentity.store_id == self.store.id, CustomerIdentity.external_id == rec.external_id)).scalar()
-        if identity is not None:
-            return s.get_one(Customer, identity.customer_id), False
-        customer = None
-        email = normalise_email(rec.email)
-        if email:  # the same person known to another store: link rather than duplicate
-            customer = s.execute(select(Customer).join(CustomerEmail).where(CustomerEmail.email == email)
-                                 .order_by(Customer.id).limit(1)).scalar()
-        is_new = customer is None
-        if customer is None:
-            customer = Customer(created_at=rec.created_at, updated_at=rec.updated_at)
-            s.add(customer)
-            s.flush()
-        s.add(CustomerIdentity(customer_id=customer.id, store_id=self.store.id, external_id=rec.external_id,
-                               created_at=rec.created_at))
-        s.execute(update(Order).where(Order.store_id == self.store.id, Order.customer_id.is_(None),
-                                      Order.customer_external_id == rec.external_id).values(customer_id=customer.id))
-        return customer, is_new
+    def _upsert_customers(self, run: Sequence[CustomerRecord]) -> tuple[int, int]:
+        sql, look = self.sql, self.lookups
+        emails = [normalise_email(r.email) for r in run]
+        accounts = look.accounts(r.external_id for r in run)
+        known = {r.external_id: accounts[r.external_id] for r in run if r.external_id in accounts}
+        by_email = look.by_email(e for r, e in zip(run, emails, strict=True) if r.external_id not in known)
+        state = self._customer_rows({*known.values(), *by_email.values()})
+        mails, primary = self._emails_of(state)
+        fresh = iter(sql.next_ids("customers", len(run) - len(known)))
+        new: set[int] = set()
+        linked: list[tuple[str, int, datetime]] = []
+        new_emails: list[tuple[int, str, int]] = []
+        addresses: dict[int, Sequence[AddressRecord]] = {}
+        tags: dict[int, Sequence[str]] = {}
+        for rec, email in zip(run, emails, strict=True):
+            cid = known.get(rec.external_id)
+            if cid is None:
+                # the same person known to another store (or another account of this one): link, not duplicate
+                cid = by_email.get(email) if email else None
+                if cid is None:
+                    cid = next(fresh)
+                    new.add(cid)
+                    state[cid] = dict.fromkeys(CUSTOMER_FIELDS) | {"created_at": stamp(rec.created_at),
+                                                                   "updated_at": stamp(rec.updated_at)}
+                linked.append((rec.external_id, cid, rec.created_at))
+            self._apply_customer(state[cid], rec, email)
+            if email and email not in mails.setdefault(cid, set()):
+                new_emails.append((cid, email, int(cid not in primary)))
+                mails[cid].add(email)
+                primary.add(cid)
+                by_email[email] = min(cid, by_email.get(email, cid))
+            if rec.addresses:
+                addresses[cid] = rec.addresses
+            tags[cid] = rec.tags
+        touched = {cid for _, cid, _ in linked} | set(known.values())
+        old = touched - new
+        sql.many(NEW_CUSTOMER, [(cid, *state[cid].values(), *NO_AGGREGATES) for cid in sorted(new)])
+        sql.many(CUSTOMER_UPDATE, [(*state[cid].values(), cid) for cid in sorted(old)])
+        look.add_accounts(linked)
+        self._touched |= self._link_waiting_orders({ext: cid for ext, cid, _ in linked})
+        sql.many(EMAIL, new_emails)
+        self._replace_addresses(addresses, old)
+        self._replace_store_tags(tags, old)
+        self._reindex |= touched
+        return len(new), len(run) - len(new)
 
-    def _apply_customer(self, c: Customer, rec: CustomerRecord) -> None:
-        s = self.session
-        email = normalise_email(rec.email)
-        c.first_name, c.last_name, c.phone = rec.first_name, rec.last_name, rec.phone
-        c.email = email or c.email
-        c.email_consent, c.email_consent_at = rec.email_consent, rec.email_consent_at
-        c.email_consent_source = rec.email_consent_source or self.store.name
-        c.created_at = min(c.created_at, rec.created_at)
-        c.updated_at = max(c.updated_at, rec.updated_at)
-        if email and not s.execute(select(CustomerEmail.id).where(
-                CustomerEmail.customer_id == c.id, CustomerEmail.email == email)).first():
-            has_primary = s.execute(select(CustomerEmail.id).where(
-                CustomerEmail.customer_id == c.id, CustomerEmail.is_primary)).first()
-            s.add(CustomerEmail(customer_id=c.id, email=email, is_primary=not has_primary))
+    def _customer_rows(self, ids: set[int]) -> dict[int, dict[str, Any]]:
+        """The store-owned columns of these customers as they stand."""
+        return {row[0]: dict(zip(CUSTOMER_FIELDS, row[1:], strict=True)) for row in self.sql.rows_in(
+            f"SELECT id, {', '.join(CUSTOMER_FIELDS)} FROM customers WHERE id IN ({{marks}})", sorted(ids))}
+
+    def _emails_of(self, customers: Iterable[int]) -> tuple[dict[int, set[str]], set[int]]:
+        """Each customer's emails, and the customers that have a primary one."""
+        mails: dict[int, set[str]] = {}
+        primary: set[int] = set()
+        for cid, email, is_primary in self.sql.rows_in(
+                "SELECT customer_id, email, is_primary FROM customer_emails WHERE customer_id IN ({marks})",
+                sorted(customers)):
+            mails.setdefault(cid, set()).add(email)
+            if is_primary:
+                primary.add(cid)
+        return mails, primary
+
+    def _apply_customer(self, c: dict[str, Any], rec: CustomerRecord, email: str | None) -> None:
+        created, updated = stamp(rec.created_at), stamp(rec.updated_at)
+        c.update(first_name=rec.first_name, last_name=rec.last_name, phone=rec.phone, email=email or c["email"],
+                 email_consent=rec.email_consent.value, email_consent_at=stamp(rec.email_consent_at),
+                 email_consent_source=rec.email_consent_source or self.store.name,
+                 created_at=min(c["created_at"], created), updated_at=max(c["updated_at"], updated))
         if rec.addresses:
-            s.execute(delete(Address).where(Address.customer_id == c.id))
-            for a in rec.addresses:
-                s.add(Address(customer_id=c.id, name=a.name, company=a.company, address1=a.address1,
-                              address2=a.address2, city=a.city, region=a.region, postal_code=a.postal_code,
-                              country=a.country, phone=a.phone, is_default=a.is_default))
             default = next((a for a in rec.addresses if a.is_default), rec.addresses[0])
-            c.country, c.region, c.city = default.country, default.region, default.city
-        self._set_store_tags(c.id, rec.tags)
-        self._touched.add(c.id)
+            c.update(country=default.country, region=default.region, city=default.city)
 
-    def _set_store_tags(self, customer_id: int, names: Sequence[str]) -> None:
-        s = self.session
-        s.execute(delete(CustomerTag).where(CustomerTag.customer_id == customer_id,
-                                            CustomerTag.source == TagSource.STORE))
-        ecrm_tags = set(s.execute(select(CustomerTag.tag_id).where(CustomerTag.customer_id == customer_id))
-                        .scalars())
-        for tag_id in {self._tag_id(n) for n in names if n.strip()} - ecrm_tags:
-            s.add(CustomerTag(customer_id=customer_id, tag_id=tag_id, source=TagSource.STORE))
+    def _link_waiting_orders(self, accounts: dict[str, int]) -> set[int]:
+        """Orders of this store that arrived before their customer get the customer now; returns those customers
+        (the only ones whose orders a customer upsert changes)."""
+        waiting = [ext for ext, in self.sql.rows_in(
+            "SELECT DISTINCT customer_external_id FROM orders WHERE store_id = ? AND customer_id IS NULL AND "
+            "customer_external_id IN ({marks})", sorted(accounts), self.store.id)]
+        self.sql.many("UPDATE orders SET customer_id = ? WHERE store_id = ? AND customer_id IS NULL AND "
+                      "customer_external_id = ?", [(accounts[ext], self.store.id, ext) for ext in waiting])
+        return {accounts[ext] for ext in waiting}
 
-    def _tag_id(self, name: str) -> int:
-        name = name.strip()
-        tag_id = self.session.execute(select(Tag.id).where(Tag.name == name)).scalar()
-        if tag_id is None:
-            tag = Tag(name=name)
-            self.session.add(tag)
-            self.session.flush()
-            tag_id = tag.id
-        return tag_id
+    def _replace_addresses(self, addresses: dict[int, Sequence[AddressRecord]], old: set[int]) -> None:
+        self.sql.run_in("DELETE FROM addresses WHERE customer_id IN ({marks})",
+                        sorted(c for c in addresses if c in old))
+        self.sql.many(ADDRESS, [(cid, a.name, a.company, a.address1, a.address2, a.city, a.region, a.postal_code,
+                                 a.country, a.phone, int(a.is_default))
+                                for cid, records in addresses.items() for a in records])
+
+    def _replace_store_tags(self, tags: dict[int, Sequence[str]], old: set[int]) -> None:
+        """Each customer's store tags become the given names; their ecrm tags stay as they are."""
+        mine = sorted(c for c in tags if c in old)
+        self.sql.run_in("DELETE FROM customer_tags WHERE source = ? AND customer_id IN ({marks})", mine,
+                        TagSource.STORE.value)
+        kept = {(cid, tag) for cid, tag in self.sql.rows_in(
+            "SELECT customer_id, tag_id FROM customer_tags WHERE customer_id IN ({marks})", mine)}
+        ids = self.lookups.tags(n.strip() for names in tags.values() for n in names if n.strip())
+        self.sql.many(STORE_TAG, [
+            (cid, tag_id, TagSource.STORE.value) for cid, names in tags.items()
+            for tag_id in sorted({ids[n.strip()] for n in names if n.strip()}) if (cid, tag_id) not in kept])
 
     # -- orders -------------------------------------------------------------------------------------------
 
     def upsert_orders(self, records: Iterable[OrderRecord]) -> tuple[int, int]:
         """Insert or replace orders with their lines, discounts, shipments and refunds; (created, updated)."""
+        self.session.flush()
         created = updated = 0
-        for rec in records:
-            order = self.session.execute(select(Order).where(
-                Order.store_id == self.store.id, Order.external_id == rec.external_id)).scalar()
-            if order is None:
-                order = Order(store_id=self.store.id, external_id=rec.external_id)
-                created += 1
-            else:
-                if order.customer_id is not None:
-                    self._touched.add(order.customer_id)
-                self._delete_children(order.id)
-                updated += 1
-            self._apply_order(order, rec)
+        for run in rounds(records, key=lambda r: r.external_id):
+            new, old = self._upsert_orders(run)
+            created, updated = created + new, updated + old
         self.flush()
         return created, updated
 
-    def _apply_order(self, o: Order, rec: OrderRecord) -> None:
-        s = self.session
-        o.customer_id = customer_id_for(s, self.store.id, rec.customer_external_id, rec.email)
-        o.customer_external_id = rec.customer_external_id
-        o.number, o.email = rec.number, normalise_email(rec.email)
-        o.created_at, o.updated_at = rec.created_at, rec.updated_at
-        o.cancelled_at, o.cancel_reason = rec.cancelled_at, rec.cancel_reason
-        o.financial_status, o.fulfillment_status = rec.financial_status, rec.fulfillment_status
-        o.currency = rec.currency
-        o.subtotal_cents, o.discount_cents = rec.subtotal_cents, rec.discount_cents
-        o.shipping_cents, o.tax_cents, o.total_cents = rec.shipping_cents, rec.tax_cents, rec.total_cents
-        o.refunded_cents = rec.refunded_cents
-        o.exchange_rate = self.rate
-        o.total_reporting_cents = round(rec.total_cents * self.rate)
-        o.sales_channel = rec.sales_channel
-        o.payment_gateway, o.card_brand, o.card_last4 = rec.payment_gateway, rec.card_brand, rec.card_last4
-        o.shipping_country, o.shipping_city = rec.shipping_country, rec.shipping_city
-        s.add(o)
-        s.flush()
-        line_ids: dict[str, int] = {}
-        for ln in rec.lines:
-            product_id, variant_id = self._catalogue_ids(ln.product_external_id, ln.variant_external_id)
-            line = OrderLine(order_id=o.id, external_id=ln.external_id, product_id=product_id,
-                             variant_id=variant_id, category_id=category_id_for(s, ln.category), title=ln.title,
-                             sku=ln.sku, quantity=ln.quantity, unit_price_cents=ln.unit_price_cents,
-                             total_cents=ln.total_cents)
-            s.add(line)
-            s.flush()
-            line_ids[ln.external_id] = line.id
-        for code in dict.fromkeys(rec.discount_codes):
-            s.add(OrderDiscountCode(order_id=o.id, code=code))
-        for f in rec.fulfillments:
-            s.add(Fulfillment(order_id=o.id, external_id=f.external_id, status=f.status, carrier=f.carrier,
-                              tracking_number=f.tracking_number, tracking_url=f.tracking_url,
-                              shipped_at=f.shipped_at, delivered_at=f.delivered_at))
-        for r in rec.refunds:
-            refund = Refund(order_id=o.id, external_id=r.external_id, created_at=r.created_at,
-                            amount_cents=r.amount_cents, reason=r.reason, note=r.note)
-            s.add(refund)
-            s.flush()
-            for rl in r.lines:
-                if rl.line_external_id in line_ids:
-                    s.add(RefundLine(refund_id=refund.id, order_line_id=line_ids[rl.line_external_id],
-                                     quantity=rl.quantity, amount_cents=rl.amount_cents, restock=rl.restock))
-        if o.customer_id is not None:
-            self._touched.add(o.customer_id)
+    def _upsert_orders(self, run: Sequence[OrderRecord]) -> tuple[int, int]:
+        sql, look, store_id = self.sql, self.lookups, self.store.id
+        existing = {ext: (oid, cid, number) for oid, ext, cid, number in sql.rows_in(
+            "SELECT id, external_id, customer_id, number FROM orders WHERE store_id = ? AND external_id IN "
+            "({marks})", [r.external_id for r in run], store_id)}
+        self._touched.update(cid for _, cid, _ in existing.values() if cid is not None)
+        self._delete_children([oid for oid, _, _ in existing.values()])
 
-    def _delete_children(self, order_id: int) -> None:
-        s = self.session
-        refund_ids = select(Refund.id).where(Refund.order_id == order_id)
-        s.execute(delete(RefundLine).where(RefundLine.refund_id.in_(refund_ids)))
-        for table in (Refund, Fulfillment, OrderDiscountCode, OrderLine):
-            s.execute(delete(table).where(table.order_id == order_id))
+        owners = look.customers((r.customer_external_id, r.email) for r in run)
+        lines = [ln for r in run for ln in r.lines]
+        products = look.products(ln.product_external_id for ln in lines)
+        variants = look.variants((products[ln.product_external_id], ln.variant_external_id)
+                                 for ln in lines if ln.product_external_id in products)
+        categories = look.categories(ln.category for ln in lines)
 
-    def _catalogue_ids(self, product_ext: str | None, variant_ext: str | None) -> tuple[int | None, int | None]:
-        if product_ext is None:
-            return None, None
-        product_id = self.session.execute(select(Product.id).where(
-            Product.store_id == self.store.id, Product.external_id == product_ext)).scalar()
-        if product_id is None or variant_ext is None:
-            return product_id, None
-        variant_id = self.session.execute(select(ProductVariant.id).where(
-            ProductVariant.product_id == product_id, ProductVariant.external_id == variant_ext)).scalar()
-        return product_id, variant_id
+        fresh = iter(sql.next_ids("orders", len(run) - len(existing)))
+        inserted: list[tuple[Any, ...]] = []
+        replaced: list[tuple[Any, ...]] = []
+        order_ids: list[int] = []
+        for rec in run:
+            owner = owners.get((rec.customer_external_id, rec.email))
+            row = self._order_row(rec, owner)
+            if rec.external_id in existing:
+                oid, was_owner, was_number = existing[rec.external_id]
+                replaced.append((*row, oid))
+                if (was_owner, was_number) != (owner, rec.number):  # a search document holds order numbers
+                    self._reindex.update(c for c in (was_owner, owner) if c is not None)
+            else:
+                oid = next(fresh)
+                inserted.append((oid, store_id, rec.external_id, *row))
+                if owner is not None:
+                    self._reindex.add(owner)
+            order_ids.append(oid)
+            if owner is not None:
+                self._touched.add(owner)
+        sql.many(NEW_ORDER, inserted)
+        sql.many(ORDER_UPDATE, replaced)
 
+        line_ids = iter(sql.next_ids("order_lines", len(lines)))
+        refund_ids = iter(sql.next_ids("refunds", sum(len(r.refunds) for r in run)))
+        line_rows: list[tuple[Any, ...]] = []
+        discount_rows: list[tuple[Any, ...]] = []
+        fulfilment_rows: list[tuple[Any, ...]] = []
+        refund_rows: list[tuple[Any, ...]] = []
+        refund_line_rows: list[tuple[Any, ...]] = []
+        for rec, oid in zip(run, order_ids, strict=True):
+            line_of: dict[str, int] = {}
+            for ln in rec.lines:
+                product_id = products.get(ln.product_external_id) if ln.product_external_id is not None else None
+                variant_id = (variants.get((product_id, ln.variant_external_id))
+                              if product_id is not None and ln.variant_external_id is not None else None)
+                line_of[ln.external_id] = line_id = next(line_ids)
+                line_rows.append((line_id, oid, ln.external_id, product_id, variant_id,
+                                  categories.get(ln.category) if ln.category else None, ln.title, ln.sku,
+                                  ln.quantity, ln.unit_price_cents, ln.total_cents))
+            discount_rows += ((oid, code, 0) for code in dict.fromkeys(rec.discount_codes))
+            fulfilment_rows += ((oid, f.external_id, f.status.value, f.carrier, f.tracking_number, f.tracking_url,
+                                 stamp(f.shipped_at), stamp(f.delivered_at)) for f in rec.fulfillments)
+            for r in rec.refunds:
+                refund_id = next(refund_ids)
+                refund_rows.append((refund_id, oid, r.external_id, stamp(r.created_at), r.amount_cents, r.reason,
+                                    r.note))
+                refund_line_rows += ((refund_id, line_of[rl.line_external_id], rl.quantity, rl.amount_cents,
+                                      int(rl.restock)) for rl in r.lines if rl.line_external_id in line_of)
+        for statement, rows in ((LINE, line_rows), (DISCOUNT, discount_rows), (FULFILMENT, fulfilment_rows),
+                                (REFUND, refund_rows), (REFUND_LINE, refund_line_rows)):
+            sql.many(statement, rows)
+        return len(inserted), len(replaced)
+
+    def _order_row(self, rec: OrderRecord, customer_id: int | None) -> tuple[Any, ...]:
+        """The values of `ORDER_FIELDS`."""
+        return (customer_id, rec.customer_external_id, rec.number, normalise_email(rec.email),
+                stamp(rec.created_at), stamp(rec.updated_at), stamp(rec.cancelled_at), rec.cancel_reason,
+                rec.financial_status.value, rec.fulfillment_status.value, rec.currency, rec.subtotal_cents,
+                rec.discount_cents, rec.shipping_cents, rec.tax_cents, rec.total_cents, rec.refunded_cents, self.rate,
+                round(rec.total_cents * self.rate), rec.sales_channel, rec.payment_gateway, rec.card_brand,
+                rec.card_last4, rec.shipping_country, rec.shipping_city)
+
+    def _delete_children(self, order_ids: list[int]) -> None:
+        self.sql.run_in("DELETE FROM refund_lines WHERE refund_id IN (SELECT id FROM refunds WHERE order_id IN "
+                        "({marks}))", order_ids)
+        for table in ORDER_CHILDREN:
+            self.sql.run_in(f"DELETE FROM {table} WHERE order_id IN ({{marks}})", order_ids)
 
     # -- summaries ----------------------------------------------------------------------------------------
 
     def flush(self) -> None:
-        """Bring aggregates and search documents of every touched customer up to date."""
+        """Bring aggregates and search documents of every touched customer up to date: the aggregates of those
+        whose orders changed, the documents of those whose fields, tags or order numbers may have."""
         self.session.flush()
         if self._touched:
             aggregates.refresh_customers(self.session, self._touched)
-            search_index.reindex_customers(self.session, self._touched)
             self._touched.clear()
-
+        if self._reindex:
+            search_index.reindex_customers(self.session, self._reindex)
+            self._reindex.clear()
