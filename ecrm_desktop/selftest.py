@@ -126,6 +126,8 @@ def _render_screens(session: UserSession) -> None:
         dialog.close()
     runner = TaskRunner()
     window = build_main_window(session, runner)
+    errors: list[str] = []
+    runner.failed.connect(errors.append)  # a screen's job that failed (a missing module, say) fails the test
     window.show()
     try:
         customers = window.screens[Screen.CUSTOMERS]
@@ -148,6 +150,12 @@ def _render_screens(session: UserSession) -> None:
         assert isinstance(order, OrderScreen)
         _settle(runner, lambda: order.presenter is not None and order.presenter.order is not None)
         _painted(window, "order")
+        for screen in (Screen.SEGMENTS, Screen.DASHBOARD, Screen.SYNC):  # each loads on the worker when opened
+            window.go(Place(screen))
+            _settle(runner, lambda: True)
+            _painted(window, screen.value.lower())
+        if errors:
+            raise SelfTestFailed(f"a screen's background work failed: {errors[0]}")
     finally:
         window.close()
         runner.wait()
