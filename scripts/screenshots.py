@@ -23,7 +23,6 @@ from ecrm_desktop.app import build_main_window
 from ecrm_desktop.domain.enums import Platform
 from ecrm_desktop.presenters.navigation import Place, Screen
 from ecrm_desktop.presenters.tasks import TaskRunner
-from ecrm_desktop.services.customer_profile import CustomerProfileService
 from ecrm_desktop.services.demo import fill_demo
 from ecrm_desktop.services.predictions import refresh_predictions
 from ecrm_desktop.services.secrets import SecretStore
@@ -142,11 +141,10 @@ def dashboard_screenshots(app: QApplication, window: MainWindow, out: Path) -> N
 
 
 def demo_workspace(folder: Path) -> UserSession:
-    """The demo store, scored as after a sync, with one merge to show on the 360° view."""
+    """The demo store, scored as after a sync."""
     session = WorkspaceService().create(folder, "admin", PASSWORD)
     fill_demo(session, CUSTOMERS, SEED)
     refresh_predictions(session, DEMO_TODAY)
-    CustomerProfileService(session).merge(2, 3)
     return session
 
 
@@ -179,6 +177,8 @@ def main(out: Path) -> int:
         profile.presenter.save_tags(["wholesale lead"])
         profile.presenter.add_note("Asked about sizes for the winter coat; prefers email.")
         settle(lambda: profile.profile is not None and len(profile.profile.notes) == 1)
+        profile.presenter.merge_with(3 if profile.profile.id != 3 else 4)  # a merge that can be undone
+        settle(lambda: profile.profile is not None and len(profile.profile.merges) == 1)
         assert profile.profile is not None
         profile.orders.expand(profile.orders_model.index(0, 0))
         settle(lambda: True)
