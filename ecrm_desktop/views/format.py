@@ -24,3 +24,11 @@ def when(value: datetime | None, with_time: bool = True) -> str:
 def status(value: str) -> str:
     """An enum spelling as words: PARTIALLY_REFUNDED → Partially refunded."""
     return value.replace("_", " ").capitalize()
+
+
+PLATFORM_NAMES = {"shopify": "Shopify", "woocommerce": "WooCommerce", "vendure": "Vendure"}
+
+
+def platform_name(value: str) -> str:
+    """A store platform as its makers spell it: woocommerce → WooCommerce."""
+    return PLATFORM_NAMES.get(value, value.capitalize())

@@ -27,7 +27,7 @@ from ecrm_desktop.domain.enums import TagSource
 from ecrm_desktop.domain.orders import OrderDetail
 from ecrm_desktop.domain.profile import CustomerProfile
 from ecrm_desktop.presenters.profile import ProfilePresenter
-from ecrm_desktop.views.format import money, status, when
+from ecrm_desktop.views.format import money, platform_name, status, when
 from ecrm_desktop.views.merge_dialog import MergeDialog
 from ecrm_desktop.views.tables import ID_ROLE, add_row, read_only_table, read_only_tree, text_model
 
@@ -212,7 +212,7 @@ class ProfileScreen(QWidget):
             self.merge_dialog.show_candidates(candidates)
 
     def _show_accounts(self, p: CustomerProfile) -> None:
-        self.accounts.setText("\n".join(f"{s.store} ({status(s.platform)}) #{s.external_id}" for s in p.sources)
+        self.accounts.setText("\n".join(f"{s.store} ({platform_name(s.platform)}) #{s.external_id}" for s in p.sources)
                               or "Known to no store (created in ecrm or imported)")
         self._clear_merges()
         for m in p.merges:

@@ -22,10 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ecrm_desktop.domain.enums import Platform
 from ecrm_desktop.domain.sync_status import QuarantineRow, ResourceTally, StoreInfo, SyncRunRow, SyncSchedule
 from ecrm_desktop.presenters.sync_screen import SyncPresenter
-from ecrm_desktop.views.format import status, when
+from ecrm_desktop.views.format import platform_name, status, when
 from ecrm_desktop.views.store_dialog import StoreDialog
 from ecrm_desktop.views.tables import ID_ROLE, add_row, read_only_table, text_model
 
@@ -35,7 +34,6 @@ EMPTY = ("No store connected yet — connect one with “Connect a store…”,\
 PROGRESS_COLUMNS = ["Store", "Resource", "Pages", "Fetched", "New", "Updated", "Quarantined", "Rate-limit waits"]
 NUMERIC = (2, 3, 4, 5, 6, 7)
 KEPT_IN = {"keyring": "system keyring", "database": "encrypted workspace"}
-PLATFORMS = {Platform.SHOPIFY: "Shopify", Platform.WOOCOMMERCE: "WooCommerce"}
 
 
 def duration(seconds: float | None) -> str:
@@ -177,7 +175,7 @@ class SyncScreen(QWidget):
     def show_stores(self, stores: list[StoreInfo]) -> None:
         self.stores_model.removeRows(0, self.stores_model.rowCount())
         for s in stores:
-            add_row(self.stores_model, [s.name, PLATFORMS.get(s.platform, s.platform.value), s.url or "", s.currency,
+            add_row(self.stores_model, [s.name, platform_name(s.platform.value), s.url or "", s.currency,
                                         when(s.last_sync_at), status(s.last_status or "never synced"),
                                         KEPT_IN.get(s.secret_location, s.secret_location)],
                     s.id)
