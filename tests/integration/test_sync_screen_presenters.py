@@ -165,7 +165,7 @@ def test_sync_now_shows_progress_waits_history_and_quarantined_records(
     [run] = view.runs
     assert (run.store, run.status, run.quarantined, run.fetched) == ("Emulated Shop", "partial", 1,
                                                                      sum(t.fetched for t in tallies.values()))
-    assert run.seconds is not None and run.seconds > 0
+    assert run.seconds is not None and run.seconds >= 0  # whole seconds, as recorded: a fast sync takes 0
     [held] = view.held
     assert (held.store, held.resource, held.external_id) == ("Emulated Shop", "customers", bad)
     p.select_quarantined(held.id)
