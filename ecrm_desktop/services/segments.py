@@ -17,7 +17,7 @@ from ecrm_desktop.domain.segments.rfm import RfmCell
 from ecrm_desktop.domain.segments.saved import Evaluation, MembershipChange, SavedSegment
 from ecrm_desktop.domain.zones import workspace_zone
 from ecrm_desktop.services.workspace import UserSession
-from ecrm_desktop.storage import audit, directory_queries, rfm, segment_history, segment_queries
+from ecrm_desktop.storage import audit, directory_queries, rfm, segment_history, segment_predictions, segment_queries
 from ecrm_desktop.storage.settings import read_setting, reporting_currency
 from ecrm_desktop.storage.tables import Customer
 
@@ -169,8 +169,11 @@ class SegmentService:
     def _members(self, query: str, consenting_only: bool = False) -> ColumnElement[bool]:
         today, zone = self._today()
         node = parse(query)
-        if "rfm_group" in filters_used(node):
+        used = filters_used(node)
+        if "rfm_group" in used:
             self.ensure_rfm()
+        if used & segment_predictions.PREDICTED:
+            self._ensure_predictions()
         return segment_queries.members(node, today, zone, consenting_only=consenting_only)
 
     def _source(self, source: Members) -> ColumnElement[bool]:
@@ -187,6 +190,12 @@ class SegmentService:
         with self.session.workspace.sessions() as s, s.begin():
             if not rfm.computed(s):
                 rfm.refresh_all(s)
+
+    def _ensure_predictions(self) -> None:
+        """Refuse a query on predictions in a workspace that never computed them (it would select nobody)."""
+        with self.session.workspace.sessions() as s:
+            if not segment_predictions.computed(s):
+                raise UsageError(segment_predictions.NOT_COMPUTED)
 
     def _now(self) -> datetime:
         return self.clock().astimezone(UTC).replace(microsecond=0)

@@ -9,9 +9,9 @@ A producer (the demo generator) hands over `columnar.Tables`, parents before chi
 - stores datetimes as 'YYYY-MM-DDTHH:MM:SS' text (`UtcDateTime`'s format on SQLite);
 - stores integers given for text columns (external ids) as their decimal text (SQLite column affinity).
 
-For the customers among them, `BulkLoader.prepare` computes their aggregate columns, `customer_categories`
-rows and search documents (see `bulk_summaries`), and `write` writes it all in the caller's transaction, so a
-chunk commits whole or not at all.
+For the customers among them, `BulkLoader.prepare` computes their aggregate columns, their rows of the
+aggregate tables (`customer_categories`, `category_purchases`, `recent_orders`) and search documents (see
+`bulk_summaries`), and `write` writes it all in the caller's transaction, so a chunk commits whole or not at all.
 
 While a loader is open, foreign keys go unchecked (every reference it writes is one it resolved itself), which
 saves a fifth of the time; and the connection's page cache may grow to `BULK_CACHE_KIB` without spilling a
@@ -69,7 +69,7 @@ def bulk_loader(connection: Connection, given_ids: Mapping[str, Sequence[int]] |
 
 @dataclass(frozen=True)
 class Prepared:
-    """Tables ready to write: customers carry their aggregate columns, `customer_categories` is added, and
+    """Tables ready to write: customers carry their aggregate columns, the aggregate tables are added, and
     `search` holds the customers' search documents (column by column)."""
 
     tables: Tables
@@ -94,9 +94,8 @@ class BulkLoader:
             self._tag_names = tables["tags"]["name"].astype(object)
         if "customers" not in tables:
             return Prepared(tables, [])
-        aggregates, categories = bulk_summaries.customer_aggregates(tables)
-        return Prepared({**tables, "customers": {**tables["customers"], **aggregates},
-                         "customer_categories": categories},
+        aggregates, aggregate_rows = bulk_summaries.customer_aggregates(tables)
+        return Prepared({**tables, "customers": {**tables["customers"], **aggregates}, **aggregate_rows},
                         bulk_summaries.search_documents(tables, self._tag_names))
 
     def write(self, prepared: Prepared) -> None:

@@ -19,8 +19,9 @@ ObjArray = npt.NDArray[np.object_]
 _END = "\x1f"  # ends one customer's part of a joined string (order numbers never contain it)
 
 
-def customer_aggregates(tables: Tables) -> tuple[Columns, Columns]:
-    """The aggregate columns of `tables["customers"]`, and their `customer_categories` rows."""
+def customer_aggregates(tables: Tables) -> tuple[Columns, dict[str, Columns]]:
+    """The aggregate columns of `tables["customers"]`, and their rows of the aggregate tables
+    (`customer_categories`, `category_purchases`, `recent_orders`)."""
     customer_rows = tables["customers"]["id"]
     orders, lines = tables["orders"], tables["order_lines"]
     n = customer_rows.size
@@ -60,9 +61,19 @@ def customer_aggregates(tables: Tables) -> tuple[Columns, Columns]:
     }
     category = lines["category_id"]
     per_category = line_counted & (category >= 0)
-    return aggregates, _customer_categories(
-        customer_rows, line_owner[per_category], category[per_category], order=line_order[per_category],
-        quantity=lines["quantity"][per_category], created=created[line_order[per_category]])
+    owner, category, order = line_owner[per_category], category[per_category], line_order[per_category]
+    return aggregates, {
+        "customer_categories": _customer_categories(customer_rows, owner, category, order=order,
+                                                    quantity=lines["quantity"][per_category], created=created[order]),
+        "category_purchases": _category_purchases(customer_rows, owner, category, created[order]),
+        "recent_orders": _recent_orders(customer_rows, who, created[counted])}
+
+
+def _category_purchases(customer_rows: Column, owner: IntArray, category: IntArray, created: IntArray) -> Columns:
+    """Each distinct (customer, category, order time) of the given lines, in primary key order."""
+    rows = np.unique(np.stack([category, created, owner], axis=1), axis=0)
+    return {"category_id": rows[:, 0], "ordered_at": rows[:, 1].view("datetime64[s]"),
+            "customer_id": customer_rows[rows[:, 2]]}
 
 
 def _customer_categories(customer_rows: Column, owner: IntArray, category: IntArray, *, order: IntArray,
@@ -79,6 +90,16 @@ def _customer_categories(customer_rows: Column, owner: IntArray, category: IntAr
         "orders_count": np.bincount(distinct_orders, minlength=keys.size),
         "items": _sum(group, quantity, keys.size), "last_ordered_at": last.view("datetime64[s]"),
     }
+
+
+def _recent_orders(customer_rows: Column, owner: IntArray, created: IntArray) -> Columns:
+    """Each customer's orders numbered from the latest (1), as `storage.aggregates` numbers them."""
+    by_customer = np.lexsort((-created, owner))
+    owner, created = owner[by_customer], created[by_customer]
+    starts = np.flatnonzero(np.append(True, owner[1:] != owner[:-1]))
+    first_of_group = np.repeat(starts, np.diff(np.append(starts, owner.size)))
+    return {"customer_id": customer_rows[owner], "rank": np.arange(owner.size) - first_of_group + 1,
+            "ordered_at": created.view("datetime64[s]")}
 
 
 def search_documents(tables: Tables, tag_names: ObjArray) -> list[list[str]]:

@@ -18,9 +18,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, exists, func, not_, or_, select
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, and_, exists, func, not_, or_, select, true
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -46,17 +47,21 @@ from ecrm_desktop.domain.segments.ast import (
 from ecrm_desktop.domain.segments.dates import resolve
 from ecrm_desktop.domain.segments.errors import SegmentDataError
 from ecrm_desktop.domain.segments.filters import FILTERS, Kind
+from ecrm_desktop.storage import segment_predictions
 from ecrm_desktop.storage.segment_text import TEXT_FILTERS, Expr, counted_orders
 from ecrm_desktop.storage.tables import (
     AbandonedCheckout,
     Category,
+    CategoryPurchase,
     Customer,
     CustomerCategory,
     CustomerRfm,
     Order,
     OrderLine,
     Product,
+    RecentOrder,
     Refund,
+    StoredPrediction,
     Ticket,
 )
 
@@ -112,10 +117,35 @@ class _Compiler:
             return self.latest(*_LATEST[c.filter], op, value)
         if c.filter in TEXT_FILTERS:
             return TEXT_FILTERS[c.filter].compare(op, value)
+        return self.derived(c)
+
+    def derived(self, c: Comparison) -> Expr:
+        """A condition on what ecrm computed from the orders: the RFM group or a stored prediction."""
+        if c.filter in segment_predictions.PREDICTED:
+            return self.predicted(c)
         if c.filter == "rfm_group":
-            in_group = Customer.id.in_(select(CustomerRfm.customer_id).where(CustomerRfm.rfm_group == str(value)))
-            return in_group if op is Operator.EQ else not_(in_group)
+            in_group = Customer.id.in_(select(CustomerRfm.customer_id).where(CustomerRfm.rfm_group == str(c.value)))
+            return in_group if c.operator is Operator.EQ else not_(in_group)
         raise SegmentDataError(c.filter)
+
+    def predicted(self, c: Comparison) -> Expr:
+        """A condition on a stored prediction (see `storage.segment_predictions`)."""
+        op, value = c.operator, c.value
+        if c.filter in segment_predictions.BANDS:
+            column, bands = segment_predictions.BANDS[c.filter]
+            chosen = _predicted(column.in_(bands[str(value)]))
+            return chosen if op is Operator.EQ else not_(chosen)
+        if c.filter in segment_predictions.NUMBERS:
+            column, convert = segment_predictions.NUMBERS[c.filter]
+            return _predicted(_apply(op, column, value, convert))
+        column = segment_predictions.DATES[c.filter]
+        if op in (Operator.IS_NULL, Operator.IS_NOT_NULL):
+            dated = _predicted(column.is_not(None))
+            return dated if op is Operator.IS_NOT_NULL else not_(dated)
+        day = partial(resolve, today=self.cal.today)
+        if isinstance(value, Between):
+            return _predicted(column.between(day(_date(value.low)), day(_date(value.high))))
+        return _predicted(_ORDERING[op](column, day(_date(value))))
 
     def function(self, f: FunctionCondition) -> Expr:
         functions = {"products_purchased": self.products_purchased, "orders_placed": self.orders_placed}
@@ -159,8 +189,10 @@ class _Compiler:
     def products_purchased(self, f: FunctionCondition) -> Expr:
         window = f.param("date")
         categories = f.param("category")
-        if categories and not (f.param("id") or f.param("sku")) and _is_since(window):
-            return self.categories_bought(categories, window)
+        if categories and not (f.param("id") or f.param("sku")):
+            if window is None or _is_since(window):
+                return self.categories_bought(categories, window)
+            return self.categories_bought_within(categories, window)
         rows = counted_orders().join(OrderLine, OrderLine.order_id == Order.id)
         if window is not None:
             rows = rows.where(self.day_range(Order.created_at, window.operator, window.value))
@@ -184,17 +216,41 @@ class _Compiler:
             rows = rows.where(self.day_range(CustomerCategory.last_ordered_at, since.operator, since.value))
         return Customer.id.in_(rows)
 
+    def categories_bought_within(self, categories: Param, window: Param) -> Expr:
+        """From the `category_purchases` aggregate: bought one of `categories` on the days of `window`."""
+        rows = select(CategoryPurchase.customer_id).where(
+            CategoryPurchase.category_id.in_(_category_ids(categories)),
+            self.day_range(CategoryPurchase.ordered_at, window.operator, window.value))
+        return Customer.id.in_(rows)
+
     def orders_placed(self, f: FunctionCondition) -> Expr:
-        rows = counted_orders()
-        if window := f.param("date"):
-            rows = rows.where(self.day_range(Order.created_at, window.operator, window.value))
-        least = _param_int(f.param("count_at_least"), 1)
+        window = f.param("date")
+        least = _param_int(f.param("count_at_least"), 1) or 0
         most = _param_int(f.param("count_at_most"), None)
+        if window is None or _is_since(window):
+            return self.orders_since(window, least, most)
+        rows = counted_orders().where(self.day_range(Order.created_at, window.operator, window.value))
 
         def in_range(n: Any) -> Any:
             return (n >= least) & (n <= most) if most is not None else n >= least
 
-        return _by_count(rows, in_range, bool(in_range(0)))
+        # Grouped by the unindexed column, so the window is a range of `ix_orders_counted_created` (then sorted)
+        # rather than a walk of every order by customer.
+        return _by_count(rows, in_range, bool(in_range(0)), Unindexed(Order.customer_id))
+
+    def orders_since(self, since: Param | None, least: int, most: int | None) -> Expr:
+        """Customers with `least` to `most` orders on or after `since` (any time when None), from `recent_orders`:
+        at least N such orders is an N-th latest order that late."""
+
+        def at_least(n: int) -> Expr:
+            if n <= 0:
+                return true()
+            rows = select(RecentOrder.customer_id).where(RecentOrder.rank == n)
+            if since is not None:
+                rows = rows.where(self.day_range(RecentOrder.ordered_at, since.operator, since.value))
+            return Customer.id.in_(rows)
+
+        return at_least(least) if most is None else and_(at_least(least), not_(at_least(most + 1)))
 
 
 # -- building blocks ---------------------------------------------------------------------------------------
@@ -220,9 +276,11 @@ def _compile_unindexed_sqlite(element: Unindexed, compiler: SQLCompiler, **kw: A
     return "+" + compiler.process(element.column, **kw)
 
 
-def _by_count(rows: Select[int | None], test: Callable[[Any], Any], zero_passes: bool) -> Expr:
-    """Customers whose number of `rows` passes `test`; those with no rows pass when `zero_passes`."""
-    customer = rows.selected_columns[0]
+def _by_count(rows: Select[int | None], test: Callable[[Any], Any], zero_passes: bool,
+              customer: ColumnElement[Any] | None = None) -> Expr:
+    """Customers whose number of `rows` passes `test`; those with no rows pass when `zero_passes`. The rows are
+    grouped by `customer` (default: the customer id they select)."""
+    customer = rows.selected_columns[0] if customer is None else customer
     if zero_passes:
         return not_(Customer.id.in_(rows.group_by(customer).having(not_(test(func.count())))))
     return Customer.id.in_(rows.group_by(customer).having(test(func.count())))
@@ -243,6 +301,10 @@ def _numeric(x: SQLColumnExpression[Any], op: Operator, value: Value, kind: Kind
 _CONVERSIONS: dict[Kind, Callable[[Decimal], Any]] = {
     Kind.MONEY: lambda d: int(d * 100), Kind.COUNT: int, Kind.NUMBER: float,
 }
+
+
+def _predicted(condition: Expr) -> Expr:
+    return Customer.id.in_(select(StoredPrediction.customer_id).where(condition))
 
 
 def _category_ids(param: Param) -> Select[int]:

@@ -14,10 +14,12 @@ from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.storage.store_writer import StoreWriter
 from ecrm_desktop.storage.tables import (
     Category,
+    CategoryPurchase,
     CurrencyRate,
     Customer,
     CustomerCategory,
     CustomerIdentity,
+    RecentOrder,
     Store,
 )
 from tests.factories import T0, customer, make_store, order
@@ -33,7 +35,7 @@ def _expected(orders: dict[str, OrderRecord], owner: dict[str, str], rate: dict[
             continue
         cust = owner[ext]
         a = out.setdefault(cust, {"n": 0, "spent": 0, "refunded": 0, "items": 0, "returned": 0,
-                                  "first": None, "last": None, "cats": {}})
+                                  "first": None, "last": None, "cats": {}, "times": []})
         r = rate[ext]
         a["n"] += 1
         a["spent"] += round(rec.total_cents * r)
@@ -42,9 +44,12 @@ def _expected(orders: dict[str, OrderRecord], owner: dict[str, str], rate: dict[
         a["returned"] += sum(rl.quantity for rf in rec.refunds for rl in rf.lines)
         a["first"] = min(filter(None, [a["first"], rec.created_at]))
         a["last"] = max(filter(None, [a["last"], rec.created_at]))
+        a["times"].append(rec.created_at)
         for ln in rec.lines:
-            c = a["cats"].setdefault(ln.category, {"orders": set(), "items": 0, "last": rec.created_at})
+            c = a["cats"].setdefault(ln.category, {"orders": set(), "items": 0, "last": rec.created_at,
+                                                   "times": set()})
             c["orders"].add(ext)
+            c["times"].add(rec.created_at)
             c["items"] += ln.quantity
             c["last"] = max(c["last"], rec.created_at)
     return out
@@ -122,6 +127,7 @@ def test_aggregates_match_recomputation_after_random_writes(user_session: UserSe
             e = expected.get(ext_of[c.id])
             if e is None:
                 assert (c.orders_count, c.total_spent_cents, c.first_order_at) == (0, 0, None)
+                assert s.execute(select(RecentOrder).where(RecentOrder.customer_id == c.id)).first() is None
                 continue
             assert c.orders_count == e["n"]
             assert c.total_spent_cents == e["spent"]
@@ -133,6 +139,13 @@ def test_aggregates_match_recomputation_after_random_writes(user_session: UserSe
             rows = s.execute(select(CustomerCategory).where(CustomerCategory.customer_id == c.id)).scalars()
             got = {cats[r.category_id]: (r.orders_count, r.items, r.last_ordered_at) for r in rows}
             assert got == {k: (len(v["orders"]), v["items"], v["last"]) for k, v in e["cats"].items()}
+            bought = s.execute(select(CategoryPurchase.category_id, CategoryPurchase.ordered_at)
+                               .where(CategoryPurchase.customer_id == c.id)).all()
+            assert sorted((cats[k], at) for k, at in bought) == sorted(
+                (k, at) for k, v in e["cats"].items() for at in v["times"])
+            ranked = s.execute(select(RecentOrder.rank, RecentOrder.ordered_at)
+                               .where(RecentOrder.customer_id == c.id).order_by(RecentOrder.rank)).all()
+            assert [tuple(r) for r in ranked] == list(enumerate(sorted(e["times"], reverse=True), start=1))
 
 
 def test_same_email_in_two_stores_is_one_customer(user_session: UserSession) -> None:

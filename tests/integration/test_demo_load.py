@@ -14,7 +14,15 @@ from ecrm_desktop.services.demo import DemoSummary, fill_demo
 from ecrm_desktop.services.workspace import UserSession, WorkspaceService
 from ecrm_desktop.storage import aggregates
 from ecrm_desktop.storage.customer_queries import search_ids
-from ecrm_desktop.storage.tables import AuditEntry, Customer, CustomerCategory, Order, Ticket
+from ecrm_desktop.storage.tables import (
+    AuditEntry,
+    CategoryPurchase,
+    Customer,
+    CustomerCategory,
+    Order,
+    RecentOrder,
+    Ticket,
+)
 from ecrm_desktop.sync.emulator import demo_store
 from tests.conftest import FAST_KDF, PASSWORD
 
@@ -33,14 +41,22 @@ def filled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[UserSessi
     session.close()
 
 
-def _snapshot(session: UserSession) -> tuple[list[Row[tuple[object, ...]]], list[Row[tuple[object, ...]]]]:
+Snapshot = tuple[list[Row[tuple[object, ...]]], ...]
+
+
+def _snapshot(session: UserSession) -> Snapshot:
+    """The customers' aggregate columns and every aggregate table, in a fixed order."""
     with session.workspace.sessions() as s:
         customers = list(s.execute(select(*AGGREGATES).order_by(Customer.id)))
         categories = list(s.execute(select(CustomerCategory.customer_id, CustomerCategory.category_id,
                                            CustomerCategory.orders_count, CustomerCategory.items,
                                            CustomerCategory.last_ordered_at)
                                     .order_by(CustomerCategory.customer_id, CustomerCategory.category_id)))
-    return customers, categories
+        purchases = list(s.execute(select(CategoryPurchase.category_id, CategoryPurchase.ordered_at,
+                                          CategoryPurchase.customer_id).order_by(*CategoryPurchase.__table__.c)))
+        ranks = list(s.execute(select(RecentOrder.customer_id, RecentOrder.rank, RecentOrder.ordered_at)
+                               .order_by(RecentOrder.customer_id, RecentOrder.rank)))
+    return customers, categories, purchases, ranks
 
 
 def test_fill_reports_what_it_wrote(filled: tuple[UserSession, DemoSummary, list[int]]) -> None:
@@ -59,7 +75,8 @@ def test_fill_reports_what_it_wrote(filled: tuple[UserSession, DemoSummary, list
 def test_loaded_aggregates_equal_a_recomputation(filled: tuple[UserSession, DemoSummary, list[int]]) -> None:
     session, _, _ = filled
     before = _snapshot(session)
-    assert sum(r.orders_count for r in before[0]) > 0 and before[1]
+    assert sum(r.orders_count for r in before[0]) > 0 and all(before[1:])
+    assert len(before[3]) == sum(r.orders_count for r in before[0])
     with session.workspace.sessions() as s, s.begin():
         aggregates.refresh_customers(s, [r.id for r in before[0]])
     assert _snapshot(session) == before

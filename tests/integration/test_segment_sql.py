@@ -274,6 +274,15 @@ CASES: list[tuple[str, Callable[[Person], bool]]] = [
      lambda p: any(ln.sku == "SKU-4" for ln in p.lines())),
     ("orders_placed(count_at_least: 2, date: >= -365d) = true",
      lambda p: sum(d >= ago(365) for d in p.order_days()) >= 2),
+    ("orders_placed(count_at_least: 2, count_at_most: 3, date: > -200d) = true",
+     lambda p: 2 <= sum(d > ago(200) for d in p.order_days()) <= 3),
+    ("orders_placed(count_at_least: 3) = true", lambda p: len(p.counted) >= 3),
+    ("orders_placed(count_at_most: 2, date: >= 2026-01-01) != true",
+     lambda p: not 1 <= sum(d >= date(2026, 1, 1) for d in p.order_days()) <= 2),
+    ("orders_placed(count_at_least: 2, date: BETWEEN -400d AND -30d) = true",
+     lambda p: sum(ago(400) <= d <= ago(30) for d in p.order_days()) >= 2),
+    ("orders_placed(count_at_least: 2, date: <= 2026-03-01) = true",
+     lambda p: sum(d <= date(2026, 3, 1) for d in p.order_days()) >= 2),
     ("orders_placed(count_at_most: 1) = true", lambda p: len(p.counted) == 1),
     ("orders_placed(count_at_least: 0, count_at_most: 1) = true", lambda p: len(p.counted) <= 1),
     ("orders_placed(date: BETWEEN -90d AND today) = false", lambda p: not any(d >= ago(90) for d in p.order_days())),
@@ -354,8 +363,10 @@ def test_filters_without_data_and_invalid_queries_are_usage_errors(service: Segm
     for query in ("predicted_spend_tier = HIGH", "predicted_clv > 10", "churn_risk = LOW",
                   "expected_orders_90d >= 1"):
         assert isinstance(service.parse(query), Comparison)
-        with pytest.raises(SegmentDataError, match="ecrm has no data for"):
+        with pytest.raises(UsageError, match="Predictions have not been computed"):
             service.count(query)
+    with pytest.raises(SegmentDataError, match="ecrm has no data for"):
+        service.count("customer_language = 'en'")
     with pytest.raises(SegmentSyntaxError, match="line 1, column 14"):
         service.count("amount_spent>")
 

@@ -32,7 +32,7 @@ class Data(StrEnum):
     """Whether ecrm holds the data a filter needs."""
 
     YES = "yes"
-    LATER = "later"  # computed by a feature still to come (predictions): valid, but counting says "no data yet"
+    PREDICTED = "predicted"  # read from the stored predictions: counting says so when they were never computed
     NONE = "none"  # a Shopify filter ecrm has no source for: refused when parsed
 
 
@@ -76,6 +76,7 @@ class FilterSpec:
 
 RFM_GROUPS = tuple(g.value for g in RfmGroup)
 TIERS = ("LOW", "MEDIUM", "HIGH")
+SPEND_TIERS = (*TIERS, "TOP")
 PURCHASE_WINDOW = ParamSpec("date", Kind.DATE, "only orders placed on these days")
 
 _CATALOGUE = (
@@ -116,8 +117,10 @@ _CATALOGUE = (
                params=(ParamSpec("count_at_least", Kind.COUNT, "at least this many orders"),
                        ParamSpec("count_at_most", Kind.COUNT, "at most this many orders"),
                        PURCHASE_WINDOW)),
-    FilterSpec("predicted_spend_tier", Kind.ENUM, EQUALS, "expected spending, relative to other customers",
-               "predicted_spend_tier = HIGH", values=TIERS, data=Data.LATER),
+    FilterSpec("predicted_spend_tier", Kind.ENUM, EQUALS,
+               "predicted value relative to other customers: LOW the lowest 40 %, MEDIUM the next 30 %, HIGH the "
+               "top 30 %; ecrm's TOP the top 10 %", "predicted_spend_tier = HIGH", values=SPEND_TIERS,
+               data=Data.PREDICTED),
     FilterSpec("products_purchased", Kind.BOOLEAN, EQUALS,
                "bought a product (any product unless narrowed) in orders not cancelled",
                "products_purchased(category: 'Shoes', date: >= -180d) = true",
@@ -156,12 +159,18 @@ _CATALOGUE = (
     FilterSpec("open_tickets", Kind.COUNT, COMPARE, "support tickets not solved", "open_tickets > 0", origin="ecrm"),
     FilterSpec("last_ticket_date", Kind.DATE, DATES + NULLS, "day of the latest support ticket",
                "last_ticket_date >= -14d", origin="ecrm"),
-    FilterSpec("predicted_clv", Kind.MONEY, COMPARE, "predicted customer lifetime value", "predicted_clv > 1000",
-               origin="ecrm", data=Data.LATER),
+    FilterSpec("predicted_clv", Kind.MONEY, COMPARE, "predicted value of the next 12 months' orders, discounted",
+               "predicted_clv > 1000", origin="ecrm", data=Data.PREDICTED),
     FilterSpec("churn_risk", Kind.ENUM, EQUALS, "predicted risk of not ordering again", "churn_risk = HIGH",
-               origin="ecrm", values=TIERS, data=Data.LATER),
+               origin="ecrm", values=TIERS, data=Data.PREDICTED),
     FilterSpec("expected_orders_90d", Kind.NUMBER, COMPARE, "predicted orders in the next 90 days",
-               "expected_orders_90d >= 1", origin="ecrm", data=Data.LATER),
+               "expected_orders_90d >= 1", origin="ecrm", data=Data.PREDICTED),
+    FilterSpec("expected_orders_365d", Kind.NUMBER, COMPARE, "predicted orders in the next 365 days",
+               "expected_orders_365d >= 2", origin="ecrm", data=Data.PREDICTED),
+    FilterSpec("p_alive", Kind.NUMBER, COMPARE, "probability the customer still buys, 0 to 1",
+               "p_alive < 0.3", origin="ecrm", data=Data.PREDICTED),
+    FilterSpec("expected_next_order_date", Kind.DATE, DATES + NULLS, "predicted day of the next order",
+               "expected_next_order_date BETWEEN today AND +14d", origin="ecrm", data=Data.PREDICTED),
 )
 
 FILTERS: dict[str, FilterSpec] = {f.name: f for f in _CATALOGUE}

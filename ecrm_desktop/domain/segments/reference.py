@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ecrm_desktop.domain.segments.filters import FILTERS, Data, FilterSpec, Kind
 
-_DATA_NOTES = {Data.YES: "", Data.LATER: " *(no data yet: needs the predictions)*",
+_DATA_NOTES = {Data.YES: "", Data.PREDICTED: " *(from the predictions)*",
                Data.NONE: " *(ecrm has no data for it)*"}
 
 

@@ -39,7 +39,14 @@ from ecrm_desktop.storage.tables.rollups import (
     DailySales,
     MarketingSpend,
 )
-from ecrm_desktop.storage.tables.segments import CustomerRfm, SegmentChange, SegmentCount, SegmentMember
+from ecrm_desktop.storage.tables.segments import (
+    CategoryPurchase,
+    CustomerRfm,
+    RecentOrder,
+    SegmentChange,
+    SegmentCount,
+    SegmentMember,
+)
 from ecrm_desktop.storage.tables.support import Ticket, TicketMessage, TicketTag
 from ecrm_desktop.storage.tables.sync_state import QuarantinedRecord, SyncCheckpoint, SyncRun
 from ecrm_desktop.storage.tables.system import AuditEntry, CurrencyRate, Segment, Setting, Store, User
@@ -52,6 +59,7 @@ __all__ = [
     "AuditEntry",
     "Base",
     "Category",
+    "CategoryPurchase",
     "CohortMonth",
     "CurrencyRate",
     "Customer",
@@ -79,6 +87,7 @@ __all__ = [
     "ProductNeighbour",
     "ProductVariant",
     "QuarantinedRecord",
+    "RecentOrder",
     "Refund",
     "RefundLine",
     "Segment",

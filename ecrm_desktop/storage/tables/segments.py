@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, SmallInteger
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, SmallInteger, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ecrm_desktop.domain.segments.rfm import RfmGroup
 from ecrm_desktop.storage.tables.base import Base, UtcDateTime, enum_type, utcnow
+from ecrm_desktop.storage.tables.commerce import Order
 from ecrm_desktop.storage.tables.people import Customer, CustomerCategory
 
 # Segments' conditions on a customer's own columns read this narrow index rather than the wide rows: a scan of it
@@ -20,6 +21,39 @@ SEGMENT_SCAN = Index("ix_customers_segment_scan", Customer.country, Customer.ema
 # "Bought in category X since a day" (`products_purchased(category: ..., date: >= ...)`) is a range of this index.
 CATEGORY_SINCE = Index("ix_customer_categories_since", CustomerCategory.category_id, CustomerCategory.last_ordered_at,
                        CustomerCategory.customer_id)
+
+# "Placed N orders between two days" (`orders_placed(date: BETWEEN ...)`) reads the window's orders from this
+# index alone (it holds every column the count uses), not from the wide order rows.
+ORDERS_COUNTED_BY_TIME = Index("ix_orders_counted_created", Order.created_at, Order.customer_id, Order.cancelled_at,
+                               sqlite_where=text("cancelled_at IS NULL AND customer_id IS NOT NULL"),
+                               postgresql_where=text("cancelled_at IS NULL AND customer_id IS NOT NULL"))
+
+
+class RecentOrder(Base):
+    """Aggregate: a customer's orders that count, numbered from the latest (rank 1) back to the first.
+
+    "At least N orders since a day" (`orders_placed(count_at_least: N, date: >= ...)`) holds exactly when the
+    customer's N-th latest order is that late, so it is one range of `ix_recent_orders_rank`: no counting."""
+
+    __tablename__ = "recent_orders"
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True)
+    rank: Mapped[int] = mapped_column(Integer, primary_key=True)
+    ordered_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    __table_args__ = (Index("ix_recent_orders_rank", "rank", "ordered_at"), {"sqlite_with_rowid": False})
+
+
+class CategoryPurchase(Base):
+    """Aggregate: a customer bought in a category at an instant (one row per order time, orders not cancelled).
+
+    Kept with the other per-customer aggregates (`storage.aggregates`, `storage.bulk_summaries`), so that
+    "bought in category X between two days" is one range of the primary key rather than a join of orders and
+    their lines."""
+
+    __tablename__ = "category_purchases"
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id", ondelete="CASCADE"), primary_key=True)
+    ordered_at: Mapped[datetime] = mapped_column(UtcDateTime, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), primary_key=True)
+    __table_args__ = (Index("ix_category_purchases_customer", "customer_id"), {"sqlite_with_rowid": False})
 
 
 class CustomerRfm(Base):
