@@ -5,6 +5,7 @@ them, the next best actions)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from ecrm_desktop.domain.clv.errors import InsufficientData
 from ecrm_desktop.services.predictions import refresh_predictions
@@ -15,13 +16,15 @@ from ecrm_desktop.services.workspace import UserSession
 log = logging.getLogger(__name__)
 
 
-def refresh_derived_data(session: UserSession) -> str:
+def refresh_derived_data(session: UserSession, progress: Callable[[int, int], None] | None = None) -> str:
     """Refresh everything derived from the orders; one sentence saying what happened. Too little history for
-    the models is not an error here: predictions simply stay absent until there is enough."""
-    segments = SegmentService(session).refresh_all()
+    the models is not an error here: predictions simply stay absent until there is enough. Every write is a
+    short transaction of its own (see `SegmentService.refresh_all`, `refresh_predictions`), so edits made
+    meanwhile go through; `progress(done, total)` follows each part's steps."""
+    segments = SegmentService(session).refresh_all(progress)
     said = f"Segments re-evaluated ({len(segments)} saved)."
     try:
-        scored = refresh_predictions(session)
+        scored = refresh_predictions(session, progress=progress)
     except InsufficientData as exc:
         return f"{said} No predictions yet: {exc}"
     return f"{said} Predictions updated for {scored.customers:,} customers."

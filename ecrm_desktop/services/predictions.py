@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -15,6 +16,8 @@ from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.storage import audit, basket_queries, predictions
 from ecrm_desktop.storage.tables import utcnow
 
+CHUNK = 50_000
+
 
 @dataclass(frozen=True)
 class ScoringSummary:
@@ -23,9 +26,12 @@ class ScoringSummary:
     seconds: float
 
 
-def refresh_predictions(session: UserSession, today: date | None = None) -> ScoringSummary:
+def refresh_predictions(session: UserSession, today: date | None = None,
+                        progress: Callable[[int, int], None] | None = None) -> ScoringSummary:
     """Fit the models on every order up to `today` (default: today, UTC), score every customer with an order,
-    learn each product's nearest neighbours, and replace what was stored, in one transaction. Raises
+    learn each product's nearest neighbours, and replace what was stored: the predictions of `CHUNK` customers
+    per transaction (a reader sees each customer's old or new prediction; `progress(done, total)` follows them),
+    then the neighbours. Raises
     `InsufficientData` (stored predictions stay as they were) when the history is too thin."""
     started = time.perf_counter()
     scored = predict_workspace(session, today or datetime.now(UTC).date())
@@ -35,8 +41,18 @@ def refresh_predictions(session: UserSession, today: date | None = None) -> Scor
     products, item = np.unique(items.product_ids, return_inverse=True)
     history = recommend.incidence(customer, item, (customers.size, products.size))
     product, neighbour, score = recommend.neighbours(recommend.item_similarity(history))
+    scored_at = utcnow()
+    scored = sorted(scored, key=lambda p: p.customer_id)
+    starts = range(0, max(len(scored), 1), CHUNK)
+    for step, start in enumerate(starts, start=1):  # one short transaction per chunk of customers
+        chunk = scored[start:start + CHUNK]
+        low = None if start == 0 else chunk[0].customer_id
+        high = None if start + CHUNK >= len(scored) else scored[start + CHUNK].customer_id - 1
+        with session.workspace.sessions() as s, s.begin():
+            predictions.replace_range(s, chunk, scored_at, low, high)
+        if progress:
+            progress(step, len(starts))
     with session.workspace.sessions() as s, s.begin():
-        predictions.replace_predictions(s, scored, utcnow())
         predictions.replace_neighbours(s, products[product], products[neighbour], score)
         audit.append(s, session.user_name, "predictions.refresh", customers=len(scored))
     return ScoringSummary(len(scored), int(products.size), time.perf_counter() - started)

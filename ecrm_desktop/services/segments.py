@@ -27,6 +27,8 @@ Evaluations = list[Evaluation]
 CountSeries = list[tuple[datetime, int]]
 Changes = list[MembershipChange]
 Members = str | RfmCell  # a query's text, or a cell of the R x F grid
+Progress = Callable[[int, int], None]
+RFM_CHUNK = 50_000  # customers whose scores one transaction rewrites
 
 
 class SegmentService:
@@ -117,21 +119,33 @@ class SegmentService:
 
     # -- re-evaluation and RFM -------------------------------------------------------------------------------
 
-    def refresh_all(self) -> Evaluations:
+    def refresh_all(self, progress: Progress | None = None) -> Evaluations:
         """Re-rank every customer's RFM scores, then re-evaluate every saved segment, recording who entered and
-        left; one transaction. Run after each sync that changed data (`services.after_sync`)."""
+        left. Run after each sync that changed data (`services.after_sync`). Each step is its own short
+        transaction (the scores of `RFM_CHUNK` customers, one segment), so that a person's edit made meanwhile
+        never waits long for the write lock; `progress(done, total)` follows the steps."""
         today, zone = self._today()
         at = self._now()
-        done = []
         with self.session.workspace.sessions() as s, s.begin():
-            rfm.refresh_all(s)
-            for seg in segment_queries.saved(s):
-                try:
-                    condition = segment_queries.members(parse(seg.query), today, zone)
-                except UsageError:  # saved by an older ecrm that read it differently: left as it was
-                    log.warning("saved segment %d no longer parses; not re-evaluated", seg.id)
-                    continue
+            bounds = rfm.rank(s)
+            ranges = rfm.id_ranges(s, RFM_CHUNK)
+            segments = segment_queries.saved(s)
+        steps, done = len(ranges) + len(segments), []
+        for step, (low, high) in enumerate(ranges, start=1):
+            with self.session.workspace.sessions() as s, s.begin():
+                rfm.rewrite(s, bounds, low, high)
+            if progress:
+                progress(step, steps)
+        for step, seg in enumerate(segments, start=len(ranges) + 1):
+            try:
+                condition = self._members(seg.query, today=(today, zone))
+            except UsageError:  # saved by an older ecrm that read it differently, or no predictions: left as it was
+                log.warning("saved segment %d cannot be evaluated now; left as it was", seg.id)
+                continue
+            with self.session.workspace.sessions() as s, s.begin():
                 done.append(segment_history.evaluate(s, seg.id, condition, at))
+            if progress:
+                progress(step, steps)
         return done
 
     def refresh_rfm(self, customer_ids: Iterable[int] | None = None) -> None:
@@ -166,15 +180,16 @@ class SegmentService:
         with self.session.workspace.sessions() as s:
             return next(iter(segment_queries.saved(s, name)), None)
 
-    def _members(self, query: str, consenting_only: bool = False) -> ColumnElement[bool]:
-        today, zone = self._today()
+    def _members(self, query: str, consenting_only: bool = False,
+                 today: tuple[date, tzinfo] | None = None) -> ColumnElement[bool]:
+        day, zone = today or self._today()
         node = parse(query)
         used = filters_used(node)
         if "rfm_group" in used:
             self.ensure_rfm()
         if used & segment_predictions.PREDICTED:
             self._ensure_predictions()
-        return segment_queries.members(node, today, zone, consenting_only=consenting_only)
+        return segment_queries.members(node, day, zone, consenting_only=consenting_only)
 
     def _source(self, source: Members) -> ColumnElement[bool]:
         if isinstance(source, RfmCell):

@@ -1,4 +1,5 @@
-"""Stored predictions and product neighbours: replaced whole after each scoring, read one customer at a time."""
+"""Stored predictions and product neighbours: replaced whole after each scoring (predictions a range of customers
+per transaction, so the write lock is never held for long), read one customer at a time."""
 
 from __future__ import annotations
 
@@ -11,22 +12,34 @@ from sqlalchemy.orm import Session
 from ecrm_desktop.domain.arrays import FloatArray, IntArray
 from ecrm_desktop.domain.clv.clv import ChurnRisk, SpendTier
 from ecrm_desktop.domain.clv.prediction import CustomerPrediction
+from ecrm_desktop.storage.batch import Sql, insert_sql, stamp
 from ecrm_desktop.storage.tables import Order, OrderLine, Product, ProductNeighbour, StoredPrediction
 
-BATCH = 50_000
+_INSERT = insert_sql("customer_predictions", (
+    "customer_id", "orders", "days_since_last_order", "usual_gap_days", "expected_orders_90d",
+    "expected_orders_365d", "p_alive", "churn_risk", "predicted_clv_cents", "expected_next_order_date",
+    "spend_tier", "scored_at"))
 
 
 def replace_predictions(session: Session, rows: Sequence[CustomerPrediction], scored_at: datetime) -> None:
     """Make the stored predictions exactly `rows` (customers without orders have none)."""
-    session.execute(delete(StoredPrediction))
-    for start in range(0, len(rows), BATCH):
-        session.execute(insert(StoredPrediction), [{
-            "customer_id": p.customer_id, "orders": p.orders, "days_since_last_order": p.days_since_last_order,
-            "usual_gap_days": p.usual_gap_days, "expected_orders_90d": p.expected_orders_90d,
-            "expected_orders_365d": p.expected_orders_365d, "p_alive": p.p_alive,
-            "churn_risk": p.churn_risk.value, "predicted_clv_cents": p.predicted_clv_cents,
-            "expected_next_order_date": p.expected_next_order_date, "spend_tier": p.spend_tier.value,
-            "scored_at": scored_at} for p in rows[start:start + BATCH]])
+    replace_range(session, rows, scored_at, None, None)
+
+
+def replace_range(session: Session, rows: Sequence[CustomerPrediction], scored_at: datetime, low: int | None,
+                  high: int | None) -> None:
+    """Make the stored predictions of the customers with ids in [low, high] (None: unbounded) exactly `rows`,
+    which must all be theirs. The rows go to the driver as one `executemany` of plain values (a million rows
+    through the ORM's bulk insert took minutes)."""
+    ids = StoredPrediction.customer_id
+    session.execute(delete(StoredPrediction).where(*([] if low is None else [ids >= low]),
+                                                   *([] if high is None else [ids <= high])))
+    at = stamp(scored_at)
+    Sql(session).many(_INSERT, [
+        (p.customer_id, p.orders, p.days_since_last_order, p.usual_gap_days, p.expected_orders_90d,
+         p.expected_orders_365d, p.p_alive, p.churn_risk.value, p.predicted_clv_cents,
+         None if p.expected_next_order_date is None else p.expected_next_order_date.isoformat(), p.spend_tier.value,
+         at) for p in rows])
 
 
 def replace_neighbours(session: Session, products: IntArray, neighbours: IntArray, scores: FloatArray) -> None:

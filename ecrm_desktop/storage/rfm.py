@@ -2,8 +2,10 @@
 
 `refresh_all` ranks every customer who has ordered (not merged into another) on the last order's time, the number
 of orders and the amount spent, keeps the quintile boundaries (setting `rfm_bounds`) and rewrites the table with
-one INSERT ... SELECT. `refresh_customers` scores a few customers against the kept boundaries, for use after a
-sync; the next `refresh_all` re-ranks everyone. See `domain.segments.rfm` for the scoring.
+one INSERT ... SELECT; `rank` and `rewrite` do the same in steps, so a caller can rewrite a range of customers
+(`id_ranges`) per transaction and never hold the write lock for long. `refresh_customers` scores a few customers
+against the kept boundaries, for use after a sync; the next `refresh_all` re-ranks everyone. See
+`domain.segments.rfm` for the scoring.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, String, and_, case, delete, func, insert, literal, select, type_coerce
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from ecrm_desktop.domain.segments.rfm import RULES, SCORES, RfmCell, RfmGroup, boundaries
 from ecrm_desktop.storage.settings import read_setting, write_setting
@@ -32,14 +34,34 @@ Bounds = dict[str, list[Any]]
 
 def refresh_all(session: Session) -> Bounds | None:
     """Re-rank every customer and rewrite their scores and groups; returns the boundaries (None: nobody ordered)."""
+    bounds = rank(session)
+    rewrite(session, bounds, None, None)
+    return bounds
+
+
+def rank(session: Session) -> Bounds | None:
+    """Rank every customer who ordered and keep the quintile boundaries (None: nobody ordered)."""
     rows = session.execute(select(*_MEASURES.values()).where(_scored())).all()
     bounds: Bounds | None = None
     if rows:
         bounds = {name: list(boundaries(sorted(r[i] for r in rows))) for i, name in enumerate(_MEASURES)}
     write_setting(session, BOUNDS_SETTING, bounds)
-    session.execute(delete(CustomerRfm))
-    _insert(session, bounds, Customer.merged_into_id.is_(None))
     return bounds
+
+
+def rewrite(session: Session, bounds: Bounds | None, low: int | None, high: int | None) -> None:
+    """Rewrite the scores and groups of the customers with ids in [low, high] (None: unbounded) against `bounds`."""
+    session.execute(delete(CustomerRfm).where(*_within(CustomerRfm.customer_id, low, high)))
+    _insert(session, bounds, and_(*_within(Customer.id, low, high), Customer.merged_into_id.is_(None)))
+
+
+def id_ranges(session: Session, size: int) -> list[tuple[int | None, int | None]]:
+    """Consecutive ranges of customer ids holding about `size` customers each, covering every id (the first
+    unbounded below, the last above, so that a customer added meanwhile falls in one)."""
+    starts = session.execute(select(Customer.id).order_by(Customer.id)).scalars().all()[size::size]
+    lows: list[int | None] = [None, *starts]
+    highs: list[int | None] = [*(start - 1 for start in starts), None]
+    return list(zip(lows, highs, strict=True))
 
 
 def refresh_customers(session: Session, customer_ids: Iterable[int]) -> None:
@@ -53,6 +75,10 @@ def refresh_customers(session: Session, customer_ids: Iterable[int]) -> None:
         chunk = ids[start:start + _CHUNK]
         session.execute(delete(CustomerRfm).where(CustomerRfm.customer_id.in_(chunk)))
         _insert(session, bounds, and_(Customer.id.in_(chunk), Customer.merged_into_id.is_(None)))
+
+
+def _within(column: InstrumentedAttribute[int], low: int | None, high: int | None) -> list[ColumnElement[bool]]:
+    return [*([] if low is None else [column >= low]), *([] if high is None else [column <= high])]
 
 
 def computed(session: Session) -> bool:
