@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import math
 import time
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
@@ -42,15 +43,23 @@ def fit_transactions_csv(path: str | Path, *, customer_col: str = "customer", da
             "seconds": round(time.perf_counter() - started, 3)}
 
 
-def predict_workspace(session: UserSession, today: date, horizon_days: int = 365) -> list[CustomerPrediction]:
+def predict_workspace(session: UserSession, today: date, lap: Callable[[str], None] | None = None,
+                      horizon_days: int = 365) -> list[CustomerPrediction]:
     """Fit on every customer's orders up to `today` and predict each one's next orders, churn risk and CLV over
-    `horizon_days` (amounts in the reporting currency)."""
+    `horizon_days` (amounts in the reporting currency); `lap(step)` is called as each step ends."""
+    lap = lap or (lambda _step: None)
     with session.workspace.sessions() as s:
         history = clv_queries.order_history(s, today)
+    lap("read order history")
     data = rfm(history.days, today, WORKSPACE_UNIT)
     models = clv.fit(data, WORKSPACE_UNIT)
-    return predictions(history.customer_ids, history.orders, data, score(models, data, horizon_days),
-                       unit_days=WORKSPACE_UNIT.days, today=today)
+    lap("fit")
+    scores = score(models, data, horizon_days)
+    lap("score")
+    rows = predictions(history.customer_ids, history.orders, data, scores, unit_days=WORKSPACE_UNIT.days,
+                       today=today)
+    lap("build records")
+    return rows
 
 
 def validate_workspace(session: UserSession, calibration_end: date) -> dict[str, Any]:

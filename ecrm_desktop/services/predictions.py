@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 import numpy as np
@@ -24,6 +24,7 @@ class ScoringSummary:
     customers: int
     products: int
     seconds: float
+    phases: dict[str, float] = field(default_factory=dict)  # seconds of each step, in order
 
 
 def refresh_predictions(session: UserSession, today: date | None = None,
@@ -34,13 +35,16 @@ def refresh_predictions(session: UserSession, today: date | None = None,
     then the neighbours. Raises
     `InsufficientData` (stored predictions stay as they were) when the history is too thin."""
     started = time.perf_counter()
-    scored = predict_workspace(session, today or datetime.now(UTC).date())
+    clock = _Phases()
+    scored = predict_workspace(session, today or datetime.now(UTC).date(), clock.lap)
     with session.workspace.sessions() as s:
-        items = basket_queries.order_items(s)
-    customers, customer = np.unique(items.customer_ids, return_inverse=True)
-    products, item = np.unique(items.product_ids, return_inverse=True)
+        buyer_ids, product_ids = basket_queries.customer_products(s)
+    clock.lap("read purchases")
+    customers, customer = np.unique(buyer_ids, return_inverse=True)
+    products, item = np.unique(product_ids, return_inverse=True)
     history = recommend.incidence(customer, item, (customers.size, products.size))
     product, neighbour, score = recommend.neighbours(recommend.item_similarity(history))
+    clock.lap("learn product neighbours")
     scored_at = utcnow()
     scored = sorted(scored, key=lambda p: p.customer_id)
     starts = range(0, max(len(scored), 1), CHUNK)
@@ -55,4 +59,18 @@ def refresh_predictions(session: UserSession, today: date | None = None,
     with session.workspace.sessions() as s, s.begin():
         predictions.replace_neighbours(s, products[product], products[neighbour], score)
         audit.append(s, session.user_name, "predictions.refresh", customers=len(scored))
-    return ScoringSummary(len(scored), int(products.size), time.perf_counter() - started)
+    clock.lap("store")
+    return ScoringSummary(len(scored), int(products.size), time.perf_counter() - started, clock.seconds)
+
+
+class _Phases:
+    """Seconds spent in each named step, each measured from the end of the one before."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.seconds[name] = round(now - self._last, 3)
+        self._last = now

@@ -1,15 +1,21 @@
-"""What each customer bought, order by order, for the recommendation models."""
+"""What each customer bought, order by order, for the recommendation models.
+
+The lines of orders that count are read as plain integers in blocks, and deduplicated and ordered with numpy:
+a million customers' ten million lines come back in seconds, where SQLite grouping and sorting them took minutes.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ecrm_desktop.domain.arrays import IntArray
-from ecrm_desktop.storage.tables import Order, OrderLine
+
+FETCH = 250_000
+_LINES = ("SELECT o.customer_id, l.product_id{extra} FROM order_lines l JOIN orders o ON o.id = l.order_id "
+          "WHERE o.customer_id IS NOT NULL AND o.cancelled_at IS NULL AND l.product_id IS NOT NULL")
 
 
 @dataclass(frozen=True)
@@ -24,12 +30,26 @@ class OrderItems:
 
 def order_items(session: Session) -> OrderItems:
     """Every distinct product of every order that counts; lines without a catalogue product are left out."""
-    stmt = (select(Order.customer_id, Order.id, OrderLine.product_id)
-            .join(OrderLine, OrderLine.order_id == Order.id)
-            .where(Order.customer_id.is_not(None), Order.cancelled_at.is_(None), OrderLine.product_id.is_not(None))
-            .group_by(Order.customer_id, Order.created_at, Order.id, OrderLine.product_id)
-            .order_by(Order.customer_id, Order.created_at, Order.id))
-    rows = session.execute(stmt).all()
-    customer, order, product = zip(*rows, strict=True) if rows else ((), (), ())
-    return OrderItems(np.array(customer, dtype=np.int64), np.array(order, dtype=np.int64),
-                      np.array(product, dtype=np.int64))
+    rows = _integers(session, _LINES.format(extra=", o.id, CAST(strftime('%s', o.created_at) AS INTEGER)"), 4)
+    customer, product, order, at = rows.T
+    by_time = np.lexsort((product, order, at, customer))
+    rows = rows[by_time]
+    first = np.ones(len(rows), dtype=bool)
+    first[1:] = (rows[1:, 2] != rows[:-1, 2]) | (rows[1:, 1] != rows[:-1, 1])
+    kept = rows[first]
+    return OrderItems(kept[:, 0].copy(), kept[:, 2].copy(), kept[:, 1].copy())
+
+
+def customer_products(session: Session) -> tuple[IntArray, IntArray]:
+    """Each distinct (customer, product) bought in an order that counts, sorted, as two parallel arrays."""
+    pairs = np.unique(_integers(session, _LINES.format(extra=""), 2), axis=0)
+    return pairs[:, 0].copy(), pairs[:, 1].copy()
+
+
+def _integers(session: Session, sql: str, width: int) -> IntArray:
+    """The rows of `sql` (all integer columns) as an array of `width` columns, fetched a block at a time."""
+    cursor = session.connection().exec_driver_sql(sql).cursor
+    blocks = [np.empty((0, width), dtype=np.int64)]
+    while block := cursor.fetchmany(FETCH):
+        blocks.append(np.array(block, dtype=np.int64).reshape(-1, width))
+    return np.concatenate(blocks)

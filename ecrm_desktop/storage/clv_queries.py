@@ -1,7 +1,9 @@
-"""Per-customer purchase-day statistics for the predictive models, aggregated in SQL.
+"""Per-customer purchase-day statistics for the predictive models.
 
-One pass over the orders grouped by customer: no per-customer round trips, so a million customers come back as
-one result set of a million rows. Cancelled orders do not count (as in `storage.aggregates`).
+One range of the orders that count (cancelled ones do not, as in `storage.aggregates`) read from the covering
+index `ix_orders_counted_created` (time, customer, amount: never the wide order rows), fetched in blocks of
+plain values and summarised per customer with numpy: a million customers' five million orders come back in
+seconds, where a GROUP BY with distinct days per customer made SQLite sort them all.
 """
 
 from __future__ import annotations
@@ -10,12 +12,16 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 import numpy as np
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ecrm_desktop.domain.arrays import IntArray
 from ecrm_desktop.domain.clv.summary import CustomerDays
-from ecrm_desktop.storage.tables import Customer, Order
+from ecrm_desktop.storage.tables import Order
+
+FETCH = 250_000
+_COUNTED_UNTIL = ("SELECT customer_id, substr(created_at, 1, 10), total_reporting_cents FROM orders "
+                  "WHERE cancelled_at IS NULL AND customer_id IS NOT NULL AND created_at < ?")
 
 
 @dataclass(frozen=True)
@@ -30,31 +36,48 @@ class OrderHistory:
 
 def order_history(session: Session, calibration_end: date, holdout_end: date | None = None) -> OrderHistory:
     """Every customer's orders up to and including the day `calibration_end` (UTC), merged per day, and the
-    number of order days in (calibration_end, holdout_end] when a holdout end is given.
-
-    One GROUP BY over the orders; the first purchase day, whose amount is not a repeat purchase, comes from the
-    customer's `first_order_at` aggregate (the earliest order that counts) rather than a second grouping pass.
-    """
-    cal_until = _day_start(calibration_end + timedelta(days=1))
+    number of order days in (calibration_end, holdout_end] when a holdout end is given. The first purchase
+    day's amount is not a repeat purchase."""
     until = _day_start((holdout_end or calibration_end) + timedelta(days=1))
-    day = func.date(Order.created_at)
-    cal = Order.created_at < cal_until
-    cal_days = func.count(case((cal, day)).distinct())
-    stmt = (select(Order.customer_id, func.min(case((cal, day))), func.max(case((cal, day))), cal_days,
-                   func.sum(case((cal, 1), else_=0)),
-                   func.sum(case((and_(cal, day != func.date(Customer.first_order_at)), Order.total_reporting_cents),
-                                 else_=0)),
-                   func.count(case((~cal, day)).distinct()))
-            .join(Customer, Customer.id == Order.customer_id)
-            .where(Order.cancelled_at.is_(None), Order.created_at < until)
-            .group_by(Order.customer_id).having(cal_days > 0).order_by(Order.customer_id))
-    rows = session.execute(stmt).all()
-    cid, first, last, n_days, orders, repeat, holdout = zip(*rows, strict=True) if rows else ((),) * 7
+    customer, day, cents = _counted_orders(session, until)
+    cal = day <= np.datetime64(calibration_end, "D")
+    days = day.view(np.int64)
+    customers, who = np.unique(customer[cal], return_inverse=True)
+    n = customers.size
+    pairs = _distinct_pairs(who, days[cal])
+    starts = np.searchsorted(pairs[:, 0], np.arange(n))
+    ends = np.searchsorted(pairs[:, 0], np.arange(n), side="right")
+    first = pairs[starts, 1]
+    repeat = np.bincount(who, weights=np.where(days[cal] != first[who], cents[cal], 0), minlength=n)
+    later, later_days = customer[~cal], days[~cal]
+    at = np.searchsorted(customers, later)
+    known = at < n
+    known[known] = customers[at[known]] == later[known]
+    holdout = _distinct_pairs(at[known], later_days[known])
     return OrderHistory(
-        customer_ids=np.array(cid, dtype=np.int64), orders=np.array(orders, dtype=np.int64),
-        days=CustomerDays(first=np.array(first, dtype="datetime64[D]"), last=np.array(last, dtype="datetime64[D]"),
-                          days=np.array(n_days, dtype=np.int64), repeat_amount=np.array(repeat, dtype=np.float64)),
-        holdout_order_days=np.array(holdout, dtype=np.int64))
+        customer_ids=customers.astype(np.int64), orders=np.bincount(who, minlength=n).astype(np.int64),
+        days=CustomerDays(first=first.astype("datetime64[D]"), last=pairs[ends - 1, 1].astype("datetime64[D]"),
+                          days=(ends - starts).astype(np.int64), repeat_amount=repeat.astype(np.float64)),
+        holdout_order_days=np.bincount(holdout[:, 0], minlength=n).astype(np.int64))
+
+
+def _distinct_pairs(owner: IntArray, day: IntArray) -> IntArray:
+    """The distinct (owner, day) pairs, sorted, as rows of a two-column array."""
+    return np.unique(np.stack([owner.astype(np.int64), day], axis=1).reshape(-1, 2), axis=0)
+
+
+def _counted_orders(session: Session, until: datetime) -> tuple[IntArray, np.ndarray, IntArray]:
+    """Customer, UTC day and amount of every order that counts placed before `until`."""
+    cursor = session.connection().exec_driver_sql(_COUNTED_UNTIL, (until.strftime("%Y-%m-%dT%H:%M:%S"),)).cursor
+    customers, days, cents = [], [], []
+    while block := cursor.fetchmany(FETCH):
+        who, day, amount = zip(*block, strict=True)
+        customers.append(np.array(who, dtype=np.int64))
+        days.append(np.array(day, dtype="datetime64[D]"))
+        cents.append(np.array(amount, dtype=np.int64))
+    if not customers:
+        return np.empty(0, np.int64), np.empty(0, "datetime64[D]"), np.empty(0, np.int64)
+    return np.concatenate(customers), np.concatenate(days), np.concatenate(cents)
 
 
 def last_order_day(session: Session) -> date | None:

@@ -22,9 +22,11 @@ SEGMENT_SCAN = Index("ix_customers_segment_scan", Customer.country, Customer.ema
 CATEGORY_SINCE = Index("ix_customer_categories_since", CustomerCategory.category_id, CustomerCategory.last_ordered_at,
                        CustomerCategory.customer_id)
 
-# "Placed N orders between two days" (`orders_placed(date: BETWEEN ...)`) reads the window's orders from this
-# index alone (it holds every column the count uses), not from the wide order rows.
+# The orders that count, by time, with what segments' windows and the purchase models read of them: "placed N
+# orders between two days" (`orders_placed(date: BETWEEN ...)`) and each customer's order history
+# (`storage.clv_queries`) come from this index alone, not from the wide order rows.
 ORDERS_COUNTED_BY_TIME = Index("ix_orders_counted_created", Order.created_at, Order.customer_id, Order.cancelled_at,
+                               Order.total_reporting_cents,
                                sqlite_where=text("cancelled_at IS NULL AND customer_id IS NOT NULL"),
                                postgresql_where=text("cancelled_at IS NULL AND customer_id IS NOT NULL"))
 

@@ -1,6 +1,6 @@
 """Segment windows without scanning orders: each customer's purchase times per category (`category_purchases`),
 their orders numbered from the latest (`recent_orders`), both filled from the orders already stored, and a
-covering partial index of the orders that count, by time.
+covering partial index of the orders that count, by time, for bounded windows and the purchase models.
 
 Revision ID: 0007
 Revises: 0006
@@ -53,7 +53,8 @@ def upgrade() -> None:
         batch_op.create_index('ix_recent_orders_rank', ['rank', 'ordered_at'], unique=False)
 
     with op.batch_alter_table('orders', schema=None) as batch_op:
-        batch_op.create_index('ix_orders_counted_created', ['created_at', 'customer_id', 'cancelled_at'], unique=False,
+        batch_op.create_index('ix_orders_counted_created',
+                              ['created_at', 'customer_id', 'cancelled_at', 'total_reporting_cents'], unique=False,
                               sqlite_where=sa.text(COUNTED), postgresql_where=sa.text(COUNTED))
 
 
