@@ -215,14 +215,28 @@ class _Compiler:
         rows = select(CustomerCategory.customer_id).where(CustomerCategory.category_id.in_(_category_ids(categories)))
         if since is not None:
             rows = rows.where(self.day_range(CustomerCategory.last_ordered_at, since.operator, since.value))
-        return Customer.id.in_(rows)
+        return self.ordered_within(since, rows)
 
     def categories_bought_within(self, categories: Param, window: Param) -> Expr:
         """From the `category_purchases` aggregate: bought one of `categories` on the days of `window`."""
         rows = select(CategoryPurchase.customer_id).where(
             CategoryPurchase.category_id.in_(_category_ids(categories)),
             self.day_range(CategoryPurchase.ordered_at, window.operator, window.value))
-        return Customer.id.in_(rows)
+        return self.ordered_within(window, rows)
+
+    def ordered_within(self, window: Param | None, rows: Select[Any], orders: int = 1) -> Expr:
+        """Customers among `rows` (a subquery of customer ids), each of whom placed at least `orders` orders, some
+        of them on the days of `window` (any time when None).
+
+        The second half is what the first implies, tested first on the customer's own aggregates while scanning
+        the narrow segment index: then only the few customers it leaves are looked up among `rows`. (Walking
+        `rows` and fetching each customer's wide row took seconds for 200,000 members of 1,000,000.)"""
+        implied = [Unindexed(Customer.orders_count) >= orders]
+        if (since := _from(window)) is not None:
+            implied.append(self.days(Unindexed(Customer.last_order_at), since.operator, since.value))
+        if (until := _until(window)) is not None:
+            implied.append(self.days(Unindexed(Customer.first_order_at), until.operator, until.value))
+        return and_(*implied, Unindexed(Customer.id).in_(rows))
 
     def orders_placed(self, f: FunctionCondition) -> Expr:
         window = f.param("date")
@@ -249,7 +263,7 @@ class _Compiler:
             rows = select(RecentOrder.customer_id).where(RecentOrder.rank == n)
             if since is not None:
                 rows = rows.where(self.day_range(RecentOrder.ordered_at, since.operator, since.value))
-            return Customer.id.in_(rows)
+            return self.ordered_within(since, rows, n)
 
         return at_least(least) if most is None else and_(at_least(least), not_(at_least(most + 1)))
 
@@ -338,6 +352,17 @@ def _from(window: Param | None) -> Param | None:
         return Param(window.name, Operator.GE, window.value.low)
     if window.operator in (Operator.EQ, Operator.GE, Operator.GT):
         return Param(window.name, Operator.GT if window.operator is Operator.GT else Operator.GE, window.value)
+    return None
+
+
+def _until(window: Param | None) -> Param | None:
+    """The window's upper end as an "until" condition (None when it has none)."""
+    if window is None:
+        return None
+    if isinstance(window.value, Between):
+        return Param(window.name, Operator.LE, window.value.high)
+    if window.operator in (Operator.EQ, Operator.LE, Operator.LT):
+        return Param(window.name, Operator.LE if window.operator is Operator.EQ else window.operator, window.value)
     return None
 
 
