@@ -74,7 +74,9 @@ def run_workspace(folder: Path) -> dict[str, Any]:
             customers = s.execute(select(func.count()).select_from(Customer)).scalar_one()
             orders = s.execute(select(func.count()).select_from(Order)).scalar_one()
         today = (newest + timedelta(days=1)).date()
+        cpu = time.process_time()
         summary = refresh_predictions(session, today)
+        cpu = time.process_time() - cpu
         started = time.perf_counter()
         hits = recommend.evaluate(session)
         evaluate_seconds = time.perf_counter() - started
@@ -82,6 +84,7 @@ def run_workspace(folder: Path) -> dict[str, Any]:
         session.close()
     return {"workspace": folder.name, "customers": customers, "orders": orders, "today": today.isoformat(),
             "scored": summary.customers, "products": summary.products, "seconds": round(summary.seconds, 1),
+            "cpu_seconds": round(cpu, 1),
             "steps": summary.phases, "recommendations": {**hits, "seconds": round(evaluate_seconds, 1)}}
 
 
@@ -92,14 +95,15 @@ def write_results(synthetic: list[dict[str, Any]], workspaces: list[dict[str, An
              f"pessimistic. Target: 1M customers fitted and scored in < {TARGET_SECONDS} s."]
     if workspaces:
         steps = list(dict.fromkeys(k for w in workspaces for k in w["steps"]))
-        lines += ["", "Refreshing a demo workspace's predictions (`refresh_predictions`, as after a sync; seconds):",
-                  "", "| customers | orders | scored | " + " | ".join(steps) + " | total | target |",
-                  "|---:|---:|---:|" + "---:|" * len(steps) + "---:|---|"]
+        lines += ["", "Refreshing a demo workspace's predictions (`refresh_predictions`, as after a sync; seconds of "
+                  "wall time, and the CPU time the process got, which shows how much the shared machine slowed it):",
+                  "", "| customers | orders | scored | " + " | ".join(steps) + " | total | CPU | target |",
+                  "|---:|---:|---:|" + "---:|" * len(steps) + "---:|---:|---|"]
         for w in workspaces:
             met = "met" if w["seconds"] < TARGET_SECONDS else "missed"
             cells = " | ".join(f"{w['steps'].get(k, 0):.1f}" for k in steps)
             lines.append(f"| {w['customers']:,} | {w['orders']:,} | {w['scored']:,} | {cells} | "
-                         f"{w['seconds']:.1f} | {met} |")
+                         f"{w['seconds']:.1f} | {w['cpu_seconds']:.1f} | {met} |")
         lines += ["", "Recommendations, `ecrm recommend evaluate` (each customer with two or more orders: their last "
                   "order hidden, hit = one of the ten recommended products is in it):", "",
                   "| customers | evaluated | products | hit rate at 10 | most popular | seconds |",
