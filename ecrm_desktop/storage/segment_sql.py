@@ -8,6 +8,9 @@ Comparisons on the aggregate columns scan rather than walk an index on the compa
 SQLite assumes a range is selective, but segments' ranges (spent > 500, no order in 90 days) usually match much
 of the table, where walking an index costs several times a scan (3x on 50,000 demo customers). The scan reads the
 narrow covering index `ix_customers_segment_scan` instead of the rows when it holds every column used.
+Windows read narrow aggregates rather than orders: `category_purchases` for categories bought in a window,
+`recent_orders` for "at least N orders since a day" (an N-th latest order that late); only `orders_placed` with
+a window that also ends counts the window's orders, from the covering index `ix_orders_counted_created`.
 Dates are whole days in the workspace's time zone: the caller passes that zone and its `today`.
 """
 
@@ -225,12 +228,13 @@ class _Compiler:
         return self.ordered_within(window, rows)
 
     def ordered_within(self, window: Param | None, rows: Select[Any], orders: int = 1) -> Expr:
-        """Customers among `rows` (a subquery of customer ids), each of whom placed at least `orders` orders, some
+        """The customers among `rows`: a subquery of the ids of customers who placed `orders` or more orders, one
         of them on the days of `window` (any time when None).
 
-        The second half is what the first implies, tested first on the customer's own aggregates while scanning
-        the narrow segment index: then only the few customers it leaves are looked up among `rows`. (Walking
-        `rows` and fetching each customer's wide row took seconds for 200,000 members of 1,000,000.)"""
+        What that implies for the customer's own aggregates (that many orders, the last on or after the window's
+        start, the first on or before its end) is tested first, while scanning the narrow segment index, so that
+        only the customers it leaves are looked up among `rows`. (Walking `rows` and fetching each member's wide
+        row took seconds for 200,000 members of 1,000,000 customers.)"""
         implied = [Unindexed(Customer.orders_count) >= orders]
         if (since := _from(window)) is not None:
             implied.append(self.days(Unindexed(Customer.last_order_at), since.operator, since.value))
