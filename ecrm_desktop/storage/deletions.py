@@ -1,7 +1,7 @@
 """Applying, in the caller's transaction, what a store deleted or anonymised (DESIGN.md, "Who owns which data").
 
 - An order deleted in the store is removed with its lines, shipments and refunds; its customer's aggregates and
-  search entry are refreshed.
+  search entry are refreshed, and the dashboard's rollups lose what it contributed.
 - A product deleted in the store is removed with its variants (order lines keep their title and price).
 - A customer deleted or anonymised in the store loses that store's identity, and that store's orders no longer
   point at them. A customer left with no identity has no order pointing at them any more, loses the store-owned
@@ -20,6 +20,7 @@ from sqlalchemy import Select, delete, exists, select, update
 from sqlalchemy.orm import Session, aliased
 
 from ecrm_desktop.domain.enums import ConsentState, TagSource
+from ecrm_desktop.storage import rollups
 from ecrm_desktop.storage.aggregates import refresh_customers
 from ecrm_desktop.storage.search_index import reindex_customers, remove_customers
 from ecrm_desktop.storage.tables import (
@@ -67,7 +68,11 @@ def delete_orders(s: Session, store_id: int, external_ids: Sequence[str]) -> int
     rows = s.execute(select(Order.id, Order.customer_id).where(
         Order.store_id == store_id, Order.external_id.in_(external_ids))).all()
     if rows:
+        change = rollups.Change(s)
+        change.take_orders((r.id for r in rows), -1)
         s.execute(delete(Order).where(Order.id.in_([r.id for r in rows])))
+        change.refresh_customers(r.customer_id for r in rows)
+        change.apply()
         _refresh(s, {r.customer_id for r in rows if r.customer_id is not None})
     return len(rows)
 
@@ -96,6 +101,7 @@ def forget_customers(s: Session, store_id: int, external_ids: Sequence[str]) -> 
     orphans = customer_ids - still_known
     if orphans:  # what still points at them does so by an email they no longer have
         s.execute(update(Order).where(Order.customer_id.in_(orphans)).values(customer_id=None))
+    rollups.refresh_customers(s, customer_ids)  # their orders are guests' now: the store-wide sums stay
     kept = _with_ecrm_data(s, orphans)
     gone = orphans - kept
     if gone:
