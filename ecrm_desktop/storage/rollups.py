@@ -132,6 +132,17 @@ def bucket_zone_name(session: Session) -> str:
     return str(read_setting(session, ZONE_SETTING) or read_setting(session, "timezone") or "local")
 
 
+def present_zone_name(session: Session) -> str:
+    """The workspace's time zone as it is set now."""
+    return str(read_setting(session, "timezone") or "local")
+
+
+def mark_built(session: Session, zone_name: str) -> None:
+    """Record that the rollups hold every order, bucketed in `zone_name`."""
+    write_setting(session, ZONE_SETTING, zone_name)
+    session.flush()
+
+
 def is_current(session: Session) -> bool:
     """Whether the rollups were built in the workspace's present time zone (else `rebuild` them)."""
     built = read_setting(session, ZONE_SETTING)
@@ -284,7 +295,7 @@ DERIVED: tuple[tuple[Summed, Callable[[Any], Rows]], ...] = ((COHORTS, cohorts_s
 
 def rebuild(session: Session) -> None:
     """Recompute every rollup from the orders, set-based, in the caller's transaction, in the workspace's zone."""
-    name = str(read_setting(session, "timezone") or "local")
+    name = present_zone_name(session)
     spans = _spans_over_data(session, workspace_zone(name))
     for table in (DailySales, CustomerDay, DailyCategory, DailyProduct, CustomerFirstOrder, CustomerMonth,
                   CohortMonth, ActivityMonth):
@@ -297,8 +308,7 @@ def rebuild(session: Session) -> None:
     _insert(session, CustomerMonth, customer_months_source(spans))
     for summed, source in DERIVED:
         _insert(session, summed.table, source(CustomerMonth.__table__))
-    write_setting(session, ZONE_SETTING, name)
-    session.flush()
+    mark_built(session, name)
 
 
 def _spans_over_data(session: Session, zone: tzinfo) -> ZoneSpans:
@@ -327,7 +337,7 @@ class Change:
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self.zone = workspace_zone(bucket_zone_name(session))
+        self.zone_name = bucket_zone_name(session)
         self.delta: dict[tuple[Summed, tuple[Any, ...]], list[int]] = {}
 
     def take_orders(self, order_ids: Iterable[int], sign: int) -> None:
@@ -395,7 +405,7 @@ class Change:
         first, last = self.session.execute(select(func.min(times.c[0]), func.max(times.c[0]))).one()
         if first is None:
             return None
-        return _year_spans(self.zone, _as_utc(first).year, _as_utc(last).year)
+        return _year_spans(self.zone_name, _as_utc(first).year, _as_utc(last).year)
 
 
 def refresh_customers(session: Session, customer_ids: Iterable[int | None]) -> None:
@@ -407,9 +417,10 @@ def refresh_customers(session: Session, customer_ids: Iterable[int | None]) -> N
 
 
 @lru_cache(maxsize=32)
-def _year_spans(zone: tzinfo, first_year: int, last_year: int) -> ZoneSpans:
-    """The zone's offsets over whole years (so that pages of a sync share them, and their statements)."""
-    return zone_spans(zone, datetime(first_year, 1, 1, tzinfo=UTC), datetime(last_year + 1, 1, 1, tzinfo=UTC))
+def _year_spans(zone_name: str, first_year: int, last_year: int) -> ZoneSpans:
+    """The named zone's offsets over whole years (so that pages of a sync share them, and their statements)."""
+    return zone_spans(workspace_zone(zone_name), datetime(first_year, 1, 1, tzinfo=UTC),
+                      datetime(last_year + 1, 1, 1, tzinfo=UTC))
 
 
 def _as_utc(moment: Any) -> datetime:
