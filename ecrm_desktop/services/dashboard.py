@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -17,17 +17,20 @@ from sqlalchemy.orm import Session
 from ecrm_desktop.domain import kpis
 from ecrm_desktop.domain.errors import EcrmError
 from ecrm_desktop.domain.kpis import ChannelAcquisition, Dashboard, Grain, Period, Preset
+from ecrm_desktop.domain.predicted_value import HOLDOUT_DAYS, HoldoutCheck, PredictionFigures
 from ecrm_desktop.domain.zones import workspace_zone
+from ecrm_desktop.services.clv import validate_workspace
 from ecrm_desktop.services.segments import SegmentService
 from ecrm_desktop.services.status import StatusService
 from ecrm_desktop.services.workspace import UserSession
-from ecrm_desktop.storage import audit, dashboard_queries, rollups
+from ecrm_desktop.storage import audit, clv_queries, dashboard_queries, prediction_queries, rollups
 from ecrm_desktop.storage.dashboard_queries import Scope
-from ecrm_desktop.storage.settings import read_setting, reporting_currency
+from ecrm_desktop.storage.settings import read_setting, reporting_currency, write_setting
 
 TOP_PRODUCTS = 10
 COHORT_MONTHS = 12  # the heatmap's cohorts: the last twelve months of the period
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+HOLDOUT_SETTING = "dashboard_holdout_check"  # the last check of the model, and the last order day it saw
 
 
 def default_grain(period: Period) -> Grain:
@@ -86,7 +89,27 @@ class DashboardService:
                 acquisition=self._acquisition(s, scope, by_channel),
                 new_returning=tuple(kpis.new_vs_returning(cells, period.months())),
                 cohorts=tuple(kpis.cohort_retention(
-                    cells, [kpis.add_months(first_cohort, i) for i in range(COHORT_MONTHS)], last_month)))
+                    cells, [kpis.add_months(first_cohort, i) for i in range(COHORT_MONTHS)], last_month)),
+                predictions=self._predictions(s, members is not None))
+
+    def check_model(self) -> HoldoutCheck:
+        """Fit the models on all orders but the last HOLDOUT_DAYS days and compare their predictions for those
+        days with what happened (as `ecrm clv validate`); kept until new orders arrive. Takes seconds per
+        100,000 customers: the screen runs it after the figures are shown."""
+        with self.session.workspace.sessions() as s:
+            last = clv_queries.last_order_day(s)
+        if last is None:
+            check, stored = HoldoutCheck.impossible("No orders yet to check the model on."), None
+        else:
+            try:
+                stored = validate_workspace(self.session, last - timedelta(days=HOLDOUT_DAYS))
+                check = HoldoutCheck.from_report(stored)
+            except EcrmError as exc:  # too little history: say so on the chart
+                check, stored = HoldoutCheck.impossible(str(exc)), None
+        with self.session.workspace.sessions() as s, s.begin():
+            write_setting(s, HOLDOUT_SETTING, {"last_order_day": last.isoformat() if last else None,
+                                               "report": stored, "note": check.note})
+        return check
 
     def rebuild_rollups(self) -> None:
         """Recompute every rollup from the orders (a repair; also done when the time zone changed)."""
@@ -141,12 +164,28 @@ class DashboardService:
                             dashboard_queries.support_facts(s, scope))
 
     @staticmethod
+    def _predictions(s: Session, segment: bool) -> PredictionFigures:
+        if not prediction_queries.has_predictions(s):
+            return PredictionFigures(holdout=_stored_check(s))
+        return PredictionFigures(tuple(prediction_queries.value_by_segment(s)),
+                                 prediction_queries.churn_bands(s, segment), _stored_check(s), scored=True)
+
+    @staticmethod
     def _acquisition(s: Session, scope: Scope, by_channel: dict[str, int]) -> tuple[ChannelAcquisition, ...]:
         new = dashboard_queries.new_customers_by_channel(s, scope)
         spend = dashboard_queries.marketing_spend(s, scope.period.months())
         channels = sorted(set(new) | set(spend) | set(by_channel), key=lambda c: (-by_channel.get(c, 0), c))
         return tuple(ChannelAcquisition(c, new.get(c, 0), kpis.spend_in_period(spend.get(c, {}), scope.period),
                                         by_channel.get(c, 0)) for c in channels)
+
+
+def _stored_check(s: Session) -> HoldoutCheck | None:
+    """The last check of the model, unless orders arrived since (then it is due again)."""
+    kept = read_setting(s, HOLDOUT_SETTING)
+    last = clv_queries.last_order_day(s)
+    if not kept or kept["last_order_day"] != (last.isoformat() if last else None):
+        return None
+    return HoldoutCheck.from_report(kept["report"]) if kept["report"] else HoldoutCheck.impossible(kept["note"])
 
 
 def _cents(amount: str) -> int:
