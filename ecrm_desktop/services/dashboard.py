@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -91,6 +92,13 @@ class DashboardService:
                 cohorts=tuple(kpis.cohort_retention(
                     cells, [kpis.add_months(first_cohort, i) for i in range(COHORT_MONTHS)], last_month)),
                 predictions=self._predictions(s, members is not None))
+
+    def load_report(self, period: Period, segment: str | None = None) -> Dashboard:
+        """`load`, with the model's holdout check run first when it is due (for a report made in one go)."""
+        dashboard = self.load(period, segment)
+        if dashboard.predictions.holdout is not None:
+            return dashboard
+        return replace(dashboard, predictions=replace(dashboard.predictions, holdout=self.check_model()))
 
     def check_model(self) -> HoldoutCheck:
         """Fit the models on all orders but the last HOLDOUT_DAYS days and compare their predictions for those

@@ -233,6 +233,45 @@ class StackedBarChart(Chart):
         return None
 
 
+class PairedBarChart(Chart):
+    """Two series side by side per label (predicted next to actual), with a legend."""
+
+    def __init__(self, title: str, names: tuple[str, str], parent: QWidget | None = None) -> None:
+        super().__init__(title, parent)
+        self.names = names
+        self.labels: list[str] = []
+        self.pairs: list[tuple[float, float]] = []
+        self.texts: list[tuple[str, str]] = []
+        self.legend = self.plotItem.addLegend(offset=(10, 5))
+
+    def show_pairs(self, labels: Sequence[str], left: Sequence[float], right: Sequence[float],
+                   texts: Sequence[tuple[str, str]]) -> None:
+        """`texts` are the exact values the tooltips show, per label (left, right)."""
+        colours = self.prepare()
+        self.labels, self.pairs, self.texts = list(labels), list(zip(left, right, strict=True)), list(texts)
+        xs = list(range(len(labels)))
+        self.plotItem.addItem(pg.BarGraphItem(x=[x - 0.2 for x in xs], height=list(left), width=0.38, brush=BLUE,
+                                              pen=None))
+        self.plotItem.addItem(pg.BarGraphItem(x=[x + 0.2 for x in xs], height=list(right), width=0.38,
+                                              brush=ORANGE, pen=None))
+        self.legend.clear()
+        self.legend.setLabelTextColor(colours.text)
+        self.legend.addItem(pg.BarGraphItem(x=[0], height=[0], width=1, brush=BLUE), self.names[0])
+        self.legend.addItem(pg.BarGraphItem(x=[0], height=[0], width=1, brush=ORANGE), self.names[1])
+        self.plotItem.getAxis("bottom").setTicks([sparse_ticks(self.labels)])
+        self.plotItem.showGrid(x=False, y=True, alpha=0.25)
+        top = max((max(a, b) for a, b in self.pairs), default=1)
+        self.plotItem.setYRange(0, top * 1.25 or 1, padding=0)
+        self.plotItem.setXRange(-0.6, max(len(xs) - 0.4, 0.4), padding=0)
+
+    def describe(self, x: float, y: float) -> str | None:
+        i = round(x)
+        if 0 <= i < len(self.labels):
+            a, b = self.texts[i]
+            return f"{self.labels[i]}\n{self.names[0]}: {a}\n{self.names[1]}: {b}"
+        return None
+
+
 class HeatmapChart(Chart):
     """Rows × columns of shares (0–1) as colour, each cell labelled with its percentage."""
 

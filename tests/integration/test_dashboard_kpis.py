@@ -32,7 +32,6 @@ from ecrm_desktop.storage.tables import (
     AbandonedCheckout,
     CurrencyRate,
     CustomerIdentity,
-    Order,
     Product,
     Store,
     Ticket,

@@ -85,7 +85,8 @@ def test_a_newer_choice_cancels_the_older_load(user_session: UserSession) -> Non
     presenter.choose_preset(Preset.LAST_MONTH)
     presenter.choose_preset(Preset.THIS_YEAR)
     runner.run_all()
-    assert runner.ran == 1 and len(view.shown) == 1
+    assert runner.ran == 2 and len(view.shown) == 1  # the newer load, then the model check it queued
+    assert len(view.checks) == 1
     assert view.shown[0].period == DashboardService(user_session).preset(Preset.THIS_YEAR)
 
 
