@@ -68,7 +68,7 @@ class DashboardService:
         with self.session.workspace.sessions() as s:
             zone = workspace_zone(rollups.bucket_zone_name(s))
             if members is not None:
-                dashboard_queries.set_members(s, members)
+                dashboard_queries.set_members(s, members, period.previous().start, period.end)
             scope = Scope(period, zone, segment=members is not None)
             before = Scope(period.previous(), zone, segment=members is not None)
             sales = dashboard_queries.sales_days(s, scope)
