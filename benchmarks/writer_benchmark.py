@@ -6,8 +6,9 @@ milliseconds. To compare with another version of the writers, run the same file 
 `ecrm_desktop` first on PYTHONPATH (it needs `demo_emulated_store`).
 
 With `--workspace COPY` the store is written as a second store into an existing workspace (a throwaway copy of a
-big one: it is changed), so a page pays what it pays at that size (indexes, rollups). The order updates are written
-a second time with the rollup upkeep (`rollups.Change`) switched off, which gives its share of a page.
+big one: it is changed), so a page pays what it pays at that size (indexes, rollups), and the figures go to the
+writer section of benchmarks/RESULTS.md. The order updates are written a second time with the rollup upkeep
+(`rollups.Change`) switched off, which gives its share of a page.
 
 Usage: .venv/bin/python benchmarks/writer_benchmark.py [--customers 2000] [--page 50] [--workspace COPY]
        (ECRM_PASSWORD=... for the workspace)
@@ -39,6 +40,8 @@ from ecrm_desktop.storage.tables import Store
 from ecrm_desktop.sync.emulator.demo_records import demo_emulated_store
 
 PASSWORD = "benchmark-workspace-password"  # of a throwaway workspace
+RESULTS = Path(__file__).with_name("RESULTS.md")
+START, END = "<!-- writer:start -->", "<!-- writer:end -->"
 FAST_KDF = KdfParams(time_cost=1, memory_kib=8 * 1024, parallelism=1)
 
 
@@ -65,7 +68,7 @@ def main() -> int:
          lambda s, st, p: StoreWriter(s, st).upsert_orders(p)),
     ]
     writes.append(("order updates, rollup upkeep off", writes[-1][1], writes[-1][2]))
-    report: dict[str, Any] = {"customers": args.customers, "page": args.page}
+    report: dict[str, Any] = {"demo_customers": args.customers, "page": args.page}
     with tempfile.TemporaryDirectory() as folder:
         if args.workspace is not None:
             session = WorkspaceService().unlock(args.workspace, os.environ.get("ECRM_USER", "admin"),
@@ -78,7 +81,34 @@ def main() -> int:
         finally:
             session.close()
     print(json.dumps(report, indent=2))
+    if args.workspace is not None:
+        write_results(report)
     return 0
+
+
+def write_results(report: dict[str, Any]) -> None:
+    """The section of RESULTS.md for a run into a big workspace (between its markers; the rest is kept)."""
+    kinds = [k for k, v in report.items() if isinstance(v, dict)]
+    lines = [START, "## Store writer pages in a big workspace, with the dashboard's rollups kept current", "",
+             f"`benchmarks/writer_benchmark.py --customers {report['demo_customers']} --page {report['page']} "
+             f"--workspace COPY` on a copy of `{report['workspace']}`, {os.cpu_count()} cores, "
+             f"{time.strftime('%Y-%m-%d')}; other engineers' work ran on the machine at the same time. The demo "
+             "Shopify store is written as a second store, one transaction per page as the sync runner writes, "
+             "then 1,000 of its orders are changed and written again, once more with the rollup upkeep "
+             "(`rollups.Change`) switched off: the difference between those two rows is what keeping the "
+             "rollups current costs a page.", "",
+             "| records | count | seconds | records/s | page ms, median | page ms, 90th percentile |",
+             "|---|---:|---:|---:|---:|---:|"]
+    lines += [f"| {k} | {report[k]['records']:,} | {report[k]['seconds']} | {report[k]['records_per_s']:,} | "
+              f"{report[k]['page_ms_median']} | {report[k]['page_ms_p90']} |" for k in kinds]
+    lines.append(END)
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
+    section = "\n".join(lines)
+    if START in text and END in text:
+        text = text[:text.index(START)] + section + text[text.index(END) + len(END):]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    RESULTS.write_text(text, encoding="utf-8")
 
 
 def write_all(session: UserSession, name: str, currency: str,
