@@ -31,6 +31,7 @@ from ecrm_desktop.storage.settings import read_setting, reporting_currency, writ
 TOP_PRODUCTS = 10
 COHORT_MONTHS = 12  # the heatmap's cohorts: the last twelve months of the period
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+EVERY_MEMBER = 2**62  # a page size no segment reaches
 HOLDOUT_SETTING = "dashboard_holdout_check"  # the last check of the model, and the last order day it saw
 
 
@@ -47,6 +48,7 @@ class DashboardService:
     def __init__(self, session: UserSession, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self.session = session
         self.clock = clock
+        self._kept_predictions: tuple[tuple[str, str], PredictionFigures] | None = None
 
     def today(self) -> date:
         """Today in the workspace's time zone."""
@@ -161,8 +163,7 @@ class DashboardService:
 
     def _members(self, name: str) -> list[int]:
         segments = SegmentService(self.session, self.clock)
-        query = segments.get(name).query
-        return segments.member_ids(query, limit=segments.count(query) or 1)
+        return segments.member_ids(segments.get(name).query, limit=EVERY_MEMBER)  # one evaluation, not two
 
     @staticmethod
     def _figures(s: Session, scope: Scope, sales: list[kpis.SalesDay], cells: list[kpis.CohortCell]) -> kpis.Figures:
@@ -171,12 +172,18 @@ class DashboardService:
                             dashboard_queries.checkout_facts(s, scope, reporting_currency(s)),
                             dashboard_queries.support_facts(s, scope))
 
-    @staticmethod
-    def _predictions(s: Session, segment: bool) -> PredictionFigures:
-        if not prediction_queries.has_predictions(s):
+    def _predictions(self, s: Session, segment: bool) -> PredictionFigures:
+        """Value by segment and churn bands, kept while the predictions and segments stand (they change after a
+        sync); the churn bands of a segment's members are computed each time."""
+        version = prediction_queries.version(s)
+        if version is None:
             return PredictionFigures(holdout=_stored_check(s))
-        return PredictionFigures(tuple(prediction_queries.value_by_segment(s)),
-                                 prediction_queries.churn_bands(s, segment), _stored_check(s), scored=True)
+        if self._kept_predictions is None or self._kept_predictions[0] != version:
+            self._kept_predictions = version, PredictionFigures(
+                tuple(prediction_queries.value_by_segment(s)), prediction_queries.churn_bands(s, False), scored=True)
+        kept = self._kept_predictions[1]
+        churn = prediction_queries.churn_bands(s, True) if segment else kept.churn
+        return replace(kept, churn=churn, holdout=_stored_check(s))
 
     @staticmethod
     def _acquisition(s: Session, scope: Scope, by_channel: dict[str, int]) -> tuple[ChannelAcquisition, ...]:

@@ -1,7 +1,9 @@
 """The dashboard's figures of the stored predictions (`domain.predicted_value`): value by segment, churn risk.
 
 Saved segments are read through their members as of their latest evaluation (`segment_members`, kept by the
-refresh after each sync), not recomputed: one join with the predictions for every segment at once. With a
+refresh after each sync), not recomputed: one join with the predictions for every segment at once. These read
+every prediction (a second or so at a million customers), so the dashboard keeps the store-wide figures until
+`version` changes. With a
 segment chosen on the dashboard, the churn bands keep to `dashboard_members` (`dashboard_queries.set_members`).
 """
 
@@ -12,13 +14,19 @@ from sqlalchemy.orm import Session
 
 from ecrm_desktop.domain.predicted_value import RiskBand, SegmentValue, risk_bands
 from ecrm_desktop.storage.dashboard_queries import MEMBERS
-from ecrm_desktop.storage.tables import Segment, SegmentMember, StoredPrediction
+from ecrm_desktop.storage.tables import Segment, SegmentCount, SegmentMember, StoredPrediction
 
 EVERYONE = "Everyone"
 
 
-def has_predictions(session: Session) -> bool:
-    return session.execute(select(StoredPrediction.customer_id).limit(1)).first() is not None
+def version(session: Session) -> tuple[str, str] | None:
+    """When the predictions were scored and the saved segments last evaluated (None: nothing scored yet): the
+    store-wide figures stay the same until one of them changes, so a caller may keep them that long."""
+    scored = session.execute(select(StoredPrediction.scored_at).limit(1)).scalar()
+    if scored is None:
+        return None
+    evaluated = session.execute(select(func.max(SegmentCount.at))).scalar()
+    return str(scored), str(evaluated or "")
 
 
 def value_by_segment(session: Session) -> list[SegmentValue]:
