@@ -2,7 +2,8 @@
 
 - An order deleted in the store is removed with its lines, shipments and refunds; its customer's aggregates and
   search entry are refreshed, and the dashboard's rollups lose what it contributed.
-- A product deleted in the store is removed with its variants (order lines keep their title and price).
+- A product deleted in the store is removed with its variants (order lines keep their title and price), and
+  with its rows of the dashboard's product rollup (lines without a product are not summed there).
 - A customer deleted or anonymised in the store loses that store's identity, and that store's orders no longer
   point at them. A customer left with no identity has no order pointing at them any more, loses the store-owned
   personal data (names, emails, phones, addresses, store tags, consent, and hand edits of those) and leaves the
@@ -83,6 +84,7 @@ def delete_products(s: Session, store_id: int, external_ids: Sequence[str]) -> i
         Product.store_id == store_id, Product.external_id.in_(external_ids))).scalars())
     if ids:
         s.execute(delete(Product).where(Product.id.in_(ids)))
+        rollups.forget_products(s, ids)
     return len(ids)
 
 

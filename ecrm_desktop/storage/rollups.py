@@ -444,6 +444,12 @@ def _apply_statements(summed: Summed) -> tuple[Any, Any]:
                                 *(table.c[c] == 0 for c in summed.counts)))
 
 
+def forget_products(session: Session, product_ids: Sequence[int]) -> None:
+    """Drop deleted products' rows: their lines no longer name a product, and only lines that do are summed."""
+    for chunk in _chunks(product_ids, IDS_PER_STATEMENT):
+        session.execute(delete(DailyProduct).where(DailyProduct.product_id.in_(chunk)))
+
+
 def refresh_customers(session: Session, customer_ids: Iterable[int | None]) -> None:
     """Recompute the per-customer rollups of these customers and what is derived from them, in the caller's
     transaction (after a change that moves orders between customers: a merge, a deletion)."""
