@@ -271,7 +271,8 @@ def support_facts(session: Session, scope: Scope) -> SupportFacts:
     members = scope.members(Ticket.customer_id)
     open_now = session.execute(select(func.count()).select_from(Ticket).where(
         Ticket.status.in_(OPEN_STATUSES), _all(members))).scalar_one()
-    answered = session.execute(select(Ticket.created_at, Ticket.first_response_at).where(
-        scope.placed(Ticket.created_at), Ticket.first_response_at.is_not(None), _all(members)))
-    return SupportFacts(open_now, tuple(answered_at - created for created, answered_at in answered
-                                        if answered_at is not None))
+    # whole seconds computed by SQLite: reading tens of thousands of timestamps into datetimes took a second
+    seconds = func.round((func.julianday(Ticket.first_response_at) - func.julianday(Ticket.created_at)) * 86_400)
+    answered: Iterable[float] = session.execute(select(seconds).where(
+        scope.placed(Ticket.created_at), Ticket.first_response_at.is_not(None), _all(members))).scalars()
+    return SupportFacts(open_now, tuple(timedelta(seconds=s) for s in answered))
