@@ -253,6 +253,6 @@ def write_report(session: UserSession, period: Period, segment: str | None, pdf:
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert app is not None
-    dashboard = DashboardService(session).load(period, segment)
+    dashboard = DashboardService(session).load_report(period, segment)
     write_pdf(dashboard, pdf)
     return dashboard

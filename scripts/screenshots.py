@@ -46,6 +46,7 @@ from ecrm_desktop.views.sync_screen import SyncScreen
 
 CUSTOMERS, SEED, PASSWORD = 20_000, 1, "ecrm-demo-2026"
 DEMO_TODAY = date(2026, 11, 2)  # the day after the demo's history ends
+REPORT_PREDICTIONS_PAGE = 3  # the page of the PDF report that holds the prediction charts
 
 
 def settle(condition: Callable[[], bool], timeout: float = 30.0) -> None:
@@ -112,19 +113,32 @@ def dark_palette() -> QPalette:
 
 
 def dashboard_screenshots(app: QApplication, window: MainWindow, out: Path) -> None:
-    """The dashboard in the light and the dark theme, and the first page of its PDF report."""
+    """The dashboard in the light and the dark theme (its top, and its prediction charts), and the pages of its PDF
+    report with the key figures and with the prediction charts."""
     window.go(Place(Screen.DASHBOARD))
     screen = window.screens[Screen.DASHBOARD]
     assert isinstance(screen, DashboardScreen)
-    settle(lambda: screen.dashboard is not None, timeout=120)
+    settle(lambda: screen.dashboard is not None and screen.dashboard.predictions.holdout is not None, timeout=300)
     window.resize(1400, 1500)
     settle(lambda: True)
-    save(window, out, "dashboard")
+
+    def both(name: str) -> None:
+        save(window, out, name)
+        assert screen.charts is not None
+        bar = screen.scroll_area.verticalScrollBar()
+        holdout = screen.charts.predictions.holdout
+        bar.setValue(holdout.mapTo(screen.scroll_area.widget(), holdout.rect().bottomLeft()).y()
+                     - screen.scroll_area.viewport().height() + 12)  # the prediction charts at the bottom
+        settle(lambda: True)
+        save(window, out, f"{name.replace('dashboard', 'dashboard-predictions')}")
+        screen.scroll_area.verticalScrollBar().setValue(0)
+
+    both("dashboard")
     light = app.palette()
     app.setStyle("Fusion")
     app.setPalette(dark_palette())
     settle(lambda: True)
-    save(window, out, "dashboard-dark")
+    both("dashboard-dark")
     app.setPalette(light)
     window.resize(1400, 860)
     assert screen.dashboard is not None
@@ -137,6 +151,9 @@ def dashboard_screenshots(app: QApplication, window: MainWindow, out: Path) -> N
         write_pdf(screen.dashboard, pdf)
         subprocess.run([pdftoppm, "-png", "-r", "90", "-f", "1", "-l", "1", "-singlefile", str(pdf),  # noqa: S603
                         str(out / "dashboard-report")], check=True)
+        subprocess.run([pdftoppm, "-png", "-r", "90", "-f", str(REPORT_PREDICTIONS_PAGE), "-l",  # noqa: S603
+                        str(REPORT_PREDICTIONS_PAGE), "-singlefile", str(pdf),
+                        str(out / "dashboard-report-predictions")], check=True)
     print(out / "dashboard-report.png")
 
 

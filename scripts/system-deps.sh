@@ -10,6 +10,8 @@ packages=(
   libxcb-randr0 libxcb-shape0 libxcb-xkb1 xvfb xauth
   # packaging: building the .deb and proving it installs on a clean Debian chroot
   debootstrap binutils
+  # screenshots: pages of the PDF report rendered to PNG (pdftoppm)
+  poppler-utils
 )
 
 missing=()

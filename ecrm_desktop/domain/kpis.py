@@ -16,11 +16,13 @@ from __future__ import annotations
 import calendar
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from statistics import median
 from typing import TypeVar
+
+from ecrm_desktop.domain.predicted_value import PredictionFigures
 
 K = TypeVar("K", bound=Hashable)
 
@@ -494,3 +496,4 @@ class Dashboard:
     acquisition: tuple[ChannelAcquisition, ...]
     new_returning: tuple[NewReturning, ...]
     cohorts: tuple[CohortRow, ...]
+    predictions: PredictionFigures = field(default_factory=PredictionFigures)

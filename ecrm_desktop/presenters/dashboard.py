@@ -1,12 +1,17 @@
-"""The dashboard screen: choose a period (preset or custom), a segment and a grain; figures load on the worker."""
+"""The dashboard screen: choose a period (preset or custom), a segment and a grain; figures load on the worker.
+
+Checking the prediction model on a holdout fits it again (seconds per 100,000 customers), so it runs as a second
+job after the figures are shown, once until new orders arrive (the service keeps its result)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Protocol
 
 from ecrm_desktop.domain.kpis import Dashboard, Grain, Period, Preset
+from ecrm_desktop.domain.predicted_value import HoldoutCheck
 from ecrm_desktop.presenters.tasks import Runner, TaskState
 
 DEFAULT_PRESET = Preset.LAST_12_MONTHS
@@ -23,6 +28,8 @@ class Dashboards(Protocol):
 
     def import_spend_csv(self, path: Path) -> int: ...
 
+    def check_model(self) -> HoldoutCheck: ...
+
 
 class DashboardView(Protocol):
     def show_segments(self, names: list[str]) -> None: ...
@@ -30,6 +37,8 @@ class DashboardView(Protocol):
     def show_loading(self) -> None: ...
 
     def show_dashboard(self, dashboard: Dashboard) -> None: ...
+
+    def show_holdout(self, check: HoldoutCheck) -> None: ...
 
 
 class DashboardPresenter:
@@ -43,6 +52,7 @@ class DashboardPresenter:
         self.grain: Grain | None = None  # None: the service picks one for the period's length
         self.dashboard: Dashboard | None = None
         self._loading: TaskState | None = None
+        self._checking = False
 
     def start(self) -> None:
         """Load the first time the screen is shown; afterwards the figures stay until something changes."""
@@ -89,3 +99,13 @@ class DashboardPresenter:
         self._loading = None
         self.dashboard = dashboard
         self.view.show_dashboard(dashboard)
+        if dashboard.predictions.holdout is None and not self._checking:
+            self._checking = True
+            self.runner.submit(lambda _s: self.dashboards.check_model(), self._checked,
+                               "Checking the prediction model on the last half year")
+
+    def _checked(self, check: HoldoutCheck) -> None:
+        self._checking = False
+        if self.dashboard is not None:
+            self.dashboard = replace(self.dashboard, predictions=replace(self.dashboard.predictions, holdout=check))
+        self.view.show_holdout(check)

@@ -9,7 +9,8 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -17,17 +18,21 @@ from sqlalchemy.orm import Session
 from ecrm_desktop.domain import kpis
 from ecrm_desktop.domain.errors import EcrmError
 from ecrm_desktop.domain.kpis import ChannelAcquisition, Dashboard, Grain, Period, Preset
+from ecrm_desktop.domain.predicted_value import HOLDOUT_DAYS, HoldoutCheck, PredictionFigures
 from ecrm_desktop.domain.zones import workspace_zone
+from ecrm_desktop.services.clv import validate_workspace
 from ecrm_desktop.services.segments import SegmentService
 from ecrm_desktop.services.status import StatusService
 from ecrm_desktop.services.workspace import UserSession
-from ecrm_desktop.storage import audit, dashboard_queries, rollups
+from ecrm_desktop.storage import audit, clv_queries, dashboard_queries, prediction_queries, rollups
 from ecrm_desktop.storage.dashboard_queries import Scope
-from ecrm_desktop.storage.settings import read_setting, reporting_currency
+from ecrm_desktop.storage.settings import read_setting, reporting_currency, write_setting
 
 TOP_PRODUCTS = 10
 COHORT_MONTHS = 12  # the heatmap's cohorts: the last twelve months of the period
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+EVERY_MEMBER = 2**62  # a page size no segment reaches
+HOLDOUT_SETTING = "dashboard_holdout_check"  # the last check of the model, and the last order day it saw
 
 
 def default_grain(period: Period) -> Grain:
@@ -43,6 +48,7 @@ class DashboardService:
     def __init__(self, session: UserSession, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self.session = session
         self.clock = clock
+        self._kept_predictions: tuple[tuple[str, str], PredictionFigures] | None = None
 
     def today(self) -> date:
         """Today in the workspace's time zone."""
@@ -64,7 +70,7 @@ class DashboardService:
         with self.session.workspace.sessions() as s:
             zone = workspace_zone(rollups.bucket_zone_name(s))
             if members is not None:
-                dashboard_queries.set_members(s, members)
+                dashboard_queries.set_members(s, members, period.previous().start, period.end)
             scope = Scope(period, zone, segment=members is not None)
             before = Scope(period.previous(), zone, segment=members is not None)
             sales = dashboard_queries.sales_days(s, scope)
@@ -86,7 +92,34 @@ class DashboardService:
                 acquisition=self._acquisition(s, scope, by_channel),
                 new_returning=tuple(kpis.new_vs_returning(cells, period.months())),
                 cohorts=tuple(kpis.cohort_retention(
-                    cells, [kpis.add_months(first_cohort, i) for i in range(COHORT_MONTHS)], last_month)))
+                    cells, [kpis.add_months(first_cohort, i) for i in range(COHORT_MONTHS)], last_month)),
+                predictions=self._predictions(s, members is not None))
+
+    def load_report(self, period: Period, segment: str | None = None) -> Dashboard:
+        """`load`, with the model's holdout check run first when it is due (for a report made in one go)."""
+        dashboard = self.load(period, segment)
+        if dashboard.predictions.holdout is not None:
+            return dashboard
+        return replace(dashboard, predictions=replace(dashboard.predictions, holdout=self.check_model()))
+
+    def check_model(self) -> HoldoutCheck:
+        """Fit the models on all orders but the last HOLDOUT_DAYS days and compare their predictions for those
+        days with what happened (as `ecrm clv validate`); kept until new orders arrive. Takes seconds per
+        100,000 customers: the screen runs it after the figures are shown."""
+        with self.session.workspace.sessions() as s:
+            last = clv_queries.last_order_day(s)
+        if last is None:
+            check, stored = HoldoutCheck.impossible("No orders yet to check the model on."), None
+        else:
+            try:
+                stored = validate_workspace(self.session, last - timedelta(days=HOLDOUT_DAYS))
+                check = HoldoutCheck.from_report(stored)
+            except EcrmError as exc:  # too little history: say so on the chart
+                check, stored = HoldoutCheck.impossible(str(exc)), None
+        with self.session.workspace.sessions() as s, s.begin():
+            write_setting(s, HOLDOUT_SETTING, {"last_order_day": last.isoformat() if last else None,
+                                               "report": stored, "note": check.note})
+        return check
 
     def rebuild_rollups(self) -> None:
         """Recompute every rollup from the orders (a repair; also done when the time zone changed)."""
@@ -130,8 +163,7 @@ class DashboardService:
 
     def _members(self, name: str) -> list[int]:
         segments = SegmentService(self.session, self.clock)
-        query = segments.get(name).query
-        return segments.member_ids(query, limit=segments.count(query) or 1)
+        return segments.member_ids(segments.get(name).query, limit=EVERY_MEMBER)  # one evaluation, not two
 
     @staticmethod
     def _figures(s: Session, scope: Scope, sales: list[kpis.SalesDay], cells: list[kpis.CohortCell]) -> kpis.Figures:
@@ -140,6 +172,19 @@ class DashboardService:
                             dashboard_queries.checkout_facts(s, scope, reporting_currency(s)),
                             dashboard_queries.support_facts(s, scope))
 
+    def _predictions(self, s: Session, segment: bool) -> PredictionFigures:
+        """Value by segment and churn bands, kept while the predictions and segments stand (they change after a
+        sync); the churn bands of a segment's members are computed each time."""
+        version = prediction_queries.version(s)
+        if version is None:
+            return PredictionFigures(holdout=_stored_check(s))
+        if self._kept_predictions is None or self._kept_predictions[0] != version:
+            self._kept_predictions = version, PredictionFigures(
+                tuple(prediction_queries.value_by_segment(s)), prediction_queries.churn_bands(s, False), scored=True)
+        kept = self._kept_predictions[1]
+        churn = prediction_queries.churn_bands(s, True) if segment else kept.churn
+        return replace(kept, churn=churn, holdout=_stored_check(s))
+
     @staticmethod
     def _acquisition(s: Session, scope: Scope, by_channel: dict[str, int]) -> tuple[ChannelAcquisition, ...]:
         new = dashboard_queries.new_customers_by_channel(s, scope)
@@ -147,6 +192,15 @@ class DashboardService:
         channels = sorted(set(new) | set(spend) | set(by_channel), key=lambda c: (-by_channel.get(c, 0), c))
         return tuple(ChannelAcquisition(c, new.get(c, 0), kpis.spend_in_period(spend.get(c, {}), scope.period),
                                         by_channel.get(c, 0)) for c in channels)
+
+
+def _stored_check(s: Session) -> HoldoutCheck | None:
+    """The last check of the model, unless orders arrived since (then it is due again)."""
+    kept = read_setting(s, HOLDOUT_SETTING)
+    last = clv_queries.last_order_day(s)
+    if not kept or kept["last_order_day"] != (last.isoformat() if last else None):
+        return None
+    return HoldoutCheck.from_report(kept["report"]) if kept["report"] else HoldoutCheck.impossible(kept["note"])
 
 
 def _cents(amount: str) -> int:

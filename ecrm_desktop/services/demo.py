@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ecrm_desktop.domain.errors import EcrmError
+from ecrm_desktop.domain.zones import workspace_zone
 from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.storage import audit, rollups
 from ecrm_desktop.storage.bulk_load import Prepared, bulk_loader
@@ -38,7 +39,7 @@ def fill_demo(session: UserSession, customers: int, seed: int = 1,
     (checked between chunks) or a crash leaves whole customers only. `progress(done, total)` follows each
     chunk. The first transaction also writes the stores, catalogue and an audit entry. While a chunk commits
     (the database encrypting and writing its pages, without holding Python's lock), a worker thread already
-    generates the next one. The dashboard's rollups are rebuilt from everything loaded at the end."""
+    generates the next one. The loader computes the dashboard's rollups from the generated columns as it goes."""
     started = time.perf_counter()
     demo = DemoStore(customers, seed)
     chunks = demo.chunks(min(CHUNK_CUSTOMERS, max(BLOCK, customers // 5)))
@@ -46,8 +47,10 @@ def fill_demo(session: UserSession, customers: int, seed: int = 1,
     with session.workspace.engine.connect() as conn:
         with Session(bind=conn) as orm, conn.begin():
             _check_empty(orm)
+            zone = rollups.present_zone_name(orm)
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="demo") as worker, \
-                bulk_loader(conn, given_ids={"users": [session.user_id]}) as loader:
+                bulk_loader(conn, given_ids={"users": [session.user_id]},
+                            rollups_zone=workspace_zone(zone)) as loader:
             setup = loader.prepare(demo.setup())
 
             def next_chunk() -> tuple[DemoChunk, list[Prepared]] | None:
@@ -70,8 +73,9 @@ def fill_demo(session: UserSession, customers: int, seed: int = 1,
                 done, orders, tickets = done + chunk.customers, orders + chunk.orders, tickets + chunk.tickets
                 if progress is not None:
                     progress(done, customers)
-        with Session(bind=conn) as orm, conn.begin():
-            rollups.rebuild(orm)  # the bulk loader bypasses the writer, which keeps them current otherwise
+            with Session(bind=conn) as orm, conn.begin():
+                loader.write_rollups()  # the store-wide sums of every chunk
+                rollups.mark_built(orm, zone)
     return DemoSummary(customers=done, orders=orders, tickets=tickets, seconds=time.perf_counter() - started)
 
 

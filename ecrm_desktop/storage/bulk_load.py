@@ -11,7 +11,9 @@ A producer (the demo generator) hands over `columnar.Tables`, parents before chi
 
 For the customers among them, `BulkLoader.prepare` computes their aggregate columns, their rows of the
 aggregate tables (`customer_categories`, `category_purchases`, `recent_orders`) and search documents (see
-`bulk_summaries`), and `write` writes it all in the caller's transaction, so a chunk commits whole or not at all.
+`bulk_summaries`) and, given the zone to bucket days in, the dashboard's rollups (`bulk_rollups`), and `write`
+writes it all in the caller's transaction, so a chunk commits whole or not at all; the store-wide rollups are
+summed over the chunks and written by `write_rollups` at the end.
 
 While a loader is open, foreign keys go unchecked (every reference it writes is one it resolved itself), which
 saves a fifth of the time; and the connection's page cache may grow to `BULK_CACHE_KIB` without spilling a
@@ -24,7 +26,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import tzinfo
 from functools import cache
 from typing import Any
 
@@ -32,7 +35,7 @@ import numpy as np
 import numpy.typing as npt
 from sqlalchemy import Connection
 
-from ecrm_desktop.storage import bulk_summaries
+from ecrm_desktop.storage import bulk_rollups, bulk_summaries
 from ecrm_desktop.storage.columnar import NAT, Column, Columns, Tables, is_null
 from ecrm_desktop.storage.tables import Base
 
@@ -48,11 +51,12 @@ SEARCH_INSERT = ("INSERT INTO customer_search(rowid, name, email, phone, tags, n
 
 @contextmanager
 def bulk_loader(connection: Connection, given_ids: Mapping[str, Sequence[int]] | None = None,
-                ) -> Iterator[BulkLoader]:
+                rollups_zone: tzinfo | None = None) -> Iterator[BulkLoader]:
     """A loader writing through `connection`, which must not be in a transaction when this opens or closes.
 
     `given_ids` maps a table the produced rows refer to, but that the loader does not write (users), to the
-    ids its row numbers stand for."""
+    ids its row numbers stand for. With `rollups_zone`, the loader also keeps the dashboard's rollups of what
+    it loads, their days in that zone."""
     raw = connection.connection.dbapi_connection
     assert raw is not None
     cache_size = raw.execute("PRAGMA cache_size").fetchone()[0]
@@ -60,7 +64,7 @@ def bulk_loader(connection: Connection, given_ids: Mapping[str, Sequence[int]] |
     raw.execute(f"PRAGMA cache_size = -{max(BULK_CACHE_KIB, -cache_size)}")
     raw.execute("PRAGMA cache_spill = OFF")
     try:
-        yield BulkLoader(raw, given_ids or {})
+        yield BulkLoader(raw, given_ids or {}, rollups_zone)
     finally:
         raw.execute("PRAGMA cache_spill = ON")
         raw.execute(f"PRAGMA cache_size = {cache_size}")
@@ -74,14 +78,17 @@ class Prepared:
 
     tables: Tables
     search: list[list[str]]
+    rollups: dict[str, Columns] = field(default_factory=dict)  # store-wide partial rows, keys as row numbers
 
 
 class BulkLoader:
     """Writes produced tables through a raw DB-API connection, inside the caller's transaction.
     Open one with `bulk_loader`."""
 
-    def __init__(self, raw: Any, given_ids: Mapping[str, Sequence[int]]) -> None:
+    def __init__(self, raw: Any, given_ids: Mapping[str, Sequence[int]], rollups_zone: tzinfo | None = None) -> None:
         self._raw = raw
+        self._zone = rollups_zone
+        self._rollups = bulk_rollups.Partials()
         self._lookup: dict[str, npt.NDArray[np.int64]] = {
             table: np.asarray(ids, dtype=np.int64) for table, ids in given_ids.items()}
         self._offset: dict[str, int] = {}
@@ -95,8 +102,11 @@ class BulkLoader:
         if "customers" not in tables:
             return Prepared(tables, [])
         aggregates, aggregate_rows = bulk_summaries.customer_aggregates(tables)
-        return Prepared({**tables, "customers": {**tables["customers"], **aggregates}, **aggregate_rows},
-                        bulk_summaries.search_documents(tables, self._tag_names))
+        per_customer, partial = ({}, {}) if self._zone is None else bulk_rollups.block_rollups(
+            tables, self._zone, self._rollups.texts)
+        return Prepared({**tables, "customers": {**tables["customers"], **aggregates}, **aggregate_rows,
+                         **per_customer},
+                        bulk_summaries.search_documents(tables, self._tag_names), partial)
 
     def write(self, prepared: Prepared) -> None:
         """Insert the tables in their order, then the customers' search documents."""
@@ -104,10 +114,35 @@ class BulkLoader:
             if table in REUSED_BY_NAME:
                 self._merge_names(table, columns["name"])
             else:
-                self._insert(table, columns)
+                self._insert(table, self._rollup_ids(columns) if table.startswith("rollup_") else columns)
         if prepared.search:
             rowids = self._ids("customers", prepared.tables["customers"]["id"]).tolist()
             self._raw.executemany(SEARCH_INSERT, zip(rowids, *prepared.search, strict=True))
+
+        for summed in bulk_rollups.STORE_WIDE:
+            partial = prepared.rollups.get(summed.table.__tablename__)
+            if partial is not None:
+                self._rollups.add(summed, self._rollup_ids(partial))
+
+    def write_rollups(self) -> None:
+        """Add the store-wide rollups of everything written to what the tables hold (call it once, at the end)."""
+        for summed in bulk_rollups.STORE_WIDE:
+            names = (*summed.keys, *summed.sums)
+            self._raw.executemany(
+                f"INSERT INTO {summed.table.__tablename__} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+                f" ON CONFLICT ({', '.join(summed.keys)}) DO UPDATE SET "
+                + ", ".join(f"{c} = {c} + excluded.{c}" for c in summed.sums),
+                self._rollups.rows(summed))
+        self._rollups = bulk_rollups.Partials()
+
+    def _rollup_ids(self, columns: Columns) -> Columns:
+        """Rollup columns naming stores, products and categories (not foreign keys there) by id rather than row
+        number (no category: 0)."""
+        out = dict(columns)
+        for column, table in (("store_id", "stores"), ("product_id", "products"), ("category_id", "categories")):
+            if column in out:
+                out[column] = self._ids(table, out[column])
+        return out
 
     def _insert(self, table: str, columns: Columns) -> None:
         names = list(columns)

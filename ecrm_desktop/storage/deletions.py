@@ -1,8 +1,9 @@
 """Applying, in the caller's transaction, what a store deleted or anonymised (DESIGN.md, "Who owns which data").
 
 - An order deleted in the store is removed with its lines, shipments and refunds; its customer's aggregates and
-  search entry are refreshed.
-- A product deleted in the store is removed with its variants (order lines keep their title and price).
+  search entry are refreshed, and the dashboard's rollups lose what it contributed.
+- A product deleted in the store is removed with its variants (order lines keep their title and price), and
+  with its rows of the dashboard's product rollup (lines without a product are not summed there).
 - A customer deleted or anonymised in the store loses that store's identity, and that store's orders no longer
   point at them. A customer left with no identity has no order pointing at them any more, loses the store-owned
   personal data (names, emails, phones, addresses, store tags, consent, and hand edits of those) and leaves the
@@ -20,6 +21,7 @@ from sqlalchemy import Select, delete, exists, select, update
 from sqlalchemy.orm import Session, aliased
 
 from ecrm_desktop.domain.enums import ConsentState, TagSource
+from ecrm_desktop.storage import rollups
 from ecrm_desktop.storage.aggregates import refresh_customers
 from ecrm_desktop.storage.search_index import reindex_customers, remove_customers
 from ecrm_desktop.storage.tables import (
@@ -67,7 +69,11 @@ def delete_orders(s: Session, store_id: int, external_ids: Sequence[str]) -> int
     rows = s.execute(select(Order.id, Order.customer_id).where(
         Order.store_id == store_id, Order.external_id.in_(external_ids))).all()
     if rows:
+        change = rollups.Change(s)
+        change.take_orders((r.id for r in rows), -1)
         s.execute(delete(Order).where(Order.id.in_([r.id for r in rows])))
+        change.refresh_customers(r.customer_id for r in rows)
+        change.apply()
         _refresh(s, {r.customer_id for r in rows if r.customer_id is not None})
     return len(rows)
 
@@ -78,6 +84,7 @@ def delete_products(s: Session, store_id: int, external_ids: Sequence[str]) -> i
         Product.store_id == store_id, Product.external_id.in_(external_ids))).scalars())
     if ids:
         s.execute(delete(Product).where(Product.id.in_(ids)))
+        rollups.forget_products(s, ids)
     return len(ids)
 
 
@@ -96,6 +103,7 @@ def forget_customers(s: Session, store_id: int, external_ids: Sequence[str]) -> 
     orphans = customer_ids - still_known
     if orphans:  # what still points at them does so by an email they no longer have
         s.execute(update(Order).where(Order.customer_id.in_(orphans)).values(customer_id=None))
+    rollups.refresh_customers(s, customer_ids)  # their orders are guests' now: the store-wide sums stay
     kept = _with_ecrm_data(s, orphans)
     gone = orphans - kept
     if gone:

@@ -150,7 +150,7 @@ def _move_tags(session: Session, survivor_id: int, absorbed_id: int) -> dict[str
 
 def _summarise(session: Session, survivor_id: int, absorbed_id: int, absorbed_back: bool = False) -> None:
     aggregates.refresh_customers(session, [survivor_id, absorbed_id])
-    rollups.refresh_for_orders(session, [], [survivor_id, absorbed_id])  # their per-customer rows
+    rollups.refresh_customers(session, [survivor_id, absorbed_id])
     search_index.reindex_customers(session, [survivor_id, absorbed_id])
     if not absorbed_back:
         search_index.remove_customers(session, [absorbed_id])

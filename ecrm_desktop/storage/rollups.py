@@ -1,9 +1,13 @@
 """Keeping the rollup tables (`storage.tables.rollups`) equal to a recomputation from the orders.
 
 Two ways in, one definition: every rollup row comes from a `*_source` select over the orders, which
-- `rebuild` runs once over everything (after the demo's bulk load, or as a repair), and
-- `refresh_for_orders` runs for just the days and customers a write touched, in the writer's transaction.
-The dashboard runs the same selects restricted to a segment's customers (`storage.dashboard_queries`).
+- `rebuild` runs once over everything (as a repair, or after the time zone changed), and
+- `Change` runs for just the orders and customers a write touches, in the writer's transaction: the daily
+  rollups are sums, so they move by what the written orders contributed before and after the write; the
+  per-customer rollups of the customers involved are recomputed (a customer has few orders), and the
+  rollups summed from those (cohorts, activity) move by the difference.
+The dashboard runs the same selects restricted to a segment's customers (`storage.dashboard_queries`); the
+demo's bulk loader computes the same rows from its generated columns (`storage.bulk_rollups`).
 
 Days are bucketed in the workspace time zone: a UTC timestamp's local day is `date(created_at, <offset>)`, the
 offset taken from the zone's transitions over the span of the data (`zone_spans`). The zone used is recorded
@@ -14,10 +18,10 @@ its refunds' days as they stand now.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -27,7 +31,7 @@ from sqlalchemy import (
     Integer,
     Select,
     SQLColumnExpression,
-    and_,
+    bindparam,
     case,
     cast,
     delete,
@@ -35,10 +39,12 @@ from sqlalchemy import (
     insert,
     literal,
     literal_column,
+    or_,
     select,
     type_coerce,
     union_all,
 )
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from ecrm_desktop.domain.zones import workspace_zone
@@ -126,6 +132,17 @@ def bucket_zone_name(session: Session) -> str:
     return str(read_setting(session, ZONE_SETTING) or read_setting(session, "timezone") or "local")
 
 
+def present_zone_name(session: Session) -> str:
+    """The workspace's time zone as it is set now."""
+    return str(read_setting(session, "timezone") or "local")
+
+
+def mark_built(session: Session, zone_name: str) -> None:
+    """Record that the rollups hold every order, bucketed in `zone_name`."""
+    write_setting(session, ZONE_SETTING, zone_name)
+    session.flush()
+
+
 def is_current(session: Session) -> bool:
     """Whether the rollups were built in the workspace's present time zone (else `rebuild` them)."""
     built = read_setting(session, ZONE_SETTING)
@@ -193,7 +210,9 @@ def categories_source(spans: ZoneSpans, orders: ColumnElement[bool] | None = Non
                    cast(func.sum(both.c["items"]), Integer).label("items"),
                    cast(func.sum(both.c.sales_cents), BigInteger).label("sales_cents"),
                    cast(func.sum(both.c.returned), Integer).label("returned_items"))
-            .group_by(both.c.day, both.c.category_id))
+            .group_by(both.c.day, both.c.category_id)
+            .having(or_(func.sum(both.c["items"]) != 0, func.sum(both.c.sales_cents) != 0,
+                        func.sum(both.c.returned) != 0)))
 
 
 def products_source(spans: ZoneSpans, orders: ColumnElement[bool] | None = None) -> Rows:
@@ -202,7 +221,8 @@ def products_source(spans: ZoneSpans, orders: ColumnElement[bool] | None = None)
                    cast(func.sum(OrderLine.quantity), Integer).label("items"),
                    cast(func.sum(_reporting(OrderLine.total_cents)), BigInteger).label("sales_cents"))
             .join(Order, Order.id == OrderLine.order_id)
-            .where(_counted(), OrderLine.product_id.is_not(None), *_where(orders)).group_by(*_first(2)))
+            .where(_counted(), OrderLine.product_id.is_not(None), *_where(orders)).group_by(*_first(2))
+            .having(or_(func.sum(OrderLine.quantity) != 0, func.sum(_reporting(OrderLine.total_cents)) != 0)))
 
 
 def customer_months_source(spans: ZoneSpans, customers: ColumnElement[bool] | None = None) -> Rows:
@@ -250,25 +270,32 @@ def activity_source(months: Any) -> Rows:
 
 
 @dataclass(frozen=True)
-class Derived:
-    """A rollup summed from customer-month rows, moved by the difference a refresh of some customers makes."""
+class Summed:
+    """A rollup whose figures are sums, so that a write moves it by the difference it makes to what is summed:
+    its primary key, its summed columns, and those that are all zero exactly when nothing is summed into a row."""
 
     table: type[Any]
-    source: Callable[[Any], Rows]
-    keys: tuple[str, ...]  # its primary key, in order
+    keys: tuple[str, ...]
     sums: tuple[str, ...]
+    counts: tuple[str, ...]
 
 
-DERIVED = (Derived(CohortMonth, cohorts_source, ("cohort", "month"),
-                   ("customers", "orders", "gross_cents", "refunded_cents")),
-           Derived(ActivityMonth, activity_source, ("month", "prev_month", "next_month", "multi"), ("customers",)))
+DAILY_SALES = Summed(DailySales, ("day", "store_id", "channel", "country"),
+                     ("orders", "gross_cents", "refunds", "refunded_cents"), ("orders", "refunds"))
+DAILY_CATEGORIES = Summed(DailyCategory, ("day", "category_id"), ("items", "sales_cents", "returned_items"),
+                          ("items", "sales_cents", "returned_items"))
+DAILY_PRODUCTS = Summed(DailyProduct, ("day", "product_id"), ("items", "sales_cents"), ("items", "sales_cents"))
+COHORTS = Summed(CohortMonth, ("cohort", "month"), ("customers", "orders", "gross_cents", "refunded_cents"),
+                 ("customers",))
+ACTIVITY = Summed(ActivityMonth, ("month", "prev_month", "next_month", "multi"), ("customers",), ("customers",))
+DERIVED: tuple[tuple[Summed, Callable[[Any], Rows]], ...] = ((COHORTS, cohorts_source), (ACTIVITY, activity_source))
 
 
 # -- full rebuild -------------------------------------------------------------------------------------------------
 
 def rebuild(session: Session) -> None:
     """Recompute every rollup from the orders, set-based, in the caller's transaction, in the workspace's zone."""
-    name = str(read_setting(session, "timezone") or "local")
+    name = present_zone_name(session)
     spans = _spans_over_data(session, workspace_zone(name))
     for table in (DailySales, CustomerDay, DailyCategory, DailyProduct, CustomerFirstOrder, CustomerMonth,
                   CohortMonth, ActivityMonth):
@@ -279,10 +306,9 @@ def rebuild(session: Session) -> None:
     _insert(session, DailyProduct, products_source(spans))
     _insert(session, CustomerFirstOrder, firsts_source(spans))
     _insert(session, CustomerMonth, customer_months_source(spans))
-    for derived in DERIVED:
-        _insert(session, derived.table, derived.source(CustomerMonth.__table__))
-    write_setting(session, ZONE_SETTING, name)
-    session.flush()
+    for summed, source in DERIVED:
+        _insert(session, summed.table, source(CustomerMonth.__table__))
+    mark_built(session, name)
 
 
 def _spans_over_data(session: Session, zone: tzinfo) -> ZoneSpans:
@@ -299,110 +325,149 @@ def _insert(session: Session, table: type[Any], source: Rows) -> None:
     session.execute(insert(table).from_select(names, source))
 
 
-# -- incremental refresh ------------------------------------------------------------------------------------------
+# -- keeping them current, write by write ---------------------------------------------------------------------
 
-def refresh_for_orders(session: Session, order_ids: Iterable[int], customer_ids: Iterable[int | None] = ()) -> None:
-    """Bring the rollups up to date after the given orders were written (inserted, replaced, refunded, cancelled),
-    in the caller's transaction. `customer_ids` adds customers whose orders changed otherwise (an order moved
-    away from them); the orders' own customers are always included. Call it after the session is flushed."""
-    ids = sorted(set(order_ids))
-    zone = workspace_zone(bucket_zone_name(session))
-    placed: set[datetime] = set()
-    refunded: set[datetime] = set()
-    customers = {c for c in customer_ids if c is not None}
-    for chunk in _chunks(ids, IDS_PER_STATEMENT):
-        for created, customer in session.execute(
-                select(Order.created_at, Order.customer_id).where(Order.id.in_(chunk))):
-            placed.add(created)
-            if customer is not None:
-                customers.add(customer)
-        refunded.update(session.execute(select(Refund.created_at).where(Refund.order_id.in_(chunk))).scalars())
-    if placed or refunded:
-        spans = zone_spans(zone, min(placed | refunded), max(placed | refunded))
-        order_days = {_local_day(t, zone) for t in placed}
-        refund_days = {_local_day(t, zone) for t in refunded}
-        _refresh_days(session, DailySales, order_days | refund_days,
-                      lambda r: sales_source(spans, _within(Order.created_at, r, zone),
-                                             _within(Refund.created_at, r, zone)))
-        _refresh_days(session, DailyCategory, order_days,
-                      lambda r: categories_source(spans, _within(Order.created_at, r, zone)))
-        _refresh_days(session, DailyProduct, order_days,
-                      lambda r: products_source(spans, _within(Order.created_at, r, zone)))
-    if customers:
-        _refresh_customers(session, sorted(customers), zone)
+class Change:
+    """The difference some writes make to the summed rollups, collected and then applied in one go.
 
+    A writer takes away what the orders it is about to change contribute (`take_orders(..., -1)`), writes, adds
+    what they contribute now (`+1`), recomputes the per-customer rollups of the customers involved
+    (`refresh_customers`), and `apply`s the difference: a few statements per page, whatever the size of the
+    store, instead of recomputing whole days. The statements are built once per zone and span of years (with
+    the ids as a parameter) and run on the session's connection: a page costs milliseconds, not their
+    construction."""
 
-def _local_day(moment: datetime, zone: tzinfo) -> date:
-    return moment.astimezone(zone).date()
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.zone_name = bucket_zone_name(session)
+        self.delta: dict[tuple[Summed, tuple[Any, ...]], list[int]] = {}
 
+    def take_orders(self, order_ids: Iterable[int], sign: int) -> None:
+        """Count in (+1) or out (-1) what these orders and their refunds contribute to the daily rollups now."""
+        connection = self.session.connection()
+        for chunk in _chunks(sorted(set(order_ids)), IDS_PER_STATEMENT):
+            years = self._years(_ORDER_TIMES, chunk)
+            if years is None:
+                continue
+            for summed, source in _order_sources(self.zone_name, *years):
+                self._count(summed, connection.execute(source, {"ids": chunk}), sign)
 
-def _day_ranges(days: Iterable[date]) -> list[tuple[date, date]]:
-    """Consecutive days merged into (first, last) ranges."""
-    ranges: list[tuple[date, date]] = []
-    for day in sorted(days):
-        if ranges and day == ranges[-1][1] + timedelta(days=1):
-            ranges[-1] = (ranges[-1][0], day)
-        else:
-            ranges.append((day, day))
-    return ranges
+    def refresh_customers(self, customer_ids: Iterable[int | None]) -> None:
+        """Recompute the per-customer rollups of these customers (their orders as they stand now), counting the
+        difference to the rollups derived from them (cohorts, activity)."""
+        connection = self.session.connection()
+        ids = sorted({c for c in customer_ids if c is not None})
+        for chunk in _chunks(ids, IDS_PER_STATEMENT):
+            for summed, source in _DERIVED_OF_MEMBERS:
+                self._count(summed, connection.execute(source, {"ids": chunk}), -1)
+            for statement in _CUSTOMER_DELETES:
+                connection.execute(statement, {"ids": chunk})
+            years = self._years(_CUSTOMER_TIMES, chunk)
+            if years is not None:
+                for statement in _customer_inserts(self.zone_name, *years):
+                    connection.execute(statement, {"ids": chunk})
+            for summed, source in _DERIVED_OF_MEMBERS:
+                self._count(summed, connection.execute(source, {"ids": chunk}), +1)
 
+    def apply(self) -> None:
+        """Move the summed rollups by the difference counted, and forget it."""
+        connection = self.session.connection()
+        for summed in (DAILY_SALES, DAILY_CATEGORIES, DAILY_PRODUCTS, COHORTS, ACTIVITY):
+            rows = [dict(zip(summed.keys + summed.sums, (*key, *sums), strict=True))
+                    for (which, key), sums in self.delta.items() if which is summed and any(sums)]
+            if rows:
+                upsert, remove_empty = _apply_statements(summed)
+                connection.execute(upsert, rows)
+                connection.execute(remove_empty, [{k: row[k] for k in summed.keys} for row in rows])
+        self.delta.clear()
 
-def _within(column: SQLColumnExpression[Any], days: tuple[date, date], zone: tzinfo) -> ColumnElement[bool]:
-    first, last = days
-    return and_(column >= day_start(first, zone), column < day_start(last + timedelta(days=1), zone))
+    def _count(self, summed: Summed, result: Any, sign: int) -> None:
+        for row in result.mappings():
+            figures = self.delta.setdefault((summed, tuple(row[k] for k in summed.keys)), [0] * len(summed.sums))
+            for i, column in enumerate(summed.sums):
+                figures[i] += sign * int(row[column])
 
-
-def _refresh_days(session: Session, table: type[Any], days: set[date],
-                  source: Callable[[tuple[date, date]], Rows]) -> None:
-    """One statement per run of consecutive days, so each reads its days through the index on creation time."""
-    for first, last in _day_ranges(days):
-        session.execute(delete(table).where(table.day.between(first, last)))
-        _insert(session, table, source((first, last)))
-
-
-def _refresh_customers(session: Session, ids: Sequence[int], zone: tzinfo) -> None:
-    """Per-customer rollups of `ids` recomputed; the rollups derived from them moved by the difference."""
-    first, last = session.execute(select(func.min(Order.created_at), func.max(Order.created_at))
-                                  .where(Order.customer_id.in_(ids))).one()
-    now = datetime.now(UTC)
-    spans = zone_spans(zone, first or now, last or now)
-    change: Counter[tuple[Derived, tuple[Any, ...], str]] = Counter()
-    for chunk in _chunks(ids, IDS_PER_STATEMENT):
-        _count_derived(session, chunk, change, -1)
-        for table in (CustomerDay, CustomerMonth, CustomerFirstOrder):
-            session.execute(delete(table).where(table.customer_id.in_(chunk)))
-        mine = Order.customer_id.in_(chunk)
-        _insert(session, CustomerDay, sales_source(spans, mine, mine, by_customer=True))
-        _insert(session, CustomerMonth, customer_months_source(spans, Order.customer_id.in_(chunk)))
-        _insert(session, CustomerFirstOrder, firsts_source(spans, Order.customer_id.in_(chunk)))
-        _count_derived(session, chunk, change, +1)
-    _apply_change(session, change)
+    def _years(self, times: Select[Any], ids: Sequence[int]) -> tuple[int, int] | None:
+        """The first and last year of the times `times` gives for these ids (None when it gives none)."""
+        first, last = self.session.connection().execute(times, {"ids": ids}).one()
+        return None if first is None else (_as_utc(first).year, _as_utc(last).year)
 
 
-def _count_derived(session: Session, ids: Sequence[int], change: Counter[tuple[Derived, tuple[Any, ...], str]],
-                   sign: int) -> None:
-    months = select(CustomerMonth).where(CustomerMonth.customer_id.in_(ids)).subquery()
-    for derived in DERIVED:
-        for row in session.execute(derived.source(months)).mappings():
-            key = tuple(row[k] for k in derived.keys)
-            for field in derived.sums:
-                change[(derived, key, field)] += sign * int(row[field])
+def _ids() -> Any:
+    return bindparam("ids", expanding=True)
 
 
-def _apply_change(session: Session, change: Counter[tuple[Derived, tuple[Any, ...], str]]) -> None:
-    for derived, key in dict.fromkeys((d, k) for d, k, _ in change):
-        delta = {field: change[(derived, key, field)] for field in derived.sums}
-        if not any(delta.values()):
-            continue
-        row = session.get(derived.table, key)
-        if row is None:
-            session.add(derived.table(**dict(zip(derived.keys, key, strict=True)), **delta))
-            continue
-        for field, amount in delta.items():
-            setattr(row, field, getattr(row, field) + amount)
-        if row.customers == 0:
-            session.delete(row)
-    session.flush()
+def _times(*moments: Select[Any]) -> Select[Any]:
+    both = union_all(*moments).subquery()
+    return select(func.min(both.c[0]), func.max(both.c[0]))
+
+
+_ORDER_TIMES = _times(select(Order.created_at).where(Order.id.in_(_ids())),
+                      select(Refund.created_at).where(Refund.order_id.in_(_ids())))
+_CUSTOMER_TIMES = _times(select(Order.created_at).where(Order.customer_id.in_(_ids())),
+                         select(Refund.created_at).join(Order, Order.id == Refund.order_id)
+                         .where(Order.customer_id.in_(_ids())))
+_CUSTOMER_DELETES = tuple(delete(t).where(t.customer_id.in_(_ids()))
+                          for t in (CustomerDay, CustomerMonth, CustomerFirstOrder))
+_DERIVED_OF_MEMBERS = tuple(
+    (summed, source(select(CustomerMonth).where(CustomerMonth.customer_id.in_(_ids())).subquery()))
+    for summed, source in DERIVED)
+
+
+@lru_cache(maxsize=16)
+def _order_sources(zone_name: str, first_year: int, last_year: int) -> tuple[tuple[Summed, Rows], ...]:
+    """What orders (ids: the `ids` parameter) contribute to the daily rollups, their days in the named zone."""
+    spans = _year_spans(zone_name, first_year, last_year)
+    mine = Order.id.in_(_ids())
+    return ((DAILY_SALES, sales_source(spans, mine, mine)), (DAILY_CATEGORIES, categories_source(spans, mine)),
+            (DAILY_PRODUCTS, products_source(spans, mine)))
+
+
+@lru_cache(maxsize=16)
+def _customer_inserts(zone_name: str, first_year: int, last_year: int) -> tuple[Any, ...]:
+    """The per-customer rollups of customers (ids: the `ids` parameter) written from their orders."""
+    spans = _year_spans(zone_name, first_year, last_year)
+    mine = Order.customer_id.in_(_ids())
+    return tuple(insert(table).from_select([c.name for c in source.selected_columns], source) for table, source in (
+        (CustomerDay, sales_source(spans, mine, mine, by_customer=True)),
+        (CustomerMonth, customer_months_source(spans, mine)), (CustomerFirstOrder, firsts_source(spans, mine))))
+
+
+@lru_cache(maxsize=8)
+def _apply_statements(summed: Summed) -> tuple[Any, Any]:
+    """Adding a difference to a row (made when missing), and removing the rows then holding nothing."""
+    table = summed.table.__table__
+    upsert = sqlite_insert(table)
+    return (upsert.on_conflict_do_update(index_elements=list(summed.keys),
+                                         set_={c: table.c[c] + upsert.excluded[c] for c in summed.sums}),
+            delete(table).where(*(table.c[k] == bindparam(k) for k in summed.keys),
+                                *(table.c[c] == 0 for c in summed.counts)))
+
+
+def forget_products(session: Session, product_ids: Sequence[int]) -> None:
+    """Drop deleted products' rows: their lines no longer name a product, and only lines that do are summed."""
+    for chunk in _chunks(product_ids, IDS_PER_STATEMENT):
+        session.execute(delete(DailyProduct).where(DailyProduct.product_id.in_(chunk)))
+
+
+def refresh_customers(session: Session, customer_ids: Iterable[int | None]) -> None:
+    """Recompute the per-customer rollups of these customers and what is derived from them, in the caller's
+    transaction (after a change that moves orders between customers: a merge, a deletion)."""
+    change = Change(session)
+    change.refresh_customers(customer_ids)
+    change.apply()
+
+
+@lru_cache(maxsize=32)
+def _year_spans(zone_name: str, first_year: int, last_year: int) -> ZoneSpans:
+    """The named zone's offsets over whole years (so that pages of a sync share them, and their statements)."""
+    return zone_spans(workspace_zone(zone_name), datetime(first_year, 1, 1, tzinfo=UTC),
+                      datetime(last_year + 1, 1, 1, tzinfo=UTC))
+
+
+def _as_utc(moment: Any) -> datetime:
+    value = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _chunks(items: Sequence[Any], size: int) -> Iterable[Sequence[Any]]:

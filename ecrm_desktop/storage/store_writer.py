@@ -2,8 +2,10 @@
 
 Sync connectors, importers and tests hand `domain.records` to a `StoreWriter` inside their transaction. The
 writer resolves external ids, keeps ecrm-owned data (notes, ecrm tags, overrides) untouched, and before it
-returns brings the per-customer aggregates and the search index of every customer it touched up to date, so
-the transaction that commits the orders also commits their summaries.
+returns brings the per-customer aggregates, the dashboard's rollups and the search index of every customer it
+touched up to date, so the transaction that commits the orders also commits their summaries. The daily rollups
+move by the difference the page makes (what its orders contributed before the write taken away, what they
+contribute after added: `storage.rollups.Change`), so a page costs the same at any size of store.
 
 It writes a page as a set: the rows a page refers to are read with one query per table (and chunk of ids), the
 decisions are made in Python exactly as writing the records one by one would make them, and each table then
@@ -22,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from ecrm_desktop.domain.enums import TagSource
 from ecrm_desktop.domain.records import AddressRecord, CustomerRecord, OrderRecord
-from ecrm_desktop.storage import aggregates, search_index
+from ecrm_desktop.storage import aggregates, rollups, search_index
 from ecrm_desktop.storage.batch import insert_sql, rounds, stamp
 from ecrm_desktop.storage.lookups import StoreLookups, normalise_email
 from ecrm_desktop.storage.tables import Store
@@ -67,6 +69,7 @@ class StoreWriter:
         self.sql = self.lookups.sql
         self._touched: set[int] = set()  # customers whose orders changed: aggregates to refresh
         self._reindex: set[int] = set()  # customers whose search document may have changed
+        self._rollups = rollups.Change(session)  # what the writes change in the dashboard's rollups
 
     # -- customers ----------------------------------------------------------------------------------------
 
@@ -200,6 +203,7 @@ class StoreWriter:
             "SELECT id, external_id, customer_id, number FROM orders WHERE store_id = ? AND external_id IN "
             "({marks})", [r.external_id for r in run], store_id)}
         self._touched.update(cid for _, cid, _ in existing.values() if cid is not None)
+        self._rollups.take_orders((oid for oid, _, _ in existing.values()), -1)
         self._delete_children([oid for oid, _, _ in existing.values()])
 
         owners = look.customers((r.customer_external_id, r.email) for r in run)
@@ -261,6 +265,7 @@ class StoreWriter:
         for statement, rows in ((LINE, line_rows), (DISCOUNT, discount_rows), (FULFILMENT, fulfilment_rows),
                                 (REFUND, refund_rows), (REFUND_LINE, refund_line_rows)):
             sql.many(statement, rows)
+        self._rollups.take_orders(order_ids, +1)
         return len(inserted), len(replaced)
 
     def _order_row(self, rec: OrderRecord, customer_id: int | None) -> tuple[Any, ...]:
@@ -281,9 +286,11 @@ class StoreWriter:
     # -- summaries ----------------------------------------------------------------------------------------
 
     def flush(self) -> None:
-        """Bring aggregates and search documents of every touched customer up to date: the aggregates of those
-        whose orders changed, the documents of those whose fields, tags or order numbers may have."""
+        """Bring aggregates, rollups and search documents up to date: the aggregates and per-customer rollups of
+        the customers whose orders changed, the documents of those whose fields, tags or order numbers may have."""
         self.session.flush()
+        self._rollups.refresh_customers(self._touched)
+        self._rollups.apply()
         if self._touched:
             aggregates.refresh_customers(self.session, self._touched)
             self._touched.clear()

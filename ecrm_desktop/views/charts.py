@@ -199,38 +199,62 @@ class BarChart(Chart):
         return None
 
 
-class StackedBarChart(Chart):
-    """Two stacked series per label (new customers below, returning above)."""
+class TwoSeriesChart(Chart):
+    """Two series of bars per label with a legend; the tooltip gives both exact values."""
 
     def __init__(self, title: str, names: tuple[str, str], parent: QWidget | None = None) -> None:
         super().__init__(title, parent)
         self.names = names
         self.labels: list[str] = []
-        self.pairs: list[tuple[int, int]] = []
+        self.texts: list[tuple[str, str]] = []
         self.legend = self.plotItem.addLegend(offset=(10, 5))
 
-    def show_stacks(self, labels: Sequence[str], lower: Sequence[int], upper: Sequence[int]) -> None:
-        colours = self.prepare()
-        self.labels, self.pairs = list(labels), list(zip(lower, upper, strict=True))
-        xs = list(range(len(labels)))
-        self.plotItem.addItem(pg.BarGraphItem(x=xs, height=list(lower), width=0.75, brush=GREEN, pen=None))
-        self.plotItem.addItem(pg.BarGraphItem(x=xs, y0=list(lower), height=list(upper), width=0.75, brush=BLUE,
-                                              pen=None))
+    def finish(self, colours: Colours, brushes: tuple[QColor, QColor], top: float) -> None:
+        """Legend, label ticks and ranges, once the bars are drawn and `labels` and `texts` set."""
         self.legend.clear()
         self.legend.setLabelTextColor(colours.text)
-        self.legend.addItem(pg.BarGraphItem(x=[0], height=[0], width=1, brush=GREEN), self.names[0])
-        self.legend.addItem(pg.BarGraphItem(x=[0], height=[0], width=1, brush=BLUE), self.names[1])
+        for brush, name in zip(brushes, self.names, strict=True):
+            self.legend.addItem(pg.BarGraphItem(x=[0], height=[0], width=1, brush=brush), name)
         self.plotItem.getAxis("bottom").setTicks([sparse_ticks(self.labels)])
-        top = max((a + b for a, b in self.pairs), default=1)
         self.plotItem.setYRange(0, top * 1.25 or 1, padding=0)
-        self.plotItem.setXRange(-0.6, max(len(xs) - 0.4, 0.4), padding=0)
+        self.plotItem.setXRange(-0.6, max(len(self.labels) - 0.4, 0.4), padding=0)
 
     def describe(self, x: float, y: float) -> str | None:
         i = round(x)
         if 0 <= i < len(self.labels):
-            a, b = self.pairs[i]
-            return f"{self.labels[i]}\n{self.names[0]}: {a:,}\n{self.names[1]}: {b:,}"
+            a, b = self.texts[i]
+            return f"{self.labels[i]}\n{self.names[0]}: {a}\n{self.names[1]}: {b}"
         return None
+
+
+class StackedBarChart(TwoSeriesChart):
+    """Two stacked series per label (new customers below, returning above)."""
+
+    def show_stacks(self, labels: Sequence[str], lower: Sequence[int], upper: Sequence[int]) -> None:
+        colours = self.prepare()
+        self.labels = list(labels)
+        self.texts = [(f"{a:,}", f"{b:,}") for a, b in zip(lower, upper, strict=True)]
+        xs = list(range(len(labels)))
+        self.plotItem.addItem(pg.BarGraphItem(x=xs, height=list(lower), width=0.75, brush=GREEN, pen=None))
+        self.plotItem.addItem(pg.BarGraphItem(x=xs, y0=list(lower), height=list(upper), width=0.75, brush=BLUE,
+                                              pen=None))
+        self.finish(colours, (GREEN, BLUE), max((a + b for a, b in zip(lower, upper, strict=True)), default=1))
+
+
+class PairedBarChart(TwoSeriesChart):
+    """Two series side by side per label (predicted next to actual)."""
+
+    def show_pairs(self, labels: Sequence[str], left: Sequence[float], right: Sequence[float],
+                   texts: Sequence[tuple[str, str]]) -> None:
+        """`texts` are the exact values the tooltips show, per label (left, right)."""
+        colours = self.prepare()
+        self.labels, self.texts = list(labels), list(texts)
+        xs = list(range(len(labels)))
+        self.plotItem.addItem(pg.BarGraphItem(x=[x - 0.2 for x in xs], height=list(left), width=0.38, brush=BLUE,
+                                              pen=None))
+        self.plotItem.addItem(pg.BarGraphItem(x=[x + 0.2 for x in xs], height=list(right), width=0.38,
+                                              brush=ORANGE, pen=None))
+        self.finish(colours, (BLUE, ORANGE), max((max(a, b) for a, b in zip(left, right, strict=True)), default=1))
 
 
 class HeatmapChart(Chart):

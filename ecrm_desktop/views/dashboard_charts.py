@@ -1,4 +1,4 @@
-"""The dashboard's five charts filled from a `Dashboard`: on the screen, and offscreen for the PDF and PNG exports.
+"""The dashboard's charts filled from a `Dashboard`: on the screen, and offscreen for the PDF and PNG exports.
 
 Importing this module imports pyqtgraph (about a second): the screen imports it when it is first shown.
 """
@@ -12,6 +12,7 @@ from ecrm_desktop.domain.kpis import Dashboard, Grain, month_first_day
 from ecrm_desktop.views.charts import ORANGE, BarChart, Chart, HeatmapChart, StackedBarChart, TimeSeriesChart
 from ecrm_desktop.views.dashboard_tables import NOT_RECORDED, percent
 from ecrm_desktop.views.format import money
+from ecrm_desktop.views.prediction_charts import PredictionCharts
 
 LABEL_FORMAT = {Grain.DAY: "%d %b", Grain.WEEK: "%d %b", Grain.MONTH: "%b %Y"}
 TOP_CHANNELS = 8
@@ -29,7 +30,7 @@ def in_units(amounts: list[float]) -> tuple[list[float], str]:
 
 class DashboardCharts:
     """Revenue and orders over time, new vs returning, cohort retention, return rate by category, revenue by
-    channel; `charts` maps each one's export name to its widget."""
+    channel, and the prediction charts; `charts` maps each one's export name to its widget."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         self.over_time = TimeSeriesChart(parent)
@@ -41,6 +42,8 @@ class DashboardCharts:
             "revenue_over_time": self.over_time, "new_vs_returning": self.new_returning,
             "cohort_retention": self.cohorts, "return_rate_by_category": self.returns,
             "revenue_by_channel": self.channels}
+        self.predictions = PredictionCharts(parent)
+        self.charts.update(self.predictions.charts)
 
     def show(self, d: Dashboard) -> None:
         c = d.currency
@@ -62,6 +65,7 @@ class DashboardCharts:
         values, unit = in_units([v / 100 for _, v in top])
         self.channels.title = f"Gross revenue by sales channel{unit}, {c}"
         self.channels.show_bars([name or NOT_RECORDED for name, _ in top], values, [money(v, c) for _, v in top])
+        self.predictions.show(d.predictions, c)
 
     def images(self, width: int, height: int) -> dict[str, QImage]:
         """Every chart drawn at width × height (the heatmap taller), by export name."""

@@ -5,6 +5,7 @@ The charts (pyqtgraph) are built the first time figures arrive, so opening the w
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from ecrm_desktop.domain.kpis import Dashboard, Grain, Preset
+from ecrm_desktop.domain.predicted_value import HoldoutCheck
 from ecrm_desktop.presenters.dashboard import DEFAULT_PRESET, DashboardPresenter
 from ecrm_desktop.views import dashboard_tables
 from ecrm_desktop.views.dashboard_tables import Table, Tile
@@ -134,13 +136,13 @@ class DashboardScreen(QWidget):
         body.addLayout(self.chart_box)
         body.addLayout(self.tables_box)
         body.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(content)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setWidget(content)
         layout = QVBoxLayout(self)
         layout.addLayout(self._bar())
-        layout.addWidget(scroll, 1)
+        layout.addWidget(self.scroll_area, 1)
 
     def _bar(self) -> QHBoxLayout:
         bar = QHBoxLayout()
@@ -217,6 +219,11 @@ class DashboardScreen(QWidget):
             if table.name in TABLES_SHOWN:
                 self._show_table(table)
 
+    def show_holdout(self, check: HoldoutCheck) -> None:
+        if self.dashboard is not None:
+            self.dashboard = replace(self.dashboard, predictions=replace(self.dashboard.predictions, holdout=check))
+        self._ensure_charts().predictions.show_holdout(check)
+
     # -- pieces ----------------------------------------------------------------------------------------------
 
     def _show_tiles(self, tiles: list[Tile]) -> None:
@@ -238,6 +245,9 @@ class DashboardScreen(QWidget):
             self.chart_box.addWidget(self.charts.channels, 1, 1)
             self.chart_box.addWidget(self.charts.cohorts, 2, 0)
             self.chart_box.addWidget(self.charts.returns, 2, 1)
+            self.chart_box.addWidget(self.charts.predictions.by_segment, 3, 0)
+            self.chart_box.addWidget(self.charts.predictions.churn, 3, 1)
+            self.chart_box.addWidget(self.charts.predictions.holdout, 4, 0, 1, 2)
             self.charts.over_time.setMinimumHeight(280)
         return self.charts
 

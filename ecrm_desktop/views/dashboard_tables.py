@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ecrm_desktop.domain import kpis
 from ecrm_desktop.domain.kpis import Dashboard
+from ecrm_desktop.domain.predicted_value import HoldoutCheck, PredictionFigures
 from ecrm_desktop.views.format import money
 
 NOT_RECORDED = "(not recorded)"
@@ -122,4 +123,45 @@ def tables(d: Dashboard) -> list[Table]:
                                                                     default=0)))),
               tuple((r.cohort, f"{r.size:,}", *(percent(v) if r.size else "–" for v in r.retention))
                     for r in d.cohorts)),
+        *prediction_tables(d),
+    ]
+
+
+# -- predictions ---------------------------------------------------------------------------------------------------
+
+NOT_SCORED = "No predictions yet: they are computed after each sync (or `ecrm demo`)."
+BAND_NAMES = {"HIGH": "High risk", "MEDIUM": "Medium risk", "LOW": "Low risk"}
+
+
+def mean(value: float | None) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
+def holdout_title(check: HoldoutCheck | None) -> str:
+    """What the holdout chart and table are titled: the periods and totals, or why there is nothing."""
+    if check is None:
+        return "Model check on the last half year: computing…"
+    if check.calibration_end is None or check.holdout_end is None:
+        return f"Model check: {check.note}"
+    return (f"Model check: repeat purchases {check.calibration_end:%d %b %Y} – {check.holdout_end:%d %b %Y}, "
+            f"predicted {check.predicted_total:,.0f} vs actual {check.actual_total:,}")
+
+
+def prediction_tables(d: Dashboard) -> list[Table]:
+    p: PredictionFigures = d.predictions
+    c = d.currency
+    holdout = p.holdout.rows if p.holdout is not None else ()
+    return [
+        Table("predicted_clv_by_segment", "Predicted customer value by segment (members at the last evaluation)",
+              ("Segment", "Customers", "Predicted CLV", "Mean per customer"),
+              tuple((v.segment, f"{v.customers:,}", money(v.predicted_clv_cents, c),
+                     money(v.mean_cents, c) if v.mean_cents is not None else "–") for v in p.by_segment)),
+        Table("churn_risk", "Churn risk: customers and the predicted value they hold",
+              ("Band", "Customers", "Predicted CLV"),
+              tuple((BAND_NAMES.get(b.risk, b.risk), f"{b.customers:,}", money(b.predicted_clv_cents, c))
+                    for b in p.churn)),
+        Table("holdout_check", holdout_title(p.holdout),
+              ("Repeat purchases in calibration", "Customers", "Predicted per customer", "Actual per customer"),
+              tuple((r.frequency, f"{r.customers:,}", mean(r.predicted_mean), mean(r.actual_mean))
+                    for r in holdout)),
     ]

@@ -32,7 +32,6 @@ from ecrm_desktop.storage.tables import (
     AbandonedCheckout,
     CurrencyRate,
     CustomerIdentity,
-    Order,
     Product,
     Store,
     Ticket,
@@ -232,9 +231,6 @@ def shop(user_session: UserSession) -> tuple[UserSession, Reference, dict[str, A
                 orders[key] = Written(rec, region)
                 batch.append(rec)
             writer.upsert_orders(batch)
-            ids = s.execute(select(Order.id).where(Order.store_id == store.id, Order.external_id.in_(
-                [r.external_id for r in batch]))).scalars()
-            rollups.refresh_for_orders(s, list(ids))
     tickets, checkouts = [], []
     with ws.sessions() as s, s.begin():
         ids = dict(s.execute(select(CustomerIdentity.external_id, CustomerIdentity.customer_id)

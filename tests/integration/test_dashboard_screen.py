@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from ecrm_desktop.domain.errors import EcrmError
 from ecrm_desktop.domain.kpis import Dashboard, Grain, Period, Preset
+from ecrm_desktop.domain.predicted_value import HoldoutCheck
 from ecrm_desktop.presenters.dashboard import DashboardPresenter
 from ecrm_desktop.services.dashboard import DashboardService
 from ecrm_desktop.services.segments import SegmentService
@@ -27,6 +28,7 @@ class FakeView:
         self.segments: list[str] = []
         self.shown: list[Dashboard] = []
         self.loading = 0
+        self.checks: list[HoldoutCheck] = []
 
     def show_segments(self, names: list[str]) -> None:
         self.segments = names
@@ -36,6 +38,9 @@ class FakeView:
 
     def show_dashboard(self, dashboard: Dashboard) -> None:
         self.shown.append(dashboard)
+
+    def show_holdout(self, check: HoldoutCheck) -> None:
+        self.checks.append(check)
 
 
 def test_presenter_loads_once_then_on_every_choice(user_session: UserSession) -> None:
@@ -54,6 +59,8 @@ def test_presenter_loads_once_then_on_every_choice(user_session: UserSession) ->
     everyone = DashboardService(user_session).load(YEAR)
     assert 0 < last.current.orders < everyone.current.orders
     assert len(last.series) == 12 and sum(p.orders for p in last.series) == last.current.orders
+    # the model was checked once, after the first figures; later loads read the kept result
+    assert len(view.checks) == 1 and last.predictions.holdout == view.checks[0]
 
 
 def test_presenter_imports_marketing_spend_and_reloads(user_session: UserSession, tmp_path: Path) -> None:
@@ -78,7 +85,8 @@ def test_a_newer_choice_cancels_the_older_load(user_session: UserSession) -> Non
     presenter.choose_preset(Preset.LAST_MONTH)
     presenter.choose_preset(Preset.THIS_YEAR)
     runner.run_all()
-    assert runner.ran == 1 and len(view.shown) == 1
+    assert runner.ran == 2 and len(view.shown) == 1  # the newer load, then the model check it queued
+    assert len(view.checks) == 1
     assert view.shown[0].period == DashboardService(user_session).preset(Preset.THIS_YEAR)
 
 

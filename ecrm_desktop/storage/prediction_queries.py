@@ -1,0 +1,52 @@
+"""The dashboard's figures of the stored predictions (`domain.predicted_value`): value by segment, churn risk.
+
+Saved segments are read through their members as of their latest evaluation (`segment_members`, kept by the
+refresh after each sync), not recomputed: one join with the predictions for every segment at once. These read
+every prediction (a second or so at a million customers), so the dashboard keeps the store-wide figures until
+`version` changes. With a
+segment chosen on the dashboard, the churn bands keep to `dashboard_members` (`dashboard_queries.set_members`).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, cast, func, select
+from sqlalchemy.orm import Session
+
+from ecrm_desktop.domain.predicted_value import RiskBand, SegmentValue, risk_bands
+from ecrm_desktop.storage.dashboard_queries import MEMBERS
+from ecrm_desktop.storage.tables import Segment, SegmentCount, SegmentMember, StoredPrediction
+
+EVERYONE = "Everyone"
+
+
+def version(session: Session) -> tuple[str, str] | None:
+    """When the predictions were scored and the saved segments last evaluated (None: nothing scored yet): the
+    store-wide figures stay the same until one of them changes, so a caller may keep them that long."""
+    scored = session.execute(select(StoredPrediction.scored_at).limit(1)).scalar()
+    if scored is None:
+        return None
+    evaluated = session.execute(select(func.max(SegmentCount.at))).scalar()
+    return str(scored), str(evaluated or "")
+
+
+def value_by_segment(session: Session) -> list[SegmentValue]:
+    """Everyone first, then each saved segment by name: customers with a prediction and their predicted CLV."""
+    clv = func.coalesce(cast(func.sum(StoredPrediction.predicted_clv_cents), BigInteger), 0)
+    customers, total = session.execute(select(func.count(), clv)).one()
+    out = [SegmentValue(EVERYONE, customers, int(total))]
+    rows = session.execute(
+        select(Segment.name, func.count(), clv)
+        .join(SegmentMember, SegmentMember.segment_id == Segment.id)
+        .join(StoredPrediction, StoredPrediction.customer_id == SegmentMember.customer_id)
+        .group_by(Segment.id, Segment.name).order_by(Segment.name))
+    return out + [SegmentValue(name, n, int(value)) for name, n, value in rows]
+
+
+def churn_bands(session: Session, segment: bool) -> tuple[RiskBand, ...]:
+    """Customers and predicted CLV per churn-risk band; with `segment`, of the dashboard's members only."""
+    query = select(StoredPrediction.churn_risk, func.count(),
+                   func.coalesce(cast(func.sum(StoredPrediction.predicted_clv_cents), BigInteger), 0))
+    if segment:
+        query = query.join(MEMBERS, MEMBERS.c.customer_id == StoredPrediction.customer_id)
+    rows = session.execute(query.group_by(StoredPrediction.churn_risk))
+    return risk_bands({risk: (n, int(value)) for risk, n, value in rows})
