@@ -47,6 +47,12 @@ class TicketMessage(Base):
     message_id: Mapped[str | None] = mapped_column(String(500), index=True)
     in_reply_to: Mapped[str | None] = mapped_column(String(500))
     references: Mapped[str | None] = mapped_column(Text)
+    # email channel (docs/inbox-email.md): a new reply starts 'queued'; the mail channel sends it and records how it
+    # went; inbound messages and notes hold NULL. raw_headers keeps an inbound mail's header block as received.
+    delivery_state: Mapped[str | None] = mapped_column(String(16), server_default="queued", index=True)
+    delivery_error: Mapped[str | None] = mapped_column(Text)
+    delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    raw_headers: Mapped[str | None] = mapped_column(Text)
 
 
 class TicketTag(Base):
