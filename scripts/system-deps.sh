@@ -10,6 +10,8 @@ packages=(
   libxcb-randr0 libxcb-shape0 libxcb-xkb1 xvfb xauth
   # packaging: building the .deb and proving it installs on a clean Debian chroot
   debootstrap binutils
+  # tests of the email channel: a real IMAP server (and its LMTP delivery) on loopback, run from a private config
+  dovecot-imapd dovecot-lmtpd
 )
 
 missing=()

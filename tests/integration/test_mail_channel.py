@@ -18,7 +18,7 @@ from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.storage.store_writer import StoreWriter
 from ecrm_desktop.storage.tables import MailAttachment, Ticket, TicketMessage
 from tests.factories import customer, make_store
-from tests.mail_support import CUSTOMER, OTHER, SUPPORT, MailServers, mail_servers  # noqa: F401 (fixture)
+from tests.mail_support import CUSTOMER, OTHER, SUPPORT, MailServers
 
 
 @pytest.fixture
