@@ -284,31 +284,38 @@ class MailChannel:
         return self.fetch(should_cancel), self.send_pending()
 
     def watch(self, stop: threading.Event, on_poll: Callable[[FetchReport, SendReport], None],
-              on_error: Callable[[EcrmError], None], poll_seconds: float = 120.0) -> None:
-        """Until `stop`: poll, then wait for new mail with IDLE where the server has it (else sleep), and poll again.
-        Reports each poll and each failure; connection failures back off up to ten minutes."""
+              on_error: Callable[[EcrmError], None], poll_seconds: float = 120.0,
+              wake: threading.Event | None = None) -> None:
+        """Until `stop`: poll, then wait for new mail with IDLE where the server has it (else up to `poll_seconds`)
+        or for `wake` (a reply was queued), and poll again. Reports each poll and each failure; connection failures
+        back off up to ten minutes; a refused password ends the watch (retrying could lock the account)."""
+        wake = wake or threading.Event()
         backoff = 0.0
         while not stop.is_set():
             try:
+                wake.clear()
                 on_poll(*self.poll(stop.is_set))
                 backoff = 0.0
-                self._wait(stop, poll_seconds)
+                self._wait(poll_seconds, lambda: stop.is_set() or wake.is_set())
             except MailboxAuthFailed as exc:
                 on_error(exc)
-                return  # a wrong password does not fix itself; retrying would lock the account
+                return
             except EcrmError as exc:
                 on_error(exc)
                 backoff = min(600.0, max(5.0, backoff * 2))
                 stop.wait(backoff)
 
-    def _wait(self, stop: threading.Event, seconds: float) -> None:
+    def _wait(self, seconds: float, interrupted: Callable[[], bool]) -> None:
         settings, password = self._connection()
         with ImapSession(settings, password, self.tls) as imap:
-            if not imap.supports_idle():
-                stop.wait(seconds)
+            if imap.supports_idle():
+                imap.select(settings.inbox_folder)
+                imap.wait_for_mail(25 * 60, interrupted)  # servers end an IDLE after 29 minutes
                 return
-            imap.select(settings.inbox_folder)
-            imap.wait_for_mail(min(seconds * 10, 25 * 60), stop)  # servers drop IDLE after 29 minutes
+        waited = 0.0
+        while waited < seconds and not interrupted():
+            threading.Event().wait(0.5)
+            waited += 0.5
 
     def _connection(self) -> tuple[MailboxSettings, str]:
         settings = self.mailbox.settings()

@@ -8,7 +8,6 @@ import datetime as dt
 import smtplib
 import socket
 import ssl
-import threading
 from collections.abc import Callable, Iterator
 from types import TracebackType
 
@@ -129,14 +128,14 @@ class ImapSession:
         with self._talking():
             return bool(self.client.has_capability("IDLE"))
 
-    def wait_for_mail(self, seconds: float, stop: threading.Event) -> bool:
-        """IDLE on the selected folder until new mail, `stop`, or `seconds`; True when mail arrived."""
+    def wait_for_mail(self, seconds: float, interrupted: Callable[[], bool]) -> bool:
+        """IDLE on the selected folder until new mail, `interrupted()`, or `seconds`; True when mail arrived."""
         arrived = False
         with self._talking():
             self.client.idle()
             try:
                 remaining = seconds
-                while remaining > 0 and not stop.is_set() and not arrived:
+                while remaining > 0 and not interrupted() and not arrived:
                     responses = self.client.idle_check(timeout=min(1.0, remaining))
                     arrived = any(len(r) > 1 and r[1] in (b"EXISTS", b"RECENT") for r in responses)
                     remaining -= 1.0
