@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from email import policy
 from pathlib import Path
 
@@ -234,3 +235,16 @@ def test_unencrypted_connections_only_to_this_computer() -> None:
     with pytest.raises(Exception, match="only to this computer"):
         mailbox_settings(SUPPORT, SUPPORT, imap_host="imap.example.com", imap_port=None,
                          smtp_host="smtp.example.com", smtp_port=None, security=MailSecurity.NONE)
+
+
+def test_a_new_mailbox_brings_in_recent_mail_only(channel: MailChannel, mail_servers: MailServers) -> None:
+    old = (b"From: ada@customer.test\r\nTo: support@shop.test\r\nSubject: Old question\r\n"
+           b"Message-ID: <old-1@customer.test>\r\n\r\nFrom last year.\r\n")
+    with mail_servers.imap(SUPPORT) as client:
+        client.append("INBOX", old, msg_time=datetime.now(UTC) - timedelta(days=90))
+    assert channel.fetch().fetched == 0  # a first read finds nothing recent and marks the old mail as read past
+    mail_servers.send_to_support("New question", "Hello again.")
+    mail_servers.wait_for(SUPPORT, 2)
+    report = channel.fetch()
+    assert (report.fetched, report.created) == (1, 1)
+    assert [t.subject for t in _tickets(channel.session)] == ["New question"]

@@ -39,6 +39,8 @@ log = logging.getLogger(__name__)
 BATCH = 25  # messages per transaction (and per IMAP fetch)
 FIRST_READ_DAYS = 30  # a newly connected mailbox brings in this many days of mail, not its whole history
 MAX_REFERENCES = 20
+UNCERTAIN = ("Sending was interrupted, so this reply may or may not have reached the customer; check, then send it "
+             "again.")
 _SENDS_FOR = (TicketChannel.EMAIL, TicketChannel.MANUAL)  # imported tickets' replies are history, never sent
 # Called in each batch's transaction with the ids of tickets created and of tickets that got a new message, so
 # routing rules and SLA clocks (the inbox's ticket service) apply atomically with the mail that caused them.
@@ -84,14 +86,14 @@ class MailChannel:
         report = FetchReport()
         folder = settings.inbox_folder
         with ImapSession(settings, password, self.tls) as imap:
-            uidvalidity = imap.select(folder)
+            uidvalidity, uidnext = imap.select(folder)
             with self.session.workspace.sessions() as s:
                 state = s.get(MailboxFolder, folder)
                 first_read = state is None
                 last_uid = state.last_uid if state is not None and state.uidvalidity == uidvalidity else 0
             uids = imap.uids_after(last_uid, FIRST_READ_DAYS if first_read else None)
-            if not uids:
-                self._save_folder(folder, uidvalidity, last_uid)
+            if not uids:  # nothing recent on a first read: older mail stays behind the mark
+                self._save_folder(folder, uidvalidity, uidnext - 1 if first_read else last_uid)
             for start in range(0, len(uids), BATCH):
                 if should_cancel():
                     break
@@ -129,21 +131,23 @@ class MailChannel:
 
     def _thread(self, s: Session, mail: InboundMail) -> tuple[int, bool]:
         now = utcnow()
-        ticket_id = ticket_by_headers(s, mail.thread_ids) or ticket_by_subject(s, mail.subject, mail.sender, now)
+        ticket_id = ticket_by_headers(s, mail.thread_ids) or \
+            (ticket_by_subject(s, mail.subject, mail.sender, now) if mail.sender else None)
         ticket = s.get(Ticket, ticket_id) if ticket_id is not None else None
         new = ticket is None
         if ticket is None:
             ticket = Ticket(subject=(mail.subject or "(no subject)")[:500], channel=TicketChannel.EMAIL,
-                            status=TicketStatus.OPEN, requester_email=mail.sender[:320],
+                            status=TicketStatus.OPEN, requester_email=mail.sender[:320] or None,
                             requester_name=(mail.sender_name or None) and mail.sender_name[:200],
-                            customer_id=customer_for(s, mail.sender), created_at=now, updated_at=now)
+                            customer_id=customer_for(s, mail.sender) if mail.sender else None,
+                            created_at=now, updated_at=now)
             s.add(ticket)
             s.flush()
         else:
             ticket.updated_at = now
             if ticket.status is not TicketStatus.OPEN:  # the customer wrote again: back to the agents' queue
                 ticket.status, ticket.snoozed_until, ticket.solved_at = TicketStatus.OPEN, None, None
-        message = TicketMessage(ticket_id=ticket.id, kind=MessageKind.INBOUND, author=mail.sender[:320],
+        message = TicketMessage(ticket_id=ticket.id, kind=MessageKind.INBOUND, author=mail.sender[:320] or None,
                                 body_text=mail.text, body_html=mail.html, sent_at=min(mail.sent_at, now),
                                 message_id=mail.message_id and mail.message_id[:500],
                                 in_reply_to=mail.in_reply_to[0][:500] if mail.in_reply_to else None,
@@ -229,6 +233,10 @@ class MailChannel:
             report.failed += 1
             report.errors.append(f"Reply {row_id}: the customer's address was refused.")
             return
+        except (OSError, smtplib.SMTPException):
+            self._mark(row_id, DeliveryState.FAILED, UNCERTAIN)
+            raise MailboxError(f"The connection to the SMTP server {settings.smtp_host} broke while a reply was "
+                               "being sent; the other replies stay queued for the next pass.") from None
         self._mark(row_id, DeliveryState.SENT, None)
         report.sent += 1
         if sent_folder is not None:
@@ -242,8 +250,7 @@ class MailChannel:
         if sent_folder is not None and mid and imap.holds(sent_folder, mid):
             self._mark(row_id, DeliveryState.SENT, None)
         else:
-            self._mark(row_id, DeliveryState.FAILED, "ecrm stopped while sending this reply, so it may or may not "
-                                                     "have reached the customer; check, then send it again.")
+            self._mark(row_id, DeliveryState.FAILED, UNCERTAIN)
 
     def _mark(self, row_id: int, state: DeliveryState, error: str | None) -> None:
         with self.session.workspace.sessions() as s, s.begin():

@@ -67,7 +67,7 @@ class MailboxService:
             raise UsageError("The mailbox password is empty; set ECRM_MAIL_PASSWORD or type it at the prompt.")
         with ImapSession(settings, password, self.tls) as imap:
             imap.select(settings.inbox_folder)
-            messages = len(imap.uids_after(0))
+            messages = imap.count()
             idle, sent = imap.supports_idle(), imap.sent_folder()
         with smtp_connection(settings, password, self.tls):
             pass

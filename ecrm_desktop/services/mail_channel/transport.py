@@ -83,11 +83,11 @@ class ImapSession:
         except (OSError, IMAPClientError) as exc:
             raise _network_problem("IMAP", self.settings.imap_host, self.settings.imap_port, exc) from None
 
-    def select(self, folder: str) -> int:
-        """Open a folder for reading; returns its UIDVALIDITY."""
+    def select(self, folder: str) -> tuple[int, int]:
+        """Open a folder for reading; returns its UIDVALIDITY and UIDNEXT (the UID the next mail will get)."""
         with self._talking():
             info = self.client.select_folder(folder, readonly=True)
-        return int(info.get(b"UIDVALIDITY", 0))
+        return int(info.get(b"UIDVALIDITY", 0)), int(info.get(b"UIDNEXT", 1))
 
     def uids_after(self, last_uid: int, since_days: int | None = None) -> list[int]:
         """UIDs above `last_uid` in the selected folder, ascending (limited to recent days on a first read)."""
@@ -97,6 +97,11 @@ class ImapSession:
         with self._talking():
             found = self.client.search(criteria)
         return sorted(int(u) for u in found if int(u) > last_uid)  # "n:*" always matches the last message
+
+    def count(self) -> int:
+        """How many messages the selected folder holds."""
+        with self._talking():
+            return len(self.client.search("ALL"))
 
     def fetch(self, uids: list[int]) -> dict[int, bytes]:
         """The raw messages (not marked as read)."""
