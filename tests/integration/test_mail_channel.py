@@ -9,11 +9,12 @@ from email import policy
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from ecrm_desktop.domain.enums import MessageKind, TicketChannel, TicketStatus
+from ecrm_desktop.domain.errors import UsageError
 from ecrm_desktop.domain.mail import MailboxAuthFailed, MailboxError, MailSecurity, mailbox_settings
-from ecrm_desktop.services.mail_channel import MailboxService, MailChannel
+from ecrm_desktop.services.mail_channel import Attachments, MailboxService, MailChannel
 from ecrm_desktop.services.secrets import SecretStore
 from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.storage.store_writer import StoreWriter
@@ -99,7 +100,7 @@ def test_a_reply_to_a_solved_ticket_reopens_it(channel: MailChannel, mail_server
     mail_servers.wait_for(SUPPORT, 1)
     channel.fetch()
     with channel.session.workspace.sessions() as s, s.begin():
-        s.execute(Ticket.__table__.update().values(status=TicketStatus.SOLVED))
+        s.execute(update(Ticket).values(status=TicketStatus.SOLVED))
     mail_servers.send_to_support("Re: Size exchange", "Actually an L.", headers={"In-Reply-To": root})
     mail_servers.wait_for(SUPPORT, 2)
     channel.fetch()
@@ -169,12 +170,13 @@ def test_a_reply_arrives_threaded_in_the_customers_mailbox(channel: MailChannel,
     assert got["In-Reply-To"] == root and root in got["References"]
     assert "Northwind Support" in got["From"] and SUPPORT in got["From"] and CUSTOMER in got["To"]
     [reply] = [m for m in _messages(channel.session, ticket.id) if m.id == row_id]
-    assert reply.delivery_state == "sent" and reply.delivered_at is not None and reply.message_id == got["Message-ID"]
-    assert mail_servers.read_mailbox(SUPPORT, "Sent")[0].count(reply.message_id.encode()) == 1
+    sent_id = str(got["Message-ID"])
+    assert reply.delivery_state == "sent" and reply.delivered_at is not None and reply.message_id == sent_id
+    assert mail_servers.read_mailbox(SUPPORT, "Sent")[0].count(sent_id.encode()) == 1
     assert channel.send_pending().sent == 0  # never sent twice
     # the customer answers the reply: it threads into the same ticket by In-Reply-To
     mail_servers.send_to_support("Re: Where is my parcel?", "Thanks!",
-                                 headers={"In-Reply-To": reply.message_id, "References": f"{root} {reply.message_id}"})
+                                 headers={"In-Reply-To": sent_id, "References": f"{root} {sent_id}"})
     mail_servers.wait_for(SUPPORT, 2)
     assert channel.fetch().threaded == 1
     assert len(mail_servers.read_mailbox(CUSTOMER)) == 1
@@ -188,7 +190,7 @@ def test_a_reply_interrupted_mid_send_is_never_sent_blindly_again(channel: MailC
     [ticket] = _tickets(channel.session)
     row_id = _queue_reply(channel.session, ticket.id, "Yes we can.")
     with channel.session.workspace.sessions() as s, s.begin():  # as a crash between 'sending' and 'sent' leaves it
-        s.execute(TicketMessage.__table__.update().where(TicketMessage.id == row_id)
+        s.execute(update(TicketMessage).where(TicketMessage.id == row_id)
                   .values(delivery_state="sending", message_id="<never-sent@shop.test>"))
     assert channel.send_pending().sent == 0
     [reply] = [m for m in _messages(channel.session, ticket.id) if m.id == row_id]
@@ -205,7 +207,7 @@ def test_a_refused_recipient_fails_with_a_clear_error(channel: MailChannel, mail
     channel.fetch()
     [ticket] = _tickets(channel.session)
     with channel.session.workspace.sessions() as s, s.begin():
-        s.execute(Ticket.__table__.update().values(requester_email="nobody@nowhere.test"))
+        s.execute(update(Ticket).values(requester_email="nobody@nowhere.test"))
     row_id = _queue_reply(channel.session, ticket.id, "Hi")
     report = channel.send_pending()
     assert report.failed == 1 and report.errors
@@ -248,3 +250,29 @@ def test_a_new_mailbox_brings_in_recent_mail_only(channel: MailChannel, mail_ser
     report = channel.fetch()
     assert (report.fetched, report.created) == (1, 1)
     assert [t.subject for t in _tickets(channel.session)] == ["New question"]
+
+
+def test_attachments_open_and_go_out_with_a_reply(channel: MailChannel, mail_servers: MailServers,
+                                                   tmp_path: Path) -> None:
+    mail_servers.send_to_support("Wrong size", "Photo attached.", attachments=[("label.pdf", "application/pdf",
+                                                                                  b"%PDF-1.4 label")])
+    mail_servers.wait_for(SUPPORT, 1)
+    channel.fetch()
+    [ticket] = _tickets(channel.session)
+    files = Attachments(channel.session)
+    [inbound] = _messages(channel.session, ticket.id)
+    [info] = files.of_message(inbound.id)
+    assert (info.filename, info.content_type, info.size) == ("label.pdf", "application/pdf", 14)
+    saved = files.save_to(info.id, tmp_path / "label.pdf")
+    assert saved.read_bytes() == b"%PDF-1.4 label" and saved.stat().st_mode & 0o077 == 0
+    row_id = _queue_reply(channel.session, ticket.id, "Here is the return label.")
+    files.attach(row_id, "return-label.pdf", b"%PDF-1.4 return")
+    with pytest.raises(UsageError, match="still waiting"):
+        files.attach(inbound.id, "x.txt", b"x")
+    assert channel.send_pending().sent == 1
+    [raw] = mail_servers.wait_for(CUSTOMER, 1)
+    got = email.message_from_bytes(raw, policy=policy.default)
+    [part] = list(got.iter_attachments())
+    assert part.get_filename() == "return-label.pdf" and part.get_content() == b"%PDF-1.4 return"
+    with pytest.raises(UsageError, match="still waiting"):  # sent: no more files
+        files.attach(row_id, "late.txt", b"x")
