@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 BATCH = 25  # messages per transaction (and per IMAP fetch)
 FIRST_READ_DAYS = 30  # a newly connected mailbox brings in this many days of mail, not its whole history
 MAX_REFERENCES = 20
+IDLE_SECONDS = 5 * 60  # an IDLE is renewed this often (servers end one after 29 minutes; NATs drop quiet ones)
 UNCERTAIN = ("Sending was interrupted, so this reply may or may not have reached the customer; check, then send it "
              "again.")
 _SENDS_FOR = (TicketChannel.EMAIL, TicketChannel.MANUAL)  # imported tickets' replies are history, never sent
@@ -316,8 +317,12 @@ class MailChannel:
         settings, password = self._connection()
         with ImapSession(settings, password, self.tls) as imap:
             if imap.supports_idle():
-                imap.select(settings.inbox_folder)
-                imap.wait_for_mail(25 * 60, interrupted)  # servers end an IDLE after 29 minutes
+                uidvalidity, uidnext = imap.select(settings.inbox_folder)
+                with self.session.workspace.sessions() as s:
+                    state = s.get(MailboxFolder, settings.inbox_folder)
+                if state is None or state.uidvalidity != uidvalidity or uidnext - 1 > state.last_uid:
+                    return  # mail arrived since the poll: IDLE would not announce it, so poll again now
+                imap.wait_for_mail(IDLE_SECONDS, interrupted)
                 return
         waited = 0.0
         while waited < seconds and not interrupted():
