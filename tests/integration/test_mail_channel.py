@@ -22,6 +22,8 @@ from ecrm_desktop.storage.tables import MailAttachment, Ticket, TicketMessage
 from tests.factories import customer, make_store
 from tests.mail_support import CUSTOMER, OTHER, SUPPORT, MailServers
 
+pytestmark = pytest.mark.slow  # real mail servers
+
 
 @pytest.fixture
 def channel(mail_servers: MailServers, user_session: UserSession, secrets: SecretStore) -> Iterator[MailChannel]:

@@ -18,6 +18,8 @@ from ecrm_desktop.storage.tables import TicketMessage
 from tests.integration.test_cli import ecrm
 from tests.mail_support import SUPPORT, MailServers
 
+pytestmark = pytest.mark.slow  # real mail servers
+
 PASSWORD = "cli-mail-password-1"
 
 
