@@ -333,7 +333,7 @@ class MailChannel:
         settings = self.mailbox.settings()
         if settings is None:
             raise MailboxError("No support mailbox is connected; connect one with 'ecrm inbox connect' or "
-                               "Settings → Mailbox….")
+                               "Settings → Support mailbox….")
         return settings, self.mailbox.password()
 
     def _require_support_role(self) -> None:

@@ -52,7 +52,7 @@ class MailboxService:
         settings = self.settings()
         if settings is None:
             raise UsageError("No support mailbox is connected; connect one with 'ecrm inbox connect' or "
-                             "Settings → Mailbox….")
+                             "Settings → Support mailbox….")
         with self.session.workspace.sessions() as s:
             stored = read_setting(s, DATABASE_PASSWORD_KEY)
         secret = str(stored) if stored else self.secrets.get(self._keyring_name())
