@@ -1,4 +1,4 @@
-"""Settings → Support mailbox…: the support mailbox's address, its IMAP and SMTP servers and password, "Test", "Connect"."""
+"""Settings → Support mailbox…: the address, the IMAP and SMTP servers and the password, "Test", "Connect"."""
 
 from __future__ import annotations
 
