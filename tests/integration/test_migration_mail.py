@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 
+from ecrm_desktop.domain.enums import MessageKind, TicketChannel
+from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.storage import migrate
 from ecrm_desktop.storage.engine import open_engine
 from ecrm_desktop.storage.keyslots import KeySlotFile
+from ecrm_desktop.storage.tables import Ticket, TicketMessage
 
 
 def test_existing_replies_become_sent_and_new_ones_queue(tmp_path: Path) -> None:
@@ -31,3 +34,14 @@ def test_existing_replies_become_sent_and_new_ones_queue(tmp_path: Path) -> None
         assert conn.execute(text("SELECT delivery_state FROM ticket_messages WHERE body_text = 'new'")).scalar() \
             == "queued"
     engine.dispose()
+
+
+def test_orm_inserts_queue_replies_only(user_session: UserSession) -> None:
+    with user_session.workspace.sessions() as s, s.begin():
+        ticket = Ticket(subject="Hi", channel=TicketChannel.MANUAL)
+        s.add(ticket)
+        s.flush()
+        s.add_all([TicketMessage(ticket_id=ticket.id, kind=kind, body_text=kind.value) for kind in MessageKind])
+    with user_session.workspace.sessions() as s:
+        states = {str(b): d for b, d in s.execute(select(TicketMessage.body_text, TicketMessage.delivery_state))}
+    assert states == {"INBOUND": None, "REPLY": "queued", "NOTE": None}

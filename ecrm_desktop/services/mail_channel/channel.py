@@ -155,8 +155,6 @@ class MailChannel:
                                 references=" ".join(mail.references) or None, raw_headers=mail.raw_headers)
         s.add(message)
         s.flush()
-        # the column's server default ('queued') is for replies; the ORM leaves a None out of the INSERT
-        s.execute(update(TicketMessage).where(TicketMessage.id == message.id).values(delivery_state=None))
         for a in mail.attachments:
             s.add(MailAttachment(message_id=message.id, filename=a.filename, content_type=a.content_type,
                                  size=len(a.content), content_id=a.content_id, sha256=a.sha256, content=a.content))
