@@ -19,10 +19,12 @@ from ecrm_desktop.presenters.unlock import FirstRunPresenter, UnlockPresenter
 from ecrm_desktop.views.sign_in import FirstRunDialog, UnlockDialog
 
 if TYPE_CHECKING:
+    import ssl
     from collections.abc import Callable
 
     from ecrm_desktop.domain.kpis import Dashboard, Period
     from ecrm_desktop.presenters.dashboard import DashboardPresenter
+    from ecrm_desktop.presenters.mail_watch import MailWatchPresenter
     from ecrm_desktop.presenters.navigation import Place
     from ecrm_desktop.presenters.segments import SegmentsPresenter
     from ecrm_desktop.presenters.sync_screen import SyncPresenter
@@ -158,6 +160,7 @@ def build_main_window(session: UserSession, runner: TaskRunner, secrets: SecretS
     window.go, window.back = nav.go, nav.back
     _follow_syncs(window, session, sync, sync_runner, status.refresh)
     _report_to(window, session, runner, sync_runner)
+    support_mailbox(window, session, secrets)
     customers_view.attach(customers)
     profile_view.attach(profile)
     orders_view.attach(order_list)
@@ -185,6 +188,44 @@ def _analysis_screens(session: UserSession, runner: TaskRunner, go: Callable[[Pl
     segments_view.attach(segments)
     dashboard_view.attach(dashboard)
     return segments_view, segments, dashboard_view, dashboard
+
+
+def support_mailbox(window: MainWindow, session: UserSession, secrets: SecretStore | None = None,
+                    tls: Callable[[], ssl.SSLContext] | None = None) -> MailWatchPresenter:
+    """Settings → Support mailbox… opens the connection dialog; a connected mailbox is watched (IDLE, else polled)
+    on its own worker while the window is open. `poke()` the returned watcher after queueing a reply."""
+    from ecrm_desktop.presenters.mail_watch import MailWatchPresenter
+    from ecrm_desktop.presenters.mailbox import MailboxPresenter
+    from ecrm_desktop.services.mail_channel import MailChannel
+    from ecrm_desktop.views.mailbox_dialog import MailboxDialog
+
+    channel = MailChannel(session, secrets, tls) if tls else MailChannel(session, secrets)
+    mail_runner, dialog_runner = TaskRunner(window), TaskRunner(window)  # the watch holds its worker for hours
+    watch = MailWatchPresenter(channel, mail_runner, window)
+    watch.polled.connect(lambda text: window.statusBar().showMessage(text, 15_000))
+    watch.problem.connect(window.show_error)
+    for worker in (mail_runner, dialog_runner):
+        worker.failed.connect(window.show_error)
+
+    def connected(message: str) -> None:
+        window.statusBar().showMessage(message, 15_000)
+        watch.start()
+
+    def open_dialog() -> None:
+        dialog = MailboxDialog(window)
+        dialog.attach(MailboxPresenter(dialog, channel.mailbox, dialog_runner, connected))
+        dialog.open()
+
+    def stop_watching() -> None:
+        watch.stop()
+        mail_runner.wait(5_000)
+        dialog_runner.wait(5_000)
+
+    window.mailbox_action.triggered.connect(open_dialog)
+    window.closing.append(stop_watching)
+    if channel.mailbox.settings() is not None:
+        watch.start()
+    return watch
 
 
 def _report_to(window: MainWindow, session: UserSession, runner: TaskRunner, sync_runner: TaskRunner) -> None:

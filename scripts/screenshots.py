@@ -5,6 +5,7 @@ Usage: QT_QPA_PLATFORM=offscreen python scripts/screenshots.py docs/screenshots
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from ecrm_desktop.app import build_main_window
 from ecrm_desktop.domain.enums import Platform
+from ecrm_desktop.domain.mail import MailSecurity
 from ecrm_desktop.presenters.navigation import Place, Screen
 from ecrm_desktop.presenters.tasks import TaskRunner
 from ecrm_desktop.services.demo import fill_demo
@@ -36,6 +38,7 @@ from ecrm_desktop.sync.http import HttpOptions
 from ecrm_desktop.views.customers_screen import CustomersScreen
 from ecrm_desktop.views.dashboard_report import write_pdf
 from ecrm_desktop.views.dashboard_screen import DashboardScreen
+from ecrm_desktop.views.mailbox_dialog import MailboxDialog
 from ecrm_desktop.views.main_window import MainWindow
 from ecrm_desktop.views.order_screen import OrderScreen
 from ecrm_desktop.views.orders_screen import OrdersScreen
@@ -43,6 +46,7 @@ from ecrm_desktop.views.profile_screen import ProfileScreen
 from ecrm_desktop.views.segments_screen import SegmentsScreen
 from ecrm_desktop.views.sign_in import FirstRunDialog, UnlockDialog
 from ecrm_desktop.views.sync_screen import SyncScreen
+from tests.mail_support import SUPPORT, start_dovecot, start_smtp, stop_dovecot
 
 CUSTOMERS, SEED, PASSWORD = 20_000, 1, "ecrm-demo-2026"
 DEMO_TODAY = date(2026, 11, 2)  # the day after the demo's history ends
@@ -165,7 +169,7 @@ def demo_workspace(folder: Path) -> UserSession:
     return session
 
 
-def main(out: Path) -> int:
+def main(out: Path) -> int:  # noqa: PLR0915 (one screen after another)
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv)
     with tempfile.TemporaryDirectory() as tmp:
@@ -217,6 +221,7 @@ def main(out: Path) -> int:
         shoot_segments(window, session, out)
         sync_screens(window, session, secrets, out)
         dashboard_screenshots(app, window, out)
+        mailbox_screens(window, out)
         window.close()
         runner.wait()
         session.close()
@@ -259,6 +264,41 @@ def sync_screens(window: MainWindow, session: UserSession, secrets: SecretStore,
     finally:
         shop_server.stop()
         books_server.stop()
+
+
+def mailbox_screens(window: MainWindow, out: Path) -> None:
+    """Settings → Support mailbox…, tested against a real Dovecot and SMTP server on loopback: a refused password,
+    then both servers accepting the mailbox."""
+    folder = Path(tempfile.mkdtemp(prefix="ecrm-mail-"))
+    servers = start_dovecot(folder)
+    smtp = start_smtp(servers)
+    trusted = os.environ.get("SSL_CERT_FILE")
+    os.environ["SSL_CERT_FILE"] = str(servers.cafile)  # the loopback servers' self-signed certificate
+    try:
+        window.mailbox_action.trigger()
+        [dialog] = window.findChildren(MailboxDialog)
+        dialog.address.setText(SUPPORT)
+        dialog.display_name.setText("Northwind Support")
+        dialog.user.setText(SUPPORT)
+        dialog.imap.set(servers.host, servers.imaps_port, MailSecurity.SSL)
+        dialog.smtp.set(servers.host, servers.smtp_port, MailSecurity.STARTTLS)
+        dialog.password.setText("not-the-password")
+        dialog.test_button.click()
+        settle(lambda: "refused" in dialog.outcome.text())
+        save(dialog, out, "mailbox-refused")
+        dialog.password.setText(servers.users[SUPPORT])
+        dialog.test_button.click()
+        settle(lambda: "Both servers accepted" in dialog.outcome.text())
+        save(dialog, out, "mailbox")
+        dialog.reject()
+    finally:
+        if trusted is None:
+            os.environ.pop("SSL_CERT_FILE", None)
+        else:
+            os.environ["SSL_CERT_FILE"] = trusted
+        smtp.stop()
+        stop_dovecot(servers)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -12,6 +12,8 @@ packages=(
   debootstrap binutils
   # screenshots: pages of the PDF report rendered to PNG (pdftoppm)
   poppler-utils
+  # tests of the email channel: a real IMAP server (and its LMTP delivery) on loopback, run from a private config
+  dovecot-imapd dovecot-lmtpd
 )
 
 missing=()

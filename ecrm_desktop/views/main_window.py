@@ -88,6 +88,8 @@ class MainWindow(QMainWindow):
         find = QAction("Find", self, shortcut=QKeySequence("Ctrl+F"), toolTip="Focus the search box (Ctrl+F)")
         find.triggered.connect(self.focus_search)
         bar.addAction(find)
+        self.mailbox_action = QAction("Support &mailbox…", self, toolTip="Connect the support mailbox")
+        self.menuBar().addMenu("&Settings").addAction(self.mailbox_action)
         for i, screen in enumerate(SECTIONS, start=1):
             action = QAction(screen.value, self, shortcut=QKeySequence(f"Ctrl+{i}"))
             action.triggered.connect(lambda _c=False, s=screen: self.go(Place(s)))

@@ -14,6 +14,7 @@ from ecrm_desktop.services.secrets import SecretStore
 from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.views.main_window import MainWindow
 from tests.conftest import MemoryKeyring
+from tests.mail_support import mail_servers  # noqa: F401 (the loopback IMAP/SMTP servers fixture)
 from tests.screen_fixtures import fill_small_store
 
 

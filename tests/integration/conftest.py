@@ -6,6 +6,7 @@ import pytest
 
 from ecrm_desktop.services.secrets import SecretStore
 from tests.conftest import MemoryKeyring
+from tests.mail_support import mail_servers  # noqa: F401 (the loopback IMAP/SMTP servers fixture)
 
 
 @pytest.fixture

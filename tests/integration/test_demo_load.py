@@ -131,3 +131,14 @@ def test_cancelling_keeps_whole_chunks(monkeypatch: pytest.MonkeyPatch, user_ses
     with user_session.workspace.sessions() as s:
         assert s.execute(select(func.count()).select_from(Customer)).scalar_one() == 300
         assert s.execute(select(func.count()).select_from(Order)).scalar_one() == summary.orders > 0
+
+
+def test_demo_replies_count_as_sent_and_nothing_else_waits_to_be_mailed(
+        filled: tuple[UserSession, DemoSummary, list[int]]) -> None:
+    session, _summary, _calls = filled
+    with session.workspace.sessions() as s:
+        states = {str(k): int(n) for k, n in s.execute(text(
+            "SELECT kind || ':' || coalesce(delivery_state, '-'), count(*) FROM ticket_messages GROUP BY 1"))}
+        undated = s.execute(text("SELECT count(*) FROM ticket_messages WHERE kind = 'REPLY' AND "
+                                 "delivered_at IS NULL")).scalar_one()
+    assert set(states) == {"INBOUND:-", "REPLY:sent", "NOTE:-"} and undated == 0

@@ -15,6 +15,7 @@ from ecrm_desktop.storage.tables.commerce import (
     RefundLine,
 )
 from ecrm_desktop.storage.tables.insights import ProductNeighbour, StoredPrediction
+from ecrm_desktop.storage.tables.mail import MailAttachment, MailboxFolder
 from ecrm_desktop.storage.tables.people import (
     Address,
     Customer,
@@ -78,6 +79,8 @@ __all__ = [
     "DailyProduct",
     "DailySales",
     "Fulfillment",
+    "MailAttachment",
+    "MailboxFolder",
     "MarketingSpend",
     "Note",
     "Order",

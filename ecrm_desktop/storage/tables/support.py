@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ecrm_desktop.domain.enums import MessageKind, TicketChannel, TicketPriority, TicketStatus
@@ -32,6 +33,12 @@ class Ticket(Base):
     __table_args__ = (Index("ix_tickets_status_updated", "status", "updated_at"),)
 
 
+def _initial_delivery_state(context: DefaultExecutionContext) -> str | None:
+    """'queued' for a reply (it waits for the mail channel), NULL for inbound messages and notes."""
+    kind = context.get_current_parameters().get("kind")  # type: ignore[no-untyped-call]
+    return "queued" if kind in (MessageKind.REPLY, MessageKind.REPLY.value) else None
+
+
 class TicketMessage(Base):
     """An inbound message, a reply sent to the customer, or an internal note (never sent)."""
 
@@ -47,6 +54,14 @@ class TicketMessage(Base):
     message_id: Mapped[str | None] = mapped_column(String(500), index=True)
     in_reply_to: Mapped[str | None] = mapped_column(String(500))
     references: Mapped[str | None] = mapped_column(Text)
+    # email channel (docs/inbox-email.md): a new reply starts 'queued' (ORM default by kind; raw SQL inserts get the
+    # server default), the mail channel sends it and records how it went; inbound messages and notes hold NULL.
+    # raw_headers keeps an inbound mail's header block as received.
+    delivery_state: Mapped[str | None] = mapped_column(String(16), default=_initial_delivery_state,
+                                                       server_default="queued", index=True)
+    delivery_error: Mapped[str | None] = mapped_column(Text)
+    delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    raw_headers: Mapped[str | None] = mapped_column(Text)
 
 
 class TicketTag(Base):

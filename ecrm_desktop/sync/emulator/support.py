@@ -41,6 +41,8 @@ OPENING, REPLY, NOTE, FOLLOW_UP, CLOSING = range(5)  # the places in a conversat
 _KIND = strings([MessageKind.INBOUND.value, MessageKind.REPLY.value, MessageKind.NOTE.value,
                  MessageKind.INBOUND.value, MessageKind.REPLY.value])
 _FROM_CUSTOMER = np.array([True, False, False, True, False])
+_IS_REPLY = np.array([False, True, False, False, True])
+_DELIVERY = strings([None, "sent", None, None, "sent"])  # the demo's replies went out long ago
 _TEXTS = [[t.openings, t.replies, t.notes, t.follow_ups, t.closings] for t in TOPICS]
 SHIPPING = next(i for i, t in enumerate(TOPICS) if t.tag == "shipping")
 
@@ -214,5 +216,7 @@ def _messages(rng: np.random.Generator, topic: IntArray, present: BoolArray, tim
         "author_user_id": np.where(_FROM_CUSTOMER[place], -1, AGENT), "body_text": strings(body),
         "sent_at": times[ticket, place].view("datetime64[s]"), "message_id": strings(message_id),
         "in_reply_to": strings(in_reply_to), "references": strings(references),
+        "delivery_state": _DELIVERY[place],
+        "delivered_at": np.where(_IS_REPLY[place], times[ticket, place], NAT).view("datetime64[s]"),
     }
 
