@@ -14,6 +14,7 @@ from ecrm_desktop.storage.tables.commerce import (
     Refund,
     RefundLine,
 )
+from ecrm_desktop.storage.tables.helpdesk import AgentStatus, Macro, SlaPolicy, TicketRule
 from ecrm_desktop.storage.tables.insights import ProductNeighbour, StoredPrediction
 from ecrm_desktop.storage.tables.people import (
     Address,
@@ -49,6 +50,7 @@ __all__ = [
     "AbandonedCheckout",
     "ActivityMonth",
     "Address",
+    "AgentStatus",
     "AuditEntry",
     "Base",
     "Category",
@@ -70,6 +72,7 @@ __all__ = [
     "DailyProduct",
     "DailySales",
     "Fulfillment",
+    "Macro",
     "MarketingSpend",
     "Note",
     "Order",
@@ -86,6 +89,7 @@ __all__ = [
     "SegmentCount",
     "SegmentMember",
     "Setting",
+    "SlaPolicy",
     "Store",
     "StoredPrediction",
     "SyncCheckpoint",
@@ -93,6 +97,7 @@ __all__ = [
     "Tag",
     "Ticket",
     "TicketMessage",
+    "TicketRule",
     "TicketTag",
     "User",
     "UtcDateTime",
