@@ -39,7 +39,7 @@ class MacroService:
 
     def list(self) -> list[MacroDef]:
         with self.session.workspace.sessions() as s:
-            names = dict(s.execute(select(User.id, User.name)).tuples())
+            names = dict(s.execute(select(User.id, User.name)).all())
             return [MacroDef(m.id, m.name, m.body, m.set_status, m.add_tag,
                              names.get(m.assign_to_id) if m.assign_to_id else None)
                     for m in s.execute(select(Macro).order_by(Macro.name)).scalars()]

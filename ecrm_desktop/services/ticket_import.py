@@ -69,7 +69,7 @@ class TicketImportService:
     def _write(self, tickets: list[ImportedTicket]) -> None:
         now = self.clock()
         with self.session.workspace.sessions() as s, s.begin():
-            agents = dict(s.execute(select(User.name, User.id).where(User.role.in_(AGENT_ROLES))).tuples())
+            agents = dict(s.execute(select(User.name, User.id).where(User.role.in_(AGENT_ROLES))).all())
             targets = sla_targets(s)
             for t in tickets:
                 created = t.created_at or now

@@ -89,13 +89,13 @@ def rows(session: Session, ids: Sequence[int]) -> list[TicketRow]:
         return []
     tickets = {t.id: t for t in session.execute(select(Ticket).where(Ticket.id.in_(ids))).scalars()}
     names = dict(session.execute(select(User.id, User.name).where(
-        User.id.in_({t.assignee_id for t in tickets.values() if t.assignee_id is not None}))).tuples())
+        User.id.in_({t.assignee_id for t in tickets.values() if t.assignee_id is not None}))).all())
     tags: dict[int, list[str]] = defaultdict(list)
     for ticket_id, name in session.execute(select(TicketTag.ticket_id, Tag.name).join(Tag, Tag.id == TicketTag.tag_id)
                                            .where(TicketTag.ticket_id.in_(ids)).order_by(Tag.name)):
         tags[ticket_id].append(name)
     counts = dict(session.execute(select(TicketMessage.ticket_id, func.count()).where(
-        TicketMessage.ticket_id.in_(ids)).group_by(TicketMessage.ticket_id)).tuples())
+        TicketMessage.ticket_id.in_(ids)).group_by(TicketMessage.ticket_id)).all())
     return [_row(tickets[i], names, tuple(tags[i]), counts.get(i, 0)) for i in ids if i in tickets]
 
 
@@ -108,16 +108,16 @@ def _row(t: Ticket, names: dict[int, str], tags: tuple[str, ...], messages: int)
 
 def view_counts(session: Session, user_id: int) -> list[ViewCount]:
     """Every fixed view, each priority and each tag in use on unsolved tickets, with how many tickets it lists."""
-    by_status = dict(session.execute(select(Ticket.status, func.count()).group_by(Ticket.status)).tuples())
+    by_status = dict(session.execute(select(Ticket.status, func.count()).group_by(Ticket.status)).all())
     counts = [ViewCount(v, v.value, count(session, condition(TicketQuery(v), user_id)) if v in (
         InboxView.UNASSIGNED, InboxView.MINE) else by_status.get(TicketStatus[v.name], 0)) for v in FIXED_VIEWS]
     by_priority = dict(session.execute(select(Ticket.priority, func.count()).where(Ticket.status.in_(UNSOLVED))
-                                       .group_by(Ticket.priority)).tuples())
+                                       .group_by(Ticket.priority)).all())
     counts += [ViewCount(InboxView.PRIORITY, f"Priority: {p.value.title()}", by_priority.get(p, 0), priority=p)
                for p in reversed(TicketPriority)]
     by_tag = session.execute(select(Tag.name, func.count()).join(TicketTag, TicketTag.tag_id == Tag.id)
                              .join(Ticket, Ticket.id == TicketTag.ticket_id).where(Ticket.status.in_(UNSOLVED))
-                             .group_by(Tag.name).order_by(Tag.name)).tuples()
+                             .group_by(Tag.name).order_by(Tag.name)).all()
     counts += [ViewCount(InboxView.TAG, f"Tag: {name}", n, tag=name) for name, n in by_tag]
     return counts
 
@@ -162,6 +162,6 @@ def breaches(session: Session, now: datetime) -> int:
 def unsolved_load(session: Session) -> dict[int, int]:
     """Agent id → how many unsolved tickets they hold."""
     found = session.execute(select(Ticket.assignee_id, func.count()).where(
-        Ticket.assignee_id.is_not(None), Ticket.status.in_(UNSOLVED)).group_by(Ticket.assignee_id)).tuples()
+        Ticket.assignee_id.is_not(None), Ticket.status.in_(UNSOLVED)).group_by(Ticket.assignee_id)).all()
     return {agent: n for agent, n in found if agent is not None}
 
