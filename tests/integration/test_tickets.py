@@ -174,7 +174,8 @@ def test_every_change_is_audited_and_bad_input_changes_nothing(user_session: Use
     tickets.add_tag([ticket_id], "vip")
     tickets.reply(ticket_id, "Hello!")
     with user_session.workspace.sessions() as s:
-        actions = list(s.execute(select(AuditEntry.action).where(AuditEntry.action.like("ticket.%")).order_by(AuditEntry.id)).scalars())
+        actions = list(s.execute(select(AuditEntry.action).where(AuditEntry.action.like("ticket.%"))
+                                 .order_by(AuditEntry.id)).scalars())
         replies = s.execute(select(TicketMessage).where(TicketMessage.kind == MessageKind.REPLY)).scalars().all()
     assert actions == ["ticket.create", "ticket.tag", "ticket.reply"]
     assert [(r.body_text, r.author_user_id) for r in replies] == [("Hello!", user_session.user_id)]
