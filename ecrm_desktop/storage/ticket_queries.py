@@ -51,6 +51,8 @@ def condition(query: TicketQuery, user_id: int) -> ColumnElement[bool]:
                 select(TicketTag.ticket_id).join(Tag, Tag.id == TicketTag.tag_id).where(Tag.name == query.tag)))
         case InboxView.PRIORITY:
             where = and_(Ticket.priority == query.priority, Ticket.status.in_(UNSOLVED))
+        case InboxView.ALL:
+            where = Ticket.id.is_not(None)
     text = query.search.strip()
     if text:
         where = and_(where, _search(text))

@@ -22,6 +22,7 @@ class InboxView(StrEnum):
     SOLVED = "Solved"
     TAG = "Tag"
     PRIORITY = "Priority"
+    ALL = "All"
 
 
 # Views that are a fixed list (the ones that need no argument), in the order the inbox shows them.
