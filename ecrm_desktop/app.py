@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from ecrm_desktop.domain.kpis import Dashboard, Period
     from ecrm_desktop.presenters.dashboard import DashboardPresenter
+    from ecrm_desktop.presenters.inbox import InboxPresenter
     from ecrm_desktop.presenters.navigation import Place
     from ecrm_desktop.presenters.segments import SegmentsPresenter
     from ecrm_desktop.presenters.sync_screen import SyncPresenter
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from ecrm_desktop.services.workspace import UserSession, WorkspaceService
     from ecrm_desktop.sync.http import HttpOptions
     from ecrm_desktop.views.dashboard_screen import DashboardScreen
+    from ecrm_desktop.views.inbox_screen import InboxScreen
     from ecrm_desktop.views.main_window import MainWindow
     from ecrm_desktop.views.segments_screen import SegmentsScreen
     from ecrm_desktop.views.sync_screen import SyncScreen
@@ -133,7 +135,8 @@ def build_main_window(session: UserSession, runner: TaskRunner, secrets: SecretS
     segments_view, segments, dashboard_view, dashboard = _analysis_screens(session, runner, go)
     sync_runner = TaskRunner()
     sync_view, sync = build_sync_screen(session, runner, sync_runner, secrets)
-    window = MainWindow({Screen.CUSTOMERS: customers_view, Screen.CUSTOMER: profile_view,
+    inbox_view, inbox = build_inbox_screen(session, runner, go)
+    window = MainWindow({Screen.INBOX: inbox_view, Screen.CUSTOMERS: customers_view, Screen.CUSTOMER: profile_view,
                          Screen.ORDERS: orders_view, Screen.ORDER: order_view, Screen.SEGMENTS: segments_view,
                          Screen.DASHBOARD: dashboard_view, Screen.SYNC: sync_view},
                         f"{session.user_name} · {session.workspace.paths.folder.name}")
@@ -154,7 +157,8 @@ def build_main_window(session: UserSession, runner: TaskRunner, secrets: SecretS
                                        Screen.SEGMENTS: lambda _i: segments.reload(),
                                        Screen.CUSTOMERS: lambda _i: customers.load_segments(),
                                        Screen.SYNC: lambda _i: sync.refresh(),
-                                       Screen.DASHBOARD: lambda _i: dashboard.start()})
+                                       Screen.DASHBOARD: lambda _i: dashboard.start(),
+                                       Screen.INBOX: lambda _i: inbox.refresh_counts()})
     window.go, window.back = nav.go, nav.back
     _follow_syncs(window, session, sync, sync_runner, status.refresh)
     _report_to(window, session, runner, sync_runner)
@@ -163,6 +167,7 @@ def build_main_window(session: UserSession, runner: TaskRunner, secrets: SecretS
     orders_view.attach(order_list)
     order_view.attach(order)
     sync_view.attach(sync)
+    inbox_view.attach(inbox)
     nav.go(Place(Screen.CUSTOMERS))
     status.refresh()
     return window
@@ -185,6 +190,21 @@ def _analysis_screens(session: UserSession, runner: TaskRunner, go: Callable[[Pl
     segments_view.attach(segments)
     dashboard_view.attach(dashboard)
     return segments_view, segments, dashboard_view, dashboard
+
+
+def build_inbox_screen(session: UserSession, runner: TaskRunner, go: Callable[[Place], None],
+                       on_reply_queued: Callable[[], None] = lambda: None) -> tuple[InboxScreen, InboxPresenter]:
+    """The Inbox screen and its presenter (not yet attached); `on_reply_queued` runs after each stored reply."""
+    from ecrm_desktop.presenters.inbox import InboxPresenter
+    from ecrm_desktop.services.inbox_sidebar import SenderService
+    from ecrm_desktop.services.macros import MacroService
+    from ecrm_desktop.services.tickets import TicketService
+    from ecrm_desktop.views.inbox_screen import InboxScreen
+
+    tickets = TicketService(session, on_reply_queued=on_reply_queued)
+    view = InboxScreen()
+    return view, InboxPresenter(view, tickets, MacroService(session, tickets), SenderService(session, tickets),
+                                runner, navigate=go)
 
 
 def _report_to(window: MainWindow, session: UserSession, runner: TaskRunner, sync_runner: TaskRunner) -> None:

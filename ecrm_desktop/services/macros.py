@@ -3,14 +3,12 @@ its customer's data, and applied: the reply text plus the macro's actions (statu
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ecrm_desktop.domain.enums import FulfillmentStatus, ShipmentStatus, TicketStatus
 from ecrm_desktop.domain.errors import NotFound, PermissionDenied, UsageError
-from ecrm_desktop.domain.helpdesk.macros import MacroDef, MacroFacts, check_body, render
+from ecrm_desktop.domain.helpdesk.macros import AppliedMacro, MacroDef, MacroFacts, check_body, render
 from ecrm_desktop.services.tickets import HANDLING_ROLES, TicketService, utc_now
 from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.storage import audit
@@ -22,14 +20,6 @@ SHIPMENT_WORDS = {ShipmentStatus.LABEL_PRINTED: "label printed, waiting for the 
                   ShipmentStatus.DELIVERED: "delivered", ShipmentStatus.FAILURE: "held up in delivery"}
 FULFILMENT_WORDS = {FulfillmentStatus.UNFULFILLED: "being prepared",
                     FulfillmentStatus.PARTIALLY_FULFILLED: "partly shipped", FulfillmentStatus.FULFILLED: "shipped"}
-
-
-@dataclass(frozen=True)
-class AppliedMacro:
-    """A macro filled in for one ticket: the text the agent may still edit, and the actions it will take."""
-
-    macro: MacroDef
-    text: str
 
 
 class MacroService:

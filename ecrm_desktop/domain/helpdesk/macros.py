@@ -51,6 +51,14 @@ class MacroDef:
     assign_to: str | None = None  # a user name
 
 
+@dataclass(frozen=True)
+class AppliedMacro:
+    """A macro filled in for one ticket: the text the agent may still edit, and the actions it will take."""
+
+    macro: MacroDef
+    text: str
+
+
 def placeholders(body: str) -> list[str]:
     return PLACEHOLDER.findall(body)
 
