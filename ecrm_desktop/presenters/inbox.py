@@ -18,6 +18,7 @@ from ecrm_desktop.domain.helpdesk.inbox import (
     ViewCount,
 )
 from ecrm_desktop.domain.helpdesk.macros import AppliedMacro, MacroDef
+from ecrm_desktop.presenters.macro_editor import MacroEditorPresenter, MacroEditorView, MacroStore
 from ecrm_desktop.presenters.navigation import Place, Screen
 from ecrm_desktop.presenters.paging import PagedRows
 from ecrm_desktop.presenters.tasks import Runner
@@ -43,10 +44,9 @@ class Tickets(Protocol):
     def merge(self, target_id: int, source_ids: Sequence[int]) -> None: ...
 
 
-class Macros(Protocol):
+class Macros(MacroStore, Protocol):
     """What the inbox needs of `services.macros.MacroService`."""
 
-    def list(self) -> list[MacroDef]: ...
     def apply(self, macro_id: int, ticket_id: int) -> AppliedMacro: ...
     def send(self, applied: AppliedMacro, ticket_id: int, text: str) -> int: ...
 
@@ -92,12 +92,19 @@ class InboxPresenter:
     def start(self) -> None:
         """Load counts, macros and agents, and list the current view."""
         self.refresh_counts()
-        self.runner.submit(lambda _s: self.macros.list(), self.view.show_macros, "Macros")
+        self.load_macros()
         self.runner.submit(lambda _s: self.tickets.agents(), self.view.show_agents, "Agents")
         self.rows.reset(self.query)
 
     def now(self) -> datetime:
         return self.tickets.now()
+
+    def macro_editor(self, view: MacroEditorView) -> MacroEditorPresenter:
+        """The editor's presenter, previewing on the open ticket; the macro picker follows its changes."""
+        return MacroEditorPresenter(view, self.macros, self.runner, self.open_id, self.load_macros)
+
+    def load_macros(self) -> None:
+        self.runner.submit(lambda _s: self.macros.list(), self.view.show_macros, "Macros")
 
     # what is listed
     def choose_view(self, index: int) -> None:

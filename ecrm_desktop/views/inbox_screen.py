@@ -31,6 +31,7 @@ from ecrm_desktop.domain.helpdesk.inbox import Agent, Conversation, SenderCard, 
 from ecrm_desktop.domain.helpdesk.macros import MacroDef
 from ecrm_desktop.presenters.inbox import SNOOZE_CHOICES, InboxPresenter
 from ecrm_desktop.views.inbox_table import TicketTableModel
+from ecrm_desktop.views.macro_dialog import MacroDialog
 from ecrm_desktop.views.sender_card import card_html
 from ecrm_desktop.views.ticket_pane import TicketPane
 
@@ -62,7 +63,7 @@ class InboxScreen(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.bulk: dict[str, QPushButton] = {name: QPushButton(name) for name in (
-            "Assign… (a)", "Tag…", "Priority…", "Snooze… (s)", "Solve (e)", "Merge")}
+            "Assign… (a)", "Tag…", "Priority…", "Snooze… (s)", "Solve (e)", "Merge", "Macros…")}
         self.pane = TicketPane()
         self.sidebar = QTextBrowser()
         self.sidebar.setOpenLinks(False)
@@ -112,6 +113,7 @@ class InboxScreen(QWidget):
         self.bulk["Snooze… (s)"].clicked.connect(self._snooze_menu)
         self.bulk["Solve (e)"].clicked.connect(self._solve)
         self.bulk["Merge"].clicked.connect(lambda: p.merge(self.selected_ids()))
+        self.bulk["Macros…"].clicked.connect(self.edit_macros)
         pane = self.pane
         pane.status.activated.connect(lambda _i: p.set_status(self._open_ids(), pane.status.currentData()))
         pane.priority.activated.connect(lambda _i: p.set_priority(self._open_ids(), pane.priority.currentData()))
@@ -155,6 +157,15 @@ class InboxScreen(QWidget):
                 action()
                 return True
         return super().eventFilter(watched, event)
+
+    def edit_macros(self) -> MacroDialog | None:
+        """Open the macro editor (non-modal; it previews on the open ticket)."""
+        if self.presenter is None:
+            return None
+        dialog = MacroDialog(self, [a.name for a in self.agents])
+        dialog.attach(self.presenter.macro_editor(dialog))
+        dialog.show()
+        return dialog
 
     def _solve(self) -> None:
         if self.presenter is not None:

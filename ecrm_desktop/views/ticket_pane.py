@@ -7,7 +7,7 @@ from datetime import datetime
 from html import escape
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QTextCursor
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -176,6 +176,7 @@ class TicketPane(QWidget):
     def show_draft(self, text: str, actions: str) -> None:
         self.reply_mode.setChecked(True)
         self.editor.setPlainText(text)
+        self.editor.moveCursor(QTextCursor.MoveOperation.End)
         self.actions_label.setText(actions)
         self.editor.setFocus()
 
