@@ -158,7 +158,7 @@ def build_main_window(session: UserSession, runner: TaskRunner, secrets: SecretS
                                        Screen.CUSTOMERS: lambda _i: customers.load_segments(),
                                        Screen.SYNC: lambda _i: sync.refresh(),
                                        Screen.DASHBOARD: lambda _i: dashboard.start(),
-                                       Screen.INBOX: lambda _i: inbox.refresh_counts()})
+                                       Screen.INBOX: lambda _i: inbox.start()})
     window.go, window.back = nav.go, nav.back
     _follow_syncs(window, session, sync, sync_runner, status.refresh)
     _report_to(window, session, runner, sync_runner)

@@ -20,14 +20,19 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ecrm_desktop.app import build_main_window
-from ecrm_desktop.domain.enums import Platform
+from ecrm_desktop.domain.enums import Platform, TicketStatus
+from ecrm_desktop.domain.helpdesk.macros import MacroDef
+from ecrm_desktop.domain.helpdesk.rules import LEAST_LOADED, RuleDef
 from ecrm_desktop.presenters.navigation import Place, Screen
 from ecrm_desktop.presenters.tasks import TaskRunner
 from ecrm_desktop.services.demo import fill_demo
+from ecrm_desktop.services.macros import MacroService
 from ecrm_desktop.services.predictions import refresh_predictions
 from ecrm_desktop.services.secrets import SecretStore
 from ecrm_desktop.services.segments import SegmentService
 from ecrm_desktop.services.sync import SyncService
+from ecrm_desktop.services.ticket_rules import RuleService
+from ecrm_desktop.services.tickets import TicketService
 from ecrm_desktop.services.workspace import UserSession, WorkspaceService
 from ecrm_desktop.sync.emulator.demo_records import demo_emulated_store
 from ecrm_desktop.sync.emulator.faults import Faults
@@ -36,6 +41,7 @@ from ecrm_desktop.sync.http import HttpOptions
 from ecrm_desktop.views.customers_screen import CustomersScreen
 from ecrm_desktop.views.dashboard_report import write_pdf
 from ecrm_desktop.views.dashboard_screen import DashboardScreen
+from ecrm_desktop.views.inbox_screen import InboxScreen
 from ecrm_desktop.views.main_window import MainWindow
 from ecrm_desktop.views.order_screen import OrderScreen
 from ecrm_desktop.views.orders_screen import OrdersScreen
@@ -98,6 +104,46 @@ def shoot_segments(window: MainWindow, session: UserSession, out: Path) -> None:
     save(window, out, "segments-invalid")
 
 
+MACRO = ("Hi {customer.first_name},\n\nYour order {order.last.number} is {order.last.status}. You can follow it "
+         "here: {order.last.tracking_url}\n\nBest wishes,\n{agent.name}")
+
+
+def shoot_inbox(window: MainWindow, session: UserSession, out: Path) -> None:
+    """The inbox on the demo's tickets: a ticket with its customer, a macro applied, a note, an unknown sender
+    and the macro editor."""
+    tickets = TicketService(session)
+    MacroService(session, tickets).save(MacroDef(0, "Where is my order", MACRO, TicketStatus.PENDING, "wismo"))
+    MacroService(session, tickets).save(MacroDef(0, "Refund on its way", "Hi {customer.first_name}, the refund "
+                                                 "for {order.last.number} is on its way.", TicketStatus.SOLVED))
+    RuleService(session).save_rule(RuleDef("Share new tickets", assign=LEAST_LOADED))
+    stranger = tickets.create("Do you ship to Iceland?", "Hello, before I order: do you ship to Reykjavik?",
+                              requester_email="gudrun@example.is", requester_name="Gudrun Jonsdottir")
+    window.go(Place(Screen.INBOX))
+    inbox = window.screens[Screen.INBOX]
+    assert isinstance(inbox, InboxScreen) and inbox.presenter is not None
+    presenter = inbox.presenter
+    settle(lambda: presenter.open_id is not None and "Lifetime" in inbox.sidebar.toPlainText())
+    opened = presenter.open_id
+    assert opened is not None
+    tickets.add_note(opened, "Carrier confirms the parcel is at the local depot; offer a discount if it is late.")
+    presenter.open_ticket(opened)
+    settle(lambda: "Internal note" in inbox.pane.conversation.toPlainText())
+    save(window, out, "inbox")
+    chosen = inbox.pane.macro.findText("Where is my order")
+    inbox.pane.macro.setCurrentIndex(chosen)
+    inbox.pane.macro.activated.emit(chosen)
+    settle(lambda: bool(inbox.pane.editor.toPlainText()))
+    save(window, out, "inbox-macro")
+    dialog = inbox.edit_macros()
+    assert dialog is not None
+    settle(lambda: dialog.list.count() == 2 and bool(dialog.preview.toPlainText()))
+    save(dialog, out, "inbox-macro-editor")
+    dialog.close()
+    presenter.open_ticket(stranger)
+    settle(lambda: "matches no customer" in inbox.sidebar.toPlainText())
+    save(window, out, "inbox-unknown-sender")
+
+
 def dark_palette() -> QPalette:
     """A dark theme, to check the screens read in it."""
     palette = QPalette()
@@ -148,7 +194,7 @@ def demo_workspace(folder: Path) -> UserSession:
     return session
 
 
-def main(out: Path) -> int:
+def main(out: Path) -> int:  # noqa: PLR0915 (one sequence of shots, read top to bottom)
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv)
     with tempfile.TemporaryDirectory() as tmp:
@@ -198,6 +244,7 @@ def main(out: Path) -> int:
         save(window, out, "orders")
 
         shoot_segments(window, session, out)
+        shoot_inbox(window, session, out)
         sync_screens(window, session, secrets, out)
         dashboard_screenshots(app, window, out)
         window.close()

@@ -46,6 +46,7 @@ class InboxScreen(QWidget):
         self.presenter: InboxPresenter | None = None
         self.model: TicketTableModel | None = None
         self.agents: list[Agent] = []
+        self.shown_id: int | None = None
         self.views = QListWidget()
         self.views.setFixedWidth(190)
         self.search = QLineEdit(placeholderText="Search subject, requester or #id  (Ctrl+F)")
@@ -195,8 +196,10 @@ class InboxScreen(QWidget):
         now = self.presenter.now() if self.presenter else None
         if now is not None:
             self.pane.show_conversation(conversation, now)
-        if self.pane.macro.currentIndex() <= 0:
+        ticket_id = conversation.ticket.id if conversation else None
+        if ticket_id != self.shown_id:  # a draft belongs to its ticket
             self.pane.clear_draft()
+        self.shown_id = ticket_id
 
     def show_sender(self, card: SenderCard | None) -> None:
         self.sidebar.setHtml(card_html(card))
