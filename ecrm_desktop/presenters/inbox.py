@@ -12,6 +12,7 @@ from ecrm_desktop.domain.enums import TicketPriority, TicketStatus
 from ecrm_desktop.domain.helpdesk.inbox import (
     Agent,
     Conversation,
+    InboxView,
     SenderCard,
     TicketQuery,
     TicketRow,
@@ -30,6 +31,7 @@ class Tickets(Protocol):
     def count(self, query: TicketQuery) -> int: ...
     def page(self, query: TicketQuery, offset: int, limit: int) -> list[TicketRow]: ...
     def view_counts(self) -> list[ViewCount]: ...
+    def tag_counts(self) -> list[ViewCount]: ...
     def conversation(self, ticket_id: int) -> Conversation: ...
     def agents(self) -> list[Agent]: ...
     def now(self) -> datetime: ...
@@ -140,11 +142,17 @@ class InboxPresenter:
             self.view.select_row(min(self.current, total - 1))
 
     def refresh_counts(self) -> None:
+        """The views' counts, then the tag views' (slower: they visit every unsolved ticket)."""
         self.runner.submit(lambda _s: self.tickets.view_counts(), self._counted, "Counting tickets")
+        self.runner.submit(lambda _s: self.tickets.tag_counts(), self._tags_counted, "Counting tags")
 
     def _counted(self, counts: list[ViewCount]) -> None:
-        self.counts = counts
-        self.view.show_views(counts, self._view_index())
+        self.counts = counts + [c for c in self.counts if c.view is InboxView.TAG]
+        self.view.show_views(self.counts, self._view_index())
+
+    def _tags_counted(self, tags: list[ViewCount]) -> None:
+        self.counts = [c for c in self.counts if c.view is not InboxView.TAG] + tags
+        self.view.show_views(self.counts, self._view_index())
 
     def _view_index(self) -> int:
         q = self.query

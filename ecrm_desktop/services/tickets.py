@@ -61,11 +61,17 @@ class TicketService:
             return ticket_queries.rows(s, ids)
 
     def view_counts(self) -> list[ViewCount]:
-        """Each view with its count; snoozed tickets whose time has come wake up first."""
+        """Each fixed view and priority with its count; snoozed tickets whose time has come wake up first."""
         self.require(READING_ROLES)
         self.wake_snoozed()
         with self.session.workspace.sessions() as s:
             return ticket_queries.view_counts(s, self.session.user_id)
+
+    def tag_counts(self) -> list[ViewCount]:
+        """A view for each tag on unsolved tickets, with its count."""
+        self.require(READING_ROLES)
+        with self.session.workspace.sessions() as s:
+            return ticket_queries.tag_counts(s)
 
     def conversation(self, ticket_id: int) -> Conversation:
         self.require(READING_ROLES)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, inspect, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, column, func, inspect, literal_column, select, table, update
 from sqlalchemy.orm import Session
 
 from ecrm_desktop.domain.enums import TicketPriority, TicketStatus
@@ -23,6 +23,7 @@ from ecrm_desktop.domain.helpdesk.inbox import (
     TicketSort,
     ViewCount,
 )
+from ecrm_desktop.storage import search_index
 from ecrm_desktop.storage.tables import Tag, Ticket, TicketMessage, TicketTag, User
 
 # Views where a ticket waits for an agent: open or pending, not snoozed, not solved.
@@ -31,7 +32,11 @@ SEARCH_LIMIT = 200
 
 
 def condition(query: TicketQuery, user_id: int) -> ColumnElement[bool]:
-    """Which tickets `query` lists (merged tickets are solved, so they only appear under Solved)."""
+    """Which tickets `query` lists (merged tickets are solved, so they only appear under Solved). A search for
+    `#123` finds that ticket whatever the view."""
+    text = query.search.strip()
+    if text.startswith("#") and text[1:].isdigit():
+        return Ticket.id == int(text[1:])
     view = query.view
     match view:
         case InboxView.UNASSIGNED:
@@ -53,24 +58,23 @@ def condition(query: TicketQuery, user_id: int) -> ColumnElement[bool]:
             where = and_(Ticket.priority == query.priority, Ticket.status.in_(UNSOLVED))
         case InboxView.ALL:
             where = Ticket.id.is_not(None)
-    text = query.search.strip()
     if text:
         where = and_(where, _search(text))
     return where
 
 
 def _search(text: str) -> ColumnElement[bool]:
-    if text.startswith("#") and text[1:].isdigit():
-        return Ticket.id == int(text[1:])
-    if "@" in text:  # an address: a prefix of the indexed email
-        return Ticket.requester_email.like(f"{_escape(text.lower())}%", escape="\\")
-    pattern = f"%{_escape(text)}%"
-    return or_(Ticket.subject.like(pattern, escape="\\"), Ticket.requester_name.like(pattern, escape="\\"),
-               Ticket.requester_email.like(pattern, escape="\\"))
-
-
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    """An address is a prefix of the requester's (indexed); other text matches words of the
+    subject and requester as prefixes, through the `ticket_search` index."""
+    if "@" in text:
+        email = text.lower()
+        return and_(Ticket.requester_email >= email, Ticket.requester_email < email + "\uffff")
+    expression = search_index.match_expression(text)
+    if expression is None:
+        return Ticket.id.is_(None)
+    words: Select[Any] = select(column("rowid")).select_from(table("ticket_search")).where(
+        literal_column("ticket_search").op("MATCH")(expression))
+    return Ticket.id.in_(words)
 
 
 def count(session: Session, where: ColumnElement[bool]) -> int:
@@ -109,19 +113,19 @@ def _row(t: Ticket, names: dict[int, str], tags: tuple[str, ...], messages: int)
 
 
 def view_counts(session: Session, user_id: int) -> list[ViewCount]:
-    """Every fixed view, each priority and each tag in use on unsolved tickets, with how many tickets it lists."""
-    by_status = dict(session.execute(select(Ticket.status, func.count()).group_by(Ticket.status)).all())
-    counts = [ViewCount(v, v.value, count(session, condition(TicketQuery(v), user_id)) if v in (
-        InboxView.UNASSIGNED, InboxView.MINE) else by_status.get(TicketStatus[v.name], 0)) for v in FIXED_VIEWS]
-    by_priority = dict(session.execute(select(Ticket.priority, func.count()).where(Ticket.status.in_(UNSOLVED))
-                                       .group_by(Ticket.priority)).all())
-    counts += [ViewCount(InboxView.PRIORITY, f"Priority: {p.value.title()}", by_priority.get(p, 0), priority=p)
-               for p in reversed(TicketPriority)]
+    """Every fixed view and each priority with how many tickets it lists (each an index range count)."""
+    counts = [ViewCount(v, v.value, count(session, condition(TicketQuery(v), user_id))) for v in FIXED_VIEWS]
+    return counts + [ViewCount(InboxView.PRIORITY, f"Priority: {p.value.title()}", count(session, condition(
+        TicketQuery(InboxView.PRIORITY, priority=p), user_id)), priority=p) for p in reversed(TicketPriority)]
+
+
+def tag_counts(session: Session) -> list[ViewCount]:
+    """Each tag in use on unsolved tickets, with how many it tags (read after the other counts: it visits every
+    unsolved ticket)."""
     by_tag = session.execute(select(Tag.name, func.count()).join(TicketTag, TicketTag.tag_id == Tag.id)
                              .join(Ticket, Ticket.id == TicketTag.ticket_id).where(Ticket.status.in_(UNSOLVED))
                              .group_by(Tag.name).order_by(Tag.name)).all()
-    counts += [ViewCount(InboxView.TAG, f"Tag: {name}", n, tag=name) for name, n in by_tag]
-    return counts
+    return [ViewCount(InboxView.TAG, f"Tag: {name}", n, tag=name) for name, n in by_tag]
 
 
 def conversation(session: Session, ticket_id: int) -> Conversation | None:

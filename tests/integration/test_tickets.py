@@ -116,7 +116,7 @@ def test_views_counts_search_and_sla_order(user_session: UserSession, tickets: T
     assert ids(tickets, TicketQuery(InboxView.OPEN, search="sizes")) == [low]
     assert ids(tickets, TicketQuery(InboxView.OPEN, search=f"#{urgent}")) == [urgent]
     assert ids(tickets, TicketQuery(InboxView.OPEN, search="100%")) == []
-    counts = {(c.view, c.tag, c.priority): c.count for c in tickets.view_counts()}
+    counts = {(c.view, c.tag, c.priority): c.count for c in tickets.view_counts() + tickets.tag_counts()}
     assert counts[(InboxView.OPEN, None, None)] == 2
     assert counts[(InboxView.SNOOZED, None, None)] == 1
     assert counts[(InboxView.TAG, "billing", None)] == 2

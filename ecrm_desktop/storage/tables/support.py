@@ -38,6 +38,7 @@ class Ticket(Base):
         Index("ix_tickets_status_sla", "status", "sla_due_at"),
         Index("ix_tickets_assignee_status_sla", "assignee_id", "status", "sla_due_at"),
         Index("ix_tickets_priority_status_sla", "priority", "status", "sla_due_at"),
+        Index("ix_tickets_status_snoozed", "status", "snoozed_until"),
     )
 
 

@@ -16,6 +16,27 @@ down_revision = '0006'
 branch_labels = None
 depends_on = None
 
+# The tickets' search index: subject and requester (name and address) as words, rowid = ticket id, kept current by
+# triggers (created after the batch operation below, which rebuilds `tickets` and would drop them).
+CREATE_TICKET_SEARCH = [
+    """CREATE VIRTUAL TABLE ticket_search USING fts5(
+        subject, requester, content='', contentless_delete=1,
+        tokenize='unicode61 remove_diacritics 2', prefix='1 2 3')""",
+    """CREATE TRIGGER ticket_search_insert AFTER INSERT ON tickets BEGIN
+        INSERT INTO ticket_search(rowid, subject, requester) VALUES (new.id, new.subject,
+            coalesce(new.requester_name, '') || ' ' || coalesce(new.requester_email, ''));
+    END""",
+    """CREATE TRIGGER ticket_search_delete AFTER DELETE ON tickets BEGIN
+        DELETE FROM ticket_search WHERE rowid = old.id;
+    END""",
+    """CREATE TRIGGER ticket_search_update AFTER UPDATE OF subject, requester_name, requester_email ON tickets BEGIN
+        DELETE FROM ticket_search WHERE rowid = old.id;
+        INSERT INTO ticket_search(rowid, subject, requester) VALUES (new.id, new.subject,
+            coalesce(new.requester_name, '') || ' ' || coalesce(new.requester_email, ''));
+    END""",
+    """INSERT INTO ticket_search(rowid, subject, requester) SELECT id, subject,
+        coalesce(requester_name, '') || ' ' || coalesce(requester_email, '') FROM tickets""",
+]
 PRIORITY = sa.Enum('LOW', 'NORMAL', 'HIGH', 'URGENT', name='ticketpriority', native_enum=False, length=24)
 
 
@@ -74,16 +95,23 @@ def upgrade() -> None:
         batch_op.create_index('ix_tickets_assignee_status_sla', ['assignee_id', 'status', 'sla_due_at'], unique=False)
         batch_op.create_index('ix_tickets_priority_status_sla', ['priority', 'status', 'sla_due_at'], unique=False)
         batch_op.create_index('ix_tickets_status_sla', ['status', 'sla_due_at'], unique=False)
+        batch_op.create_index('ix_tickets_status_snoozed', ['status', 'snoozed_until'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_tickets_merged_into_id_tickets'), 'tickets', ['merged_into_id'],
                                     ['id'], ondelete='SET NULL')
     # Existing unsolved tickets: the first-response deadline while unanswered, then the resolution deadline.
     op.execute("UPDATE tickets SET sla_due_at = CASE WHEN first_response_at IS NULL THEN first_response_due_at "
                "ELSE resolution_due_at END WHERE status != 'SOLVED'")
+    for statement in CREATE_TICKET_SEARCH:
+        op.execute(statement)
 
 
 def downgrade() -> None:
+    for trigger in ("ticket_search_insert", "ticket_search_delete", "ticket_search_update"):
+        op.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+    op.execute("DROP TABLE IF EXISTS ticket_search")
     with op.batch_alter_table('tickets', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_tickets_merged_into_id_tickets'), type_='foreignkey')
+        batch_op.drop_index('ix_tickets_status_snoozed')
         batch_op.drop_index('ix_tickets_status_sla')
         batch_op.drop_index('ix_tickets_priority_status_sla')
         batch_op.drop_index('ix_tickets_assignee_status_sla')
