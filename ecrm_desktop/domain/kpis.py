@@ -494,3 +494,4 @@ class Dashboard:
     acquisition: tuple[ChannelAcquisition, ...]
     new_returning: tuple[NewReturning, ...]
     cohorts: tuple[CohortRow, ...]
+    sla_breaches: int | None = None  # unsolved tickets past their SLA deadline, now (not of the period)

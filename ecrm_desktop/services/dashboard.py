@@ -21,7 +21,7 @@ from ecrm_desktop.domain.zones import workspace_zone
 from ecrm_desktop.services.segments import SegmentService
 from ecrm_desktop.services.status import StatusService
 from ecrm_desktop.services.workspace import UserSession
-from ecrm_desktop.storage import audit, dashboard_queries, rollups
+from ecrm_desktop.storage import audit, dashboard_queries, rollups, ticket_queries
 from ecrm_desktop.storage.dashboard_queries import Scope
 from ecrm_desktop.storage.settings import read_setting, reporting_currency
 
@@ -86,7 +86,8 @@ class DashboardService:
                 acquisition=self._acquisition(s, scope, by_channel),
                 new_returning=tuple(kpis.new_vs_returning(cells, period.months())),
                 cohorts=tuple(kpis.cohort_retention(
-                    cells, [kpis.add_months(first_cohort, i) for i in range(COHORT_MONTHS)], last_month)))
+                    cells, [kpis.add_months(first_cohort, i) for i in range(COHORT_MONTHS)], last_month)),
+                sla_breaches=ticket_queries.breaches(s, self.clock()))
 
     def rebuild_rollups(self) -> None:
         """Recompute every rollup from the orders (a repair; also done when the time zone changed)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -11,10 +11,13 @@ from ecrm_desktop.domain.enums import MessageKind, Role, TicketChannel, TicketPr
 from ecrm_desktop.domain.errors import PermissionDenied, UsageError
 from ecrm_desktop.domain.helpdesk.inbox import InboxView, TicketQuery, TicketSort
 from ecrm_desktop.domain.helpdesk.sla import SlaTargets
+from ecrm_desktop.domain.kpis import Period
+from ecrm_desktop.services.dashboard import DashboardService
 from ecrm_desktop.services.ticket_rules import RuleService
 from ecrm_desktop.services.tickets import TicketService
 from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.storage.tables import AuditEntry, TicketMessage
+from ecrm_desktop.views.dashboard_tables import tiles
 from tests.integration.helpdesk_support import START, FakeClock, colleague
 from tests.screen_fixtures import fill_small_store
 
@@ -50,7 +53,7 @@ def test_a_ticket_taken_by_phone_matches_its_customer_and_gets_sla_deadlines(
 
 
 def test_sla_clock_breaches_then_the_reply_moves_it_to_resolution(
-        tickets: TicketService, clock: FakeClock) -> None:
+        user_session: UserSession, tickets: TicketService, clock: FakeClock) -> None:
     calls: list[int] = []
     tickets.on_reply_queued = lambda: calls.append(1)
     ticket_id = tickets.create("Refund please", "I want my money back.", priority=TicketPriority.URGENT)
@@ -68,6 +71,9 @@ def test_sla_clock_breaches_then_the_reply_moves_it_to_resolution(
     assert tickets.breach_count() == 0
     clock.advance(hours=4)
     assert tickets.breach_count() == 1
+    dashboard = DashboardService(user_session, clock).load(Period(date(2026, 3, 1), date(2026, 3, 31)))
+    assert dashboard.sla_breaches == 1
+    assert next(t for t in tiles(dashboard) if t.label.startswith("SLA")).value == "1"
     tickets.solve([ticket_id])
     assert tickets.breach_count() == 0
     kinds = [m.kind for m in tickets.conversation(ticket_id).messages]
