@@ -40,3 +40,25 @@ def test_create_list_and_import_tickets(tmp_path: Path) -> None:
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
     denied = ecrm("tickets", "create", "--subject", "x", "--body", "y", workspace=folder, ECRM_PASSWORD="wrong-pass")
     assert denied.returncode == 5
+
+
+def test_rules_sla_and_availability_from_the_command_line(tmp_path: Path) -> None:
+    folder = tmp_path / "ws"
+    assert ecrm("init", workspace=folder, ECRM_PASSWORD=PASSWORD).returncode == 0
+    assert ecrm("tickets", "sla", "set", "urgent", "--first-response", "30", "--resolution", "120",
+                workspace=folder, ECRM_PASSWORD=PASSWORD).returncode == 0
+    added = ecrm("tickets", "rule", "add", "Refunds", "--keywords", "refund, money back", "--priority", "urgent",
+                 "--tag", "refund", "--assign", "admin", workspace=folder, ECRM_PASSWORD=PASSWORD)
+    assert added.returncode == 0, added.stderr
+    bad = ecrm("tickets", "rule", "add", "Bad", "--assign", "nobody", workspace=folder, ECRM_PASSWORD=PASSWORD)
+    assert bad.returncode == 2 and "not a support agent" in bad.stderr
+    created = ecrm("tickets", "create", "--subject", "Money back?", "--body", "I want a REFUND", "--json",
+                   workspace=folder, ECRM_PASSWORD=PASSWORD)
+    assert created.returncode == 0, created.stderr
+    (row,) = json.loads(ecrm("tickets", "list", "--json", workspace=folder, ECRM_PASSWORD=PASSWORD).stdout)
+    assert (row["priority"], row["tags"], row["assignee"]) == ("URGENT", ["refund"], "admin")
+    assert row["first_response_due_at"][11:16] != row["created_at"][11:16]
+    listed = json.loads(ecrm("tickets", "rule", "list", "--json", workspace=folder, ECRM_PASSWORD=PASSWORD).stdout)
+    assert [(r["name"], r["keywords"]) for r in listed] == [("Refunds", ["refund", "money back"])]
+    away = ecrm("tickets", "agent", "admin", "--no-available", workspace=folder, ECRM_PASSWORD=PASSWORD)
+    assert away.returncode == 0, away.stderr
