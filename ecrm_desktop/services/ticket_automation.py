@@ -16,11 +16,11 @@ from ecrm_desktop.domain.enums import MessageKind, Role, TicketPriority
 from ecrm_desktop.domain.helpdesk.rules import LEAST_LOADED, ROUND_ROBIN, STRATEGIES, RuleDef, TicketFacts, matches
 from ecrm_desktop.domain.helpdesk.sla import DEFAULT_TARGETS, SlaTargets, deadlines, next_due
 from ecrm_desktop.storage import ticket_queries
+from ecrm_desktop.storage.lookups import StoreLookups
 from ecrm_desktop.storage.tables import (
     AgentStatus,
     Order,
     SlaPolicy,
-    Tag,
     Ticket,
     TicketMessage,
     TicketRule,
@@ -153,12 +153,8 @@ def pick_agent(s: Session, strategy: str) -> int | None:
 
 def add_tag(s: Session, ticket_id: int, name: str) -> bool:
     """Tag the ticket (creating the tag); False when it already had it."""
-    tag_id = s.execute(select(Tag.id).where(Tag.name == name)).scalar()
-    if tag_id is None:
-        tag = Tag(name=name)
-        s.add(tag)
-        s.flush()
-        tag_id = tag.id
+    s.flush()
+    tag_id = StoreLookups(s, 0).tags([name])[name]
     if s.get(TicketTag, (ticket_id, tag_id)) is not None:
         return False
     s.add(TicketTag(ticket_id=ticket_id, tag_id=tag_id))
