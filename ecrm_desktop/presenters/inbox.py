@@ -22,6 +22,7 @@ from ecrm_desktop.domain.helpdesk.macros import AppliedMacro, MacroDef
 from ecrm_desktop.presenters.macro_editor import MacroEditorPresenter, MacroEditorView, MacroStore
 from ecrm_desktop.presenters.navigation import Place, Screen
 from ecrm_desktop.presenters.paging import PagedRows
+from ecrm_desktop.presenters.rules_editor import RulesEditorPresenter, RulesEditorView, RuleStore
 from ecrm_desktop.presenters.tasks import Runner
 
 
@@ -79,9 +80,9 @@ SNOOZE_CHOICES = {"1 hour": timedelta(hours=1), "4 hours": timedelta(hours=4), "
 
 class InboxPresenter:
     def __init__(self, view: InboxScreenView, tickets: Tickets, macros: Macros, senders: Senders, runner: Runner, *,
-                 navigate: Callable[[Place], None]) -> None:
+                 navigate: Callable[[Place], None], rules: RuleStore | None = None) -> None:
         self.view, self.tickets, self.macros, self.senders = view, tickets, macros, senders
-        self.runner, self.navigate = runner, navigate
+        self.runner, self.navigate, self.rules = runner, navigate, rules
         self.query = TicketQuery()
         self.counts: list[ViewCount] = []
         self.current: int | None = None  # the open ticket's row index
@@ -104,6 +105,15 @@ class InboxPresenter:
     def macro_editor(self, view: MacroEditorView) -> MacroEditorPresenter:
         """The editor's presenter, previewing on the open ticket; the macro picker follows its changes."""
         return MacroEditorPresenter(view, self.macros, self.runner, self.open_id, self.load_macros)
+
+    def rule_segments(self, done: Callable[[list[str]], None]) -> None:
+        """The saved segments a rule may name, for the rules editor (nothing without a rule store)."""
+        rules = self.rules
+        if rules is not None:
+            self.runner.submit(lambda _s: rules.segment_names(), done, "Segments")
+
+    def rules_editor(self, view: RulesEditorView) -> RulesEditorPresenter | None:
+        return None if self.rules is None else RulesEditorPresenter(view, self.rules, self.runner)
 
     def load_macros(self) -> None:
         self.runner.submit(lambda _s: self.macros.list(), self.view.show_macros, "Macros")

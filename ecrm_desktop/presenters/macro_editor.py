@@ -12,6 +12,14 @@ from ecrm_desktop.presenters.tasks import Runner
 PLACEHOLDERS = tuple("{" + name + "}" for name in FALLBACKS)
 
 
+def attempt(work: Callable[[], object]) -> tuple[object, str | None]:
+    """The result, or the sentence of an error the user can act on (shown in the dialog, not the banner)."""
+    try:
+        return work(), None
+    except EcrmError as exc:
+        return None, str(exc)
+
+
 class MacroStore(Protocol):
     """What the editor needs of `services.macros.MacroService`."""
 
@@ -35,36 +43,34 @@ class MacroEditorPresenter:
                  changed: Callable[[], None] = lambda: None) -> None:
         self.view, self.macros, self.runner = view, macros, runner
         self.ticket_id, self.changed = ticket_id, changed
+        self.closed = False
+
+    def close(self) -> None:
+        """The dialog is gone: results still on their way are dropped."""
+        self.closed = True
 
     def start(self, selected: int | None = None) -> None:
-        self.runner.submit(lambda _s: self.macros.list(), lambda found: self.view.show_macros(found, selected),
-                           "Macros")
+        self.runner.submit(lambda _s: self.macros.list(),
+                           lambda found: None if self.closed else self.view.show_macros(found, selected), "Macros")
 
     def preview(self, body: str) -> None:
         ticket_id = self.ticket_id
         if ticket_id is None:
             self.view.show_preview("Open a ticket in the inbox to preview a macro on it.")
             return
-        self.runner.submit(lambda _s: self._attempt(lambda: self.macros.preview(body, ticket_id)),
-                           self._previewed, "Preview")
+        self.runner.submit(lambda _s: attempt(lambda: self.macros.preview(body, ticket_id)), self._previewed,
+                           "Preview")
 
     def save(self, macro: MacroDef) -> None:
-        self.runner.submit(lambda _s: self._attempt(lambda: self.macros.save(macro)), self._saved, "Saving macro")
+        self.runner.submit(lambda _s: attempt(lambda: self.macros.save(macro)), self._saved, "Saving macro")
 
     def delete(self, macro_id: int) -> None:
-        self.runner.submit(lambda _s: self._attempt(lambda: self.macros.delete(macro_id)), self._saved,
-                           "Deleting macro")
-
-    @staticmethod
-    def _attempt(work: Callable[[], object]) -> tuple[object, str | None]:
-        """The result, or the sentence of an error the user can act on (shown in the dialog, not the banner)."""
-        try:
-            return work(), None
-        except EcrmError as exc:
-            return None, str(exc)
+        self.runner.submit(lambda _s: attempt(lambda: self.macros.delete(macro_id)), self._saved, "Deleting macro")
 
     def _previewed(self, outcome: tuple[object, str | None]) -> None:
         text, problem = outcome
+        if self.closed:
+            return
         if problem is not None:
             self.view.show_problem(problem)
         else:
@@ -73,6 +79,8 @@ class MacroEditorPresenter:
 
     def _saved(self, outcome: tuple[object, str | None]) -> None:
         result, problem = outcome
+        if self.closed:
+            return
         self.view.show_problem(problem or "")
         if problem is None:
             self.changed()

@@ -61,6 +61,11 @@ class RuleService:
             s.delete(row)
             audit.append(s, self.session.user_name, "ticket_rule.delete", "ticket_rule", rule_id, name=row.name)
 
+    def segment_names(self) -> list[str]:
+        """The saved segments a rule's condition may name."""
+        with self.session.workspace.sessions() as s:
+            return list(s.execute(select(Segment.name).order_by(Segment.name)).scalars())
+
     def sla_targets(self) -> dict[TicketPriority, SlaTargets]:
         with self.session.workspace.sessions() as s:
             return sla_targets(s)

@@ -6,7 +6,7 @@ Ctrl+F) searches. Selected rows take the bulk actions above the list.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QUrl
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -32,9 +32,11 @@ from ecrm_desktop.domain.helpdesk.macros import MacroDef
 from ecrm_desktop.presenters.inbox import SNOOZE_CHOICES, InboxPresenter
 from ecrm_desktop.views.inbox_table import TicketTableModel
 from ecrm_desktop.views.macro_dialog import MacroDialog
+from ecrm_desktop.views.rules_dialog import RulesDialog
 from ecrm_desktop.views.sender_card import card_html
 from ecrm_desktop.views.ticket_pane import TicketPane
 
+RECOUNT_MS = 60_000
 WIDTHS = (185, 290, 170, 80, 75, 100, 120, 45, 130)
 
 
@@ -47,6 +49,7 @@ class InboxScreen(QWidget):
         self.model: TicketTableModel | None = None
         self.agents: list[Agent] = []
         self.shown_id: int | None = None
+        self.rules_dialog: RulesDialog | None = None
         self.views = QListWidget()
         self.views.setFixedWidth(190)
         self.search = QLineEdit(placeholderText="Search subject, requester or #id  (Ctrl+F)")
@@ -64,7 +67,7 @@ class InboxScreen(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.bulk: dict[str, QPushButton] = {name: QPushButton(name) for name in (
-            "Assign… (a)", "Tag…", "Priority…", "Snooze… (s)", "Solve (e)", "Merge", "Macros…")}
+            "Assign… (a)", "Tag…", "Priority…", "Snooze… (s)", "Solve (e)", "Merge", "Macros…", "Rules…")}
         self.pane = TicketPane()
         self.sidebar = QTextBrowser()
         self.sidebar.setOpenLinks(False)
@@ -115,6 +118,7 @@ class InboxScreen(QWidget):
         self.bulk["Solve (e)"].clicked.connect(self._solve)
         self.bulk["Merge"].clicked.connect(lambda: p.merge(self.selected_ids()))
         self.bulk["Macros…"].clicked.connect(self.edit_macros)
+        self.bulk["Rules…"].clicked.connect(self.edit_rules)
         pane = self.pane
         pane.status.activated.connect(lambda _i: p.set_status(self._open_ids(), pane.status.currentData()))
         pane.priority.activated.connect(lambda _i: p.set_priority(self._open_ids(), pane.priority.currentData()))
@@ -125,6 +129,9 @@ class InboxScreen(QWidget):
         pane.send_shortcut.activated.connect(self._send)
         pane.escape_shortcut.activated.connect(self.table.setFocus)
         self.sidebar.anchorClicked.connect(self._link)
+        self.recount = QTimer(self, interval=RECOUNT_MS)  # new mail and woken snoozes show in the counts
+        self.recount.timeout.connect(lambda: p.refresh_counts() if self.isVisible() else None)
+        self.recount.start()
         for widget in (self.table, pane.conversation, self.sidebar, self.views):
             widget.installEventFilter(self)
         self.table.setSortingEnabled(True)
@@ -167,6 +174,19 @@ class InboxScreen(QWidget):
         dialog.attach(self.presenter.macro_editor(dialog))
         dialog.show()
         return dialog
+
+    def edit_rules(self) -> None:
+        """Open the rules and SLA editor once the saved segments it offers are read."""
+        if self.presenter is not None:
+            self.presenter.rule_segments(self._open_rules)
+
+    def _open_rules(self, segments: list[str]) -> None:
+        dialog = RulesDialog(self, [a.name for a in self.agents], segments)
+        editor = self.presenter.rules_editor(dialog) if self.presenter else None
+        if editor is not None:
+            dialog.attach(editor)
+            dialog.show()
+            self.rules_dialog = dialog
 
     def _solve(self) -> None:
         if self.presenter is not None:

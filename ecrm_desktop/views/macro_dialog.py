@@ -90,6 +90,8 @@ class MacroDialog(QDialog):
         self.save.clicked.connect(lambda: presenter.save(self.current()))
         self.delete.clicked.connect(self._delete)
         self.close_button.clicked.connect(self.accept)
+        self.finished.connect(self._timer.stop)
+        self.finished.connect(lambda _r: presenter.close())
         presenter.start()
 
     def current(self) -> MacroDef:

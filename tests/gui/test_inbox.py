@@ -10,11 +10,12 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from ecrm_desktop.app import build_inbox_screen
-from ecrm_desktop.domain.enums import MessageKind, TicketStatus
+from ecrm_desktop.domain.enums import MessageKind, TicketPriority, TicketStatus
 from ecrm_desktop.domain.helpdesk.macros import MacroDef
 from ecrm_desktop.presenters.navigation import Place
 from ecrm_desktop.presenters.tasks import TaskRunner
 from ecrm_desktop.services.macros import MacroService
+from ecrm_desktop.services.ticket_rules import RuleService
 from ecrm_desktop.services.tickets import TicketService
 from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.storage.tables import Ticket, TicketMessage
@@ -121,4 +122,31 @@ def test_macro_editor_previews_on_the_open_ticket_and_saves(qtbot: QtBot, inbox:
     dialog.save.click()
     qtbot.waitUntil(lambda: dialog.list.count() == 2 and view.pane.macro.count() == 3)
     assert dialog.problem.text() == ""
+    dialog.close()
+
+
+def test_rules_dialog_saves_a_rule_and_sla_targets(qtbot: QtBot, inbox: tuple[InboxScreen, list[str]],
+                                                   user_session: UserSession) -> None:
+    view, _queued = inbox
+    qtbot.waitUntil(lambda: bool(view.agents))
+    view.edit_rules()
+    qtbot.waitUntil(lambda: view.rules_dialog is not None and view.rules_dialog.isVisible())
+    dialog = view.rules_dialog
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.sla[TicketPriority.URGENT][0].value() == 60)
+    dialog.save.click()  # a rule with no name
+    qtbot.waitUntil(lambda: "needs a name" in dialog.problem.text())
+    dialog.name.setText("Refunds")
+    dialog.keywords.setText("refund, money back")
+    dialog.tag.setText("refund")
+    dialog.assign.setCurrentIndex(dialog.assign.findData("least-loaded"))
+    dialog.save.click()
+    qtbot.waitUntil(lambda: dialog.list.count() == 1 and dialog.problem.text() == "")
+    dialog.sla[TicketPriority.URGENT][0].setValue(15)
+    dialog.save_sla.click()
+    qtbot.waitUntil(lambda: RuleService(user_session).sla_targets()[TicketPriority.URGENT].first_response_minutes
+                    == 15)
+    (rule,) = RuleService(user_session).rules()
+    assert (rule.keywords, rule.add_tag, rule.assign) == (("refund", "money back"), "refund", "least-loaded")
     dialog.close()
