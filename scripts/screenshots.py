@@ -20,7 +20,7 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ecrm_desktop.app import build_main_window
-from ecrm_desktop.domain.enums import Platform, TicketStatus
+from ecrm_desktop.domain.enums import Platform, TicketPriority, TicketStatus
 from ecrm_desktop.domain.helpdesk.macros import MacroDef
 from ecrm_desktop.domain.helpdesk.rules import LEAST_LOADED, RuleDef
 from ecrm_desktop.presenters.navigation import Place, Screen
@@ -109,13 +109,14 @@ MACRO = ("Hi {customer.first_name},\n\nYour order {order.last.number} is {order.
 
 
 def shoot_inbox(window: MainWindow, session: UserSession, out: Path) -> None:
-    """The inbox on the demo's tickets: a ticket with its customer, a macro applied, a note, an unknown sender
-    and the macro editor."""
+    """The inbox on the demo's tickets: a ticket with its customer, a macro applied, a note, an unknown sender,
+    the macro editor and the rules dialog."""
     tickets = TicketService(session)
     MacroService(session, tickets).save(MacroDef(0, "Where is my order", MACRO, TicketStatus.PENDING, "wismo"))
     MacroService(session, tickets).save(MacroDef(0, "Refund on its way", "Hi {customer.first_name}, the refund "
                                                  "for {order.last.number} is on its way.", TicketStatus.SOLVED))
-    RuleService(session).save_rule(RuleDef("Share new tickets", assign=LEAST_LOADED))
+    RuleService(session).save_rule(RuleDef("Refunds first", keywords=("refund", "money back"), add_tag="refund",
+                                           set_priority=TicketPriority.HIGH, assign=LEAST_LOADED))
     stranger = tickets.create("Do you ship to Iceland?", "Hello, before I order: do you ship to Reykjavik?",
                               requester_email="gudrun@example.is", requester_name="Gudrun Jonsdottir")
     window.go(Place(Screen.INBOX))
@@ -142,6 +143,11 @@ def shoot_inbox(window: MainWindow, session: UserSession, out: Path) -> None:
     presenter.open_ticket(stranger)
     settle(lambda: "matches no customer" in inbox.sidebar.toPlainText())
     save(window, out, "inbox-unknown-sender")
+    inbox.edit_rules()
+    settle(lambda: inbox.rules_dialog is not None and inbox.rules_dialog.list.count() == 1)
+    assert inbox.rules_dialog is not None
+    save(inbox.rules_dialog, out, "inbox-rules")
+    inbox.rules_dialog.close()
 
 
 def dark_palette() -> QPalette:
