@@ -94,7 +94,7 @@ def _orders(p: CustomerProfile) -> str:
             state = status(sh.status.value)
             label = escape(sh.tracking_number or "tracking")
             tracking = f"<a href='{escape(sh.tracking_url)}'>{label}</a>" if sh.tracking_url else label
-        day = when(r.created_at, False).replace("-", "\u2011")  # a non-breaking hyphen keeps the date on one line
-        rows.append(f"<tr><td>{escape(r.number)}</td><td>{day}</td>"
-                    f"<td>{money(r.total_cents, r.currency)}</td><td>{state}</td><td>{tracking}</td></tr>")
-    return "<h4>Recent orders</h4><table>" + "".join(rows) + "</table>"
+        tracking = f" · {tracking}" if tracking else ""
+        rows.append(f"<p style='margin:2px 0'><b>{escape(r.number)}</b> · {when(r.created_at, False)} · "
+                    f"{money(r.total_cents, r.currency)}<br>{state}{tracking}</p>")
+    return "<h4>Recent orders</h4>" + "".join(rows)
