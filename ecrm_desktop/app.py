@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from ecrm_desktop.domain.kpis import Dashboard, Period
     from ecrm_desktop.presenters.dashboard import DashboardPresenter
+    from ecrm_desktop.presenters.inbox import InboxPresenter
     from ecrm_desktop.presenters.mail_watch import MailWatchPresenter
     from ecrm_desktop.presenters.navigation import Place
     from ecrm_desktop.presenters.segments import SegmentsPresenter
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
     from ecrm_desktop.services.workspace import UserSession, WorkspaceService
     from ecrm_desktop.sync.http import HttpOptions
     from ecrm_desktop.views.dashboard_screen import DashboardScreen
+    from ecrm_desktop.views.inbox_screen import InboxScreen
     from ecrm_desktop.views.main_window import MainWindow
     from ecrm_desktop.views.segments_screen import SegmentsScreen
     from ecrm_desktop.views.sync_screen import SyncScreen
@@ -135,7 +137,9 @@ def build_main_window(session: UserSession, runner: TaskRunner, secrets: SecretS
     segments_view, segments, dashboard_view, dashboard = _analysis_screens(session, runner, go)
     sync_runner = TaskRunner()
     sync_view, sync = build_sync_screen(session, runner, sync_runner, secrets)
-    window = MainWindow({Screen.CUSTOMERS: customers_view, Screen.CUSTOMER: profile_view,
+    mail: list[MailWatchPresenter] = []  # the mailbox watch, made once the window exists
+    inbox_view, inbox = build_inbox_screen(session, runner, go, lambda: mail[0].poke() if mail else None)
+    window = MainWindow({Screen.INBOX: inbox_view, Screen.CUSTOMERS: customers_view, Screen.CUSTOMER: profile_view,
                          Screen.ORDERS: orders_view, Screen.ORDER: order_view, Screen.SEGMENTS: segments_view,
                          Screen.DASHBOARD: dashboard_view, Screen.SYNC: sync_view},
                         f"{session.user_name} · {session.workspace.paths.folder.name}")
@@ -156,16 +160,18 @@ def build_main_window(session: UserSession, runner: TaskRunner, secrets: SecretS
                                        Screen.SEGMENTS: lambda _i: segments.reload(),
                                        Screen.CUSTOMERS: lambda _i: customers.load_segments(),
                                        Screen.SYNC: lambda _i: sync.refresh(),
-                                       Screen.DASHBOARD: lambda _i: dashboard.start()})
+                                       Screen.DASHBOARD: lambda _i: dashboard.start(),
+                                       Screen.INBOX: lambda _i: inbox.start()})
     window.go, window.back = nav.go, nav.back
     _follow_syncs(window, session, sync, sync_runner, status.refresh)
     _report_to(window, session, runner, sync_runner)
-    support_mailbox(window, session, secrets)
+    mail.append(support_mailbox(window, session, secrets))
     customers_view.attach(customers)
     profile_view.attach(profile)
     orders_view.attach(order_list)
     order_view.attach(order)
     sync_view.attach(sync)
+    inbox_view.attach(inbox)
     nav.go(Place(Screen.CUSTOMERS))
     status.refresh()
     return window
@@ -197,9 +203,12 @@ def support_mailbox(window: MainWindow, session: UserSession, secrets: SecretSto
     from ecrm_desktop.presenters.mail_watch import MailWatchPresenter
     from ecrm_desktop.presenters.mailbox import MailboxPresenter
     from ecrm_desktop.services.mail_channel import MailChannel
+    from ecrm_desktop.services.tickets import TicketService
     from ecrm_desktop.views.mailbox_dialog import MailboxDialog
 
-    channel = MailChannel(session, secrets, tls) if tls else MailChannel(session, secrets)
+    rules = TicketService(session).on_mail
+    channel = (MailChannel(session, secrets, tls, on_tickets=rules) if tls
+               else MailChannel(session, secrets, on_tickets=rules))
     mail_runner, dialog_runner = TaskRunner(window), TaskRunner(window)  # the watch holds its worker for hours
     watch = MailWatchPresenter(channel, mail_runner, window)
     watch.polled.connect(lambda text: window.statusBar().showMessage(text, 15_000))
@@ -226,6 +235,22 @@ def support_mailbox(window: MainWindow, session: UserSession, secrets: SecretSto
     if channel.mailbox.settings() is not None:
         watch.start()
     return watch
+
+
+def build_inbox_screen(session: UserSession, runner: TaskRunner, go: Callable[[Place], None],
+                       on_reply_queued: Callable[[], None] = lambda: None) -> tuple[InboxScreen, InboxPresenter]:
+    """The Inbox screen and its presenter (not yet attached); `on_reply_queued` runs after each stored reply."""
+    from ecrm_desktop.presenters.inbox import InboxPresenter
+    from ecrm_desktop.services.inbox_sidebar import SenderService
+    from ecrm_desktop.services.macros import MacroService
+    from ecrm_desktop.services.ticket_rules import RuleService
+    from ecrm_desktop.services.tickets import TicketService
+    from ecrm_desktop.views.inbox_screen import InboxScreen
+
+    tickets = TicketService(session, on_reply_queued=on_reply_queued)
+    view = InboxScreen()
+    return view, InboxPresenter(view, tickets, MacroService(session, tickets), SenderService(session, tickets),
+                                runner, navigate=go, rules=RuleService(session))
 
 
 def _report_to(window: MainWindow, session: UserSession, runner: TaskRunner, sync_runner: TaskRunner) -> None:

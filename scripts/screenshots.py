@@ -21,15 +21,20 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ecrm_desktop.app import build_main_window
-from ecrm_desktop.domain.enums import Platform
+from ecrm_desktop.domain.enums import Platform, TicketPriority, TicketStatus
+from ecrm_desktop.domain.helpdesk.macros import MacroDef
+from ecrm_desktop.domain.helpdesk.rules import LEAST_LOADED, RuleDef
 from ecrm_desktop.domain.mail import MailSecurity
 from ecrm_desktop.presenters.navigation import Place, Screen
 from ecrm_desktop.presenters.tasks import TaskRunner
 from ecrm_desktop.services.demo import fill_demo
+from ecrm_desktop.services.macros import MacroService
 from ecrm_desktop.services.predictions import refresh_predictions
 from ecrm_desktop.services.secrets import SecretStore
 from ecrm_desktop.services.segments import SegmentService
 from ecrm_desktop.services.sync import SyncService
+from ecrm_desktop.services.ticket_rules import RuleService
+from ecrm_desktop.services.tickets import TicketService
 from ecrm_desktop.services.workspace import UserSession, WorkspaceService
 from ecrm_desktop.sync.emulator.demo_records import demo_emulated_store
 from ecrm_desktop.sync.emulator.faults import Faults
@@ -38,6 +43,7 @@ from ecrm_desktop.sync.http import HttpOptions
 from ecrm_desktop.views.customers_screen import CustomersScreen
 from ecrm_desktop.views.dashboard_report import write_pdf
 from ecrm_desktop.views.dashboard_screen import DashboardScreen
+from ecrm_desktop.views.inbox_screen import InboxScreen
 from ecrm_desktop.views.mailbox_dialog import MailboxDialog
 from ecrm_desktop.views.main_window import MainWindow
 from ecrm_desktop.views.order_screen import OrderScreen
@@ -101,6 +107,52 @@ def shoot_segments(window: MainWindow, session: UserSession, out: Path) -> None:
     screen.query.setPlainText("amount_spent > 500 AND last_order_date <")
     settle(screen.problem.isVisible)
     save(window, out, "segments-invalid")
+
+
+MACRO = ("Hi {customer.first_name},\n\nYour order {order.last.number} is {order.last.status}. You can follow it "
+         "here: {order.last.tracking_url}\n\nBest wishes,\n{agent.name}")
+
+
+def shoot_inbox(window: MainWindow, session: UserSession, out: Path) -> None:
+    """The inbox on the demo's tickets: a ticket with its customer, a macro applied, a note, an unknown sender,
+    the macro editor and the rules dialog."""
+    tickets = TicketService(session)
+    MacroService(session, tickets).save(MacroDef(0, "Where is my order", MACRO, TicketStatus.PENDING, "wismo"))
+    MacroService(session, tickets).save(MacroDef(0, "Refund on its way", "Hi {customer.first_name}, the refund "
+                                                 "for {order.last.number} is on its way.", TicketStatus.SOLVED))
+    RuleService(session).save_rule(RuleDef("Refunds first", keywords=("refund", "money back"), add_tag="refund",
+                                           set_priority=TicketPriority.HIGH, assign=LEAST_LOADED))
+    stranger = tickets.create("Do you ship to Iceland?", "Hello, before I order: do you ship to Reykjavik?",
+                              requester_email="gudrun@example.is", requester_name="Gudrun Jonsdottir")
+    window.go(Place(Screen.INBOX))
+    inbox = window.screens[Screen.INBOX]
+    assert isinstance(inbox, InboxScreen) and inbox.presenter is not None
+    presenter = inbox.presenter
+    settle(lambda: presenter.open_id is not None and "Lifetime" in inbox.sidebar.toPlainText())
+    opened = presenter.open_id
+    assert opened is not None
+    tickets.add_note(opened, "Carrier confirms the parcel is at the local depot; offer a discount if it is late.")
+    presenter.open_ticket(opened)
+    settle(lambda: "Internal note" in inbox.pane.conversation.toPlainText())
+    save(window, out, "inbox")
+    chosen = inbox.pane.macro.findText("Where is my order")
+    inbox.pane.macro.setCurrentIndex(chosen)
+    inbox.pane.macro.activated.emit(chosen)
+    settle(lambda: bool(inbox.pane.editor.toPlainText()))
+    save(window, out, "inbox-macro")
+    dialog = inbox.edit_macros()
+    assert dialog is not None
+    settle(lambda: dialog.list.count() == 2 and bool(dialog.preview.toPlainText()))
+    save(dialog, out, "inbox-macro-editor")
+    dialog.close()
+    presenter.open_ticket(stranger)
+    settle(lambda: "matches no customer" in inbox.sidebar.toPlainText())
+    save(window, out, "inbox-unknown-sender")
+    inbox.edit_rules()
+    settle(lambda: inbox.rules_dialog is not None and inbox.rules_dialog.list.count() == 1)
+    assert inbox.rules_dialog is not None
+    save(inbox.rules_dialog, out, "inbox-rules")
+    inbox.rules_dialog.close()
 
 
 def dark_palette() -> QPalette:
@@ -219,6 +271,7 @@ def main(out: Path) -> int:  # noqa: PLR0915 (one screen after another)
         save(window, out, "orders")
 
         shoot_segments(window, session, out)
+        shoot_inbox(window, session, out)
         sync_screens(window, session, secrets, out)
         dashboard_screenshots(app, window, out)
         mailbox_screens(window, out)

@@ -74,9 +74,10 @@ def _connect(args: argparse.Namespace) -> int:
 
 def _fetch(args: argparse.Namespace) -> int:
     from ecrm_desktop.services.mail_channel import MailChannel
+    from ecrm_desktop.services.tickets import TicketService
 
     with signed_in(args) as session:
-        fetched, sent = MailChannel(session).poll()
+        fetched, sent = MailChannel(session, on_tickets=TicketService(session).on_mail).poll()
     if flag(args, "json"):
         print(json.dumps({"status": "partial" if sent.failed else "complete", **fetched.to_json(),
                           "replies": sent.to_json()}))

@@ -497,3 +497,4 @@ class Dashboard:
     new_returning: tuple[NewReturning, ...]
     cohorts: tuple[CohortRow, ...]
     predictions: PredictionFigures = field(default_factory=PredictionFigures)
+    sla_breaches: int | None = None  # unsolved tickets past their SLA deadline, now (not of the period)

@@ -24,7 +24,7 @@ from ecrm_desktop.services.clv import validate_workspace
 from ecrm_desktop.services.segments import SegmentService
 from ecrm_desktop.services.status import StatusService
 from ecrm_desktop.services.workspace import UserSession
-from ecrm_desktop.storage import audit, clv_queries, dashboard_queries, prediction_queries, rollups
+from ecrm_desktop.storage import audit, clv_queries, dashboard_queries, prediction_queries, rollups, ticket_queries
 from ecrm_desktop.storage.dashboard_queries import Scope
 from ecrm_desktop.storage.settings import read_setting, reporting_currency, write_setting
 
@@ -93,7 +93,8 @@ class DashboardService:
                 new_returning=tuple(kpis.new_vs_returning(cells, period.months())),
                 cohorts=tuple(kpis.cohort_retention(
                     cells, [kpis.add_months(first_cohort, i) for i in range(COHORT_MONTHS)], last_month)),
-                predictions=self._predictions(s, members is not None))
+                predictions=self._predictions(s, members is not None),
+                sla_breaches=ticket_queries.breaches(s, self.clock()))
 
     def load_report(self, period: Period, segment: str | None = None) -> Dashboard:
         """`load`, with the model's holdout check run first when it is due (for a report made in one go)."""

@@ -53,6 +53,12 @@ class SegmentService:
         with self.session.workspace.sessions() as s:
             return segment_queries.member_ids(s, condition, limit, offset)
 
+    def includes(self, name: str, customer_id: int) -> bool:
+        """Whether the customer is in the saved segment `name` right now (evaluated live, for ticket rules)."""
+        condition = and_(self._members(self.get(name).query), Customer.id == customer_id)
+        with self.session.workspace.sessions() as s:
+            return segment_queries.count(s, condition) > 0
+
     def count_rows(self, source: Members, listing: CustomerQuery) -> int:
         """How many of the customers `source` (a query, or a cell of the R x F grid) selects the customer list
         shows for `listing` (its search text)."""

@@ -12,7 +12,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-HAND_MADE_TABLES = ("customer_search",)  # FTS5 index and its shadow tables, created by SQL in the migrations
+HAND_MADE_TABLES = ("customer_search", "ticket_search")  # FTS5 indexes and shadow tables, made by SQL in migrations
 
 
 def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:

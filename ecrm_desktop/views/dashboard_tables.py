@@ -87,6 +87,7 @@ def tiles(d: Dashboard) -> list[Tile]:
         tile("Open tickets (now)", now.open_tickets, before.open_tickets, count, up=False),
         tile("Median first response", seconds(now.median_first_response), seconds(before.median_first_response),
              lambda v: duration(None if v is None else timedelta(seconds=v)), up=False),
+        Tile("SLA breaches (now)", count(d.sla_breaches), None, "–", good_when_up=False),
     ]
 
 

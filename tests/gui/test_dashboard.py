@@ -18,7 +18,7 @@ def test_dashboard_opens_and_follows_a_custom_range(qtbot: QtBot, window: MainWi
     screen = window.screens[Screen.DASHBOARD]
     assert isinstance(screen, DashboardScreen)
     qtbot.waitUntil(lambda: screen.dashboard is not None, timeout=20_000)
-    assert len(screen.tiles) == 15 and screen.tiles[3].label.text() == "Orders"
+    assert len(screen.tiles) == 16 and screen.tiles[3].label.text() == "Orders"
     assert screen.charts is not None
     screen.preset.setCurrentText(CUSTOM)
     screen.start.setDate(screen.start.date().fromString("2025-01-01", "yyyy-MM-dd"))

@@ -14,6 +14,7 @@ from ecrm_desktop.storage.tables.commerce import (
     Refund,
     RefundLine,
 )
+from ecrm_desktop.storage.tables.helpdesk import AgentStatus, Macro, SlaPolicy, TicketRule
 from ecrm_desktop.storage.tables.insights import ProductNeighbour, StoredPrediction
 from ecrm_desktop.storage.tables.mail import MailAttachment, MailboxFolder
 from ecrm_desktop.storage.tables.people import (
@@ -57,6 +58,7 @@ __all__ = [
     "AbandonedCheckout",
     "ActivityMonth",
     "Address",
+    "AgentStatus",
     "AuditEntry",
     "Base",
     "Category",
@@ -79,6 +81,7 @@ __all__ = [
     "DailyProduct",
     "DailySales",
     "Fulfillment",
+    "Macro",
     "MailAttachment",
     "MailboxFolder",
     "MarketingSpend",
@@ -98,6 +101,7 @@ __all__ = [
     "SegmentCount",
     "SegmentMember",
     "Setting",
+    "SlaPolicy",
     "Store",
     "StoredPrediction",
     "SyncCheckpoint",
@@ -105,6 +109,7 @@ __all__ = [
     "Tag",
     "Ticket",
     "TicketMessage",
+    "TicketRule",
     "TicketTag",
     "User",
     "UtcDateTime",

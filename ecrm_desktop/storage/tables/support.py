@@ -30,7 +30,17 @@ class Ticket(Base):
     resolution_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     solved_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     snoozed_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
-    __table_args__ = (Index("ix_tickets_status_updated", "status", "updated_at"),)
+    # The next SLA deadline: first response while unanswered, then resolution; NULL once solved.
+    sla_due_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id", ondelete="SET NULL"))
+    __table_args__ = (
+        Index("ix_tickets_status_updated", "status", "updated_at"),
+        # The inbox's views list by SLA due time within a status, an assignee or a priority.
+        Index("ix_tickets_status_sla", "status", "sla_due_at"),
+        Index("ix_tickets_assignee_status_sla", "assignee_id", "status", "sla_due_at"),
+        Index("ix_tickets_priority_status_sla", "priority", "status", "sla_due_at"),
+        Index("ix_tickets_status_snoozed", "status", "snoozed_until"),
+    )
 
 
 def _initial_delivery_state(context: DefaultExecutionContext) -> str | None:
@@ -68,3 +78,4 @@ class TicketTag(Base):
     __tablename__ = "ticket_tags"
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True)
     tag_id: Mapped[int] = mapped_column(ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True)
+    __table_args__ = (Index("ix_ticket_tags_tag", "tag_id", "ticket_id"),)

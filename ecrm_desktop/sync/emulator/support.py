@@ -108,6 +108,9 @@ def make_tickets(rng: np.random.Generator, customers: Customers, orders: Orders,
             "first_response_due_at": (created + FIRST_RESPONSE_HOURS[priority] * HOUR).view("datetime64[s]"),
             "resolution_due_at": (created + RESOLUTION_HOURS[priority] * HOUR).view("datetime64[s]"),
             "solved_at": np.where(status == SOLVED, last, NAT).view("datetime64[s]"),
+            "sla_due_at": np.where(status == SOLVED, NAT, np.where(
+                present[:, REPLY], created + RESOLUTION_HOURS[priority] * HOUR,
+                created + FIRST_RESPONSE_HOURS[priority] * HOUR)).view("datetime64[s]"),
             "snoozed_until": np.where(status == SNOOZED, DEMO_NOW + rng.integers(1, 6, k) * DAY, NAT)
             .view("datetime64[s]"),
         },

@@ -1,0 +1,1 @@
+"""The support inbox's vocabulary and rules: views and rows, SLA clocks, macros, routing rules, CSV import."""

@@ -1,0 +1,152 @@
+"""The inbox driven from the keyboard: move to a ticket with j, apply a macro, send the reply with Ctrl+Enter."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from ecrm_desktop.app import build_inbox_screen
+from ecrm_desktop.domain.enums import MessageKind, TicketPriority, TicketStatus
+from ecrm_desktop.domain.helpdesk.macros import MacroDef
+from ecrm_desktop.presenters.navigation import Place
+from ecrm_desktop.presenters.tasks import TaskRunner
+from ecrm_desktop.services.macros import MacroService
+from ecrm_desktop.services.ticket_rules import RuleService
+from ecrm_desktop.services.tickets import TicketService
+from ecrm_desktop.services.workspace import UserSession
+from ecrm_desktop.storage.tables import Ticket, TicketMessage
+from ecrm_desktop.views.inbox_screen import InboxScreen
+from tests.screen_fixtures import fill_small_store
+
+
+@pytest.fixture
+def inbox(qtbot: QtBot, user_session: UserSession, runner: TaskRunner) -> Iterator[tuple[InboxScreen, list[str]]]:
+    fill_small_store(user_session)
+    tickets = TicketService(user_session)
+    tickets.create("First question", "Hello?", requester_email="person2@example.com")
+    tickets.create("Where is my parcel", "It is late.", requester_email="person1@example.com")
+    MacroService(user_session).save(MacroDef(0, "Where is it", "Hi {customer.first_name}, {order.last.number} is "
+                                             "{order.last.status}.", TicketStatus.PENDING, "wismo"))
+    queued: list[str] = []
+    places: list[Place] = []
+    view, presenter = build_inbox_screen(user_session, runner, places.append, lambda: queued.append("sent"))
+    qtbot.addWidget(view)
+    view.resize(1300, 800)
+    view.show()
+    view.attach(presenter)
+    yield view, queued
+    view.close()
+    runner.wait()
+
+
+def test_open_with_j_apply_a_macro_and_reply_from_the_keyboard(qtbot: QtBot, inbox: tuple[InboxScreen, list[str]],
+                                                              user_session: UserSession) -> None:
+    view, queued = inbox
+    presenter = view.presenter
+    assert presenter is not None
+    qtbot.waitUntil(lambda: presenter.open_id is not None and view.pane.title.text().startswith("#"))
+    first = presenter.open_id
+    view.table.setFocus()
+    qtbot.keyClick(view.table, Qt.Key.Key_J)
+    qtbot.waitUntil(lambda: presenter.open_id != first and "Where is my parcel" in view.pane.title.text())
+    qtbot.waitUntil(lambda: "Name1" in view.sidebar.toPlainText())
+    ticket_id = presenter.open_id
+    assert ticket_id is not None
+
+    qtbot.keyClick(view.table, Qt.Key.Key_R)
+    assert view.pane.editor.hasFocus() and view.pane.reply_mode.isChecked()
+    view.pane.macro.setCurrentIndex(1)
+    view.pane.macro.activated.emit(1)
+    qtbot.waitUntil(lambda: view.pane.editor.toPlainText() == "Hi Name1, #1001 is in transit.")
+    assert "set status pending" in view.pane.actions_label.text()
+    qtbot.keyClicks(view.pane.editor, " Thanks!")
+    qtbot.keyClick(view.pane.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: queued == ["sent"])
+    qtbot.waitUntil(lambda: "Reply queued" in view.notice.text())
+    with user_session.workspace.sessions() as s:
+        reply = s.execute(select(TicketMessage).where(TicketMessage.ticket_id == ticket_id,
+                                                      TicketMessage.kind == MessageKind.REPLY)).scalar_one()
+        ticket = s.get(Ticket, ticket_id)
+        assert ticket is not None
+        assert (reply.body_text, reply.author_user_id) == ("Hi Name1, #1001 is in transit. Thanks!",
+                                                           user_session.user_id)
+        assert ticket.status is TicketStatus.PENDING and ticket.first_response_at is not None
+
+
+def test_note_and_solve_keys(qtbot: QtBot, inbox: tuple[InboxScreen, list[str]], user_session: UserSession) -> None:
+    view, queued = inbox
+    presenter = view.presenter
+    assert presenter is not None
+    qtbot.waitUntil(lambda: presenter.open_id is not None and view.pane.title.text().startswith("#"))
+    ticket_id = presenter.open_id
+    view.table.setFocus()
+    qtbot.keyClick(view.table, Qt.Key.Key_N)
+    assert view.pane.note_mode.isChecked() and view.pane.send.text() == "Add note"
+    qtbot.keyClicks(view.pane.editor, "Customer called twice")
+    qtbot.keyClick(view.pane.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: "Note added" in view.notice.text())
+    qtbot.waitUntil(lambda: "Internal note" in view.pane.conversation.toPlainText())
+    view.table.setFocus()
+    qtbot.keyClick(view.table, Qt.Key.Key_E)
+    qtbot.waitUntil(lambda: "Solved 1 ticket" in view.notice.text())
+    assert queued == []  # a note is never sent
+    with user_session.workspace.sessions() as s:
+        ticket = s.get(Ticket, ticket_id)
+        assert ticket is not None and ticket.status is TicketStatus.SOLVED
+
+
+def test_macro_editor_previews_on_the_open_ticket_and_saves(qtbot: QtBot, inbox: tuple[InboxScreen, list[str]]
+                                                            ) -> None:
+    view, _queued = inbox
+    presenter = view.presenter
+    assert presenter is not None
+    qtbot.waitUntil(lambda: presenter.open_id is not None and view.pane.title.text().startswith("#"))
+    dialog = view.edit_macros()
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.list.count() == 1)
+    dialog.new.click()
+    dialog.name.setText("Thanks")
+    qtbot.keyClicks(dialog.body, "Thanks ")
+    dialog.placeholder.setCurrentIndex(1)
+    dialog.placeholder.activated.emit(1)  # {customer.first_name}
+    qtbot.waitUntil(lambda: dialog.preview.toPlainText() == "Thanks Name2")
+    dialog.body.setPlainText("Hi {customer.shoe_size}")
+    dialog.save.click()
+    qtbot.waitUntil(lambda: "Unknown placeholder" in dialog.problem.text())
+    dialog.body.setPlainText("Thanks {customer.first_name}!")
+    dialog.save.click()
+    qtbot.waitUntil(lambda: dialog.list.count() == 2 and view.pane.macro.count() == 3)
+    assert dialog.problem.text() == ""
+    dialog.close()
+
+
+def test_rules_dialog_saves_a_rule_and_sla_targets(qtbot: QtBot, inbox: tuple[InboxScreen, list[str]],
+                                                   user_session: UserSession) -> None:
+    view, _queued = inbox
+    qtbot.waitUntil(lambda: bool(view.agents))
+    view.edit_rules()
+    qtbot.waitUntil(lambda: view.rules_dialog is not None and view.rules_dialog.isVisible())
+    dialog = view.rules_dialog
+    assert dialog is not None
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.sla[TicketPriority.URGENT][0].value() == 60)
+    dialog.save.click()  # a rule with no name
+    qtbot.waitUntil(lambda: "needs a name" in dialog.problem.text())
+    dialog.name.setText("Refunds")
+    dialog.keywords.setText("refund, money back")
+    dialog.tag.setText("refund")
+    dialog.assign.setCurrentIndex(dialog.assign.findData("least-loaded"))
+    dialog.save.click()
+    qtbot.waitUntil(lambda: dialog.list.count() == 1 and dialog.problem.text() == "")
+    dialog.sla[TicketPriority.URGENT][0].setValue(15)
+    dialog.save_sla.click()
+    qtbot.waitUntil(lambda: RuleService(user_session).sla_targets()[TicketPriority.URGENT].first_response_minutes
+                    == 15)
+    (rule,) = RuleService(user_session).rules()
+    assert (rule.keywords, rule.add_tag, rule.assign) == (("refund", "money back"), "refund", "least-loaded")
+    dialog.close()
