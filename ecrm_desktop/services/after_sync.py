@@ -7,6 +7,8 @@ from __future__ import annotations
 import logging
 
 from ecrm_desktop.domain.clv.errors import InsufficientData
+from ecrm_desktop.domain.permissions import Operation
+from ecrm_desktop.services.permissions import require
 from ecrm_desktop.services.predictions import refresh_predictions
 from ecrm_desktop.services.segments import SegmentService
 from ecrm_desktop.services.sync import SyncReport
@@ -18,6 +20,7 @@ log = logging.getLogger(__name__)
 def refresh_derived_data(session: UserSession) -> str:
     """Refresh everything derived from the orders; one sentence saying what happened. Too little history for
     the models is not an error here: predictions simply stay absent until there is enough."""
+    require(session, Operation.SYNC)
     segments = SegmentService(session).refresh_all()
     said = f"Segments re-evaluated ({len(segments)} saved)."
     try:

@@ -10,7 +10,9 @@ from datetime import UTC, date, datetime
 import numpy as np
 
 from ecrm_desktop.domain import recommend
+from ecrm_desktop.domain.permissions import Operation
 from ecrm_desktop.services.clv import predict_workspace
+from ecrm_desktop.services.permissions import require
 from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.storage import audit, basket_queries, predictions
 from ecrm_desktop.storage.tables import utcnow
@@ -27,6 +29,7 @@ def refresh_predictions(session: UserSession, today: date | None = None) -> Scor
     """Fit the models on every order up to `today` (default: today, UTC), score every customer with an order,
     learn each product's nearest neighbours, and replace what was stored, in one transaction. Raises
     `InsufficientData` (stored predictions stay as they were) when the history is too thin."""
+    require(session, Operation.SYNC)
     started = time.perf_counter()
     scored = predict_workspace(session, today or datetime.now(UTC).date())
     with session.workspace.sessions() as s:

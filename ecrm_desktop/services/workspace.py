@@ -14,10 +14,12 @@ from sqlalchemy.orm import Session
 from ecrm_desktop.domain.enums import Role
 from ecrm_desktop.domain.errors import AuthenticationFailed, UsageError
 from ecrm_desktop.domain.passwords import check_password
+from ecrm_desktop.domain.permissions import DEFAULT_GRANTS, Operation, grants_from_json
 from ecrm_desktop.services.locations import default_workspace_folder as default_workspace_folder  # noqa: PLC0414 (re-export)
 from ecrm_desktop.services.secrets import SecretStore
 from ecrm_desktop.storage import audit
 from ecrm_desktop.storage.keyslots import KdfParams
+from ecrm_desktop.storage.settings import read_setting
 from ecrm_desktop.storage.tables import Setting, User, utcnow
 from ecrm_desktop.storage.workspace import (
     Workspace,
@@ -28,6 +30,7 @@ from ecrm_desktop.storage.workspace import (
 
 log = logging.getLogger(__name__)
 
+ROLE_GRANTS_SETTING = "role_grants"
 DEFAULT_SETTINGS = {"reporting_currency": '"USD"', "timezone": '"local"'}
 
 
@@ -40,6 +43,12 @@ class UserSession:
     user_name: str
     role: Role
     notices: list[str] = field(default_factory=list)
+    grants: frozenset[Operation] | None = None  # the role's grants when signed in; None: the defaults
+
+    def may(self, operation: Operation) -> bool:
+        """Whether this user's role holds `operation` (services enforce it with `permissions.require`)."""
+        held = self.grants if self.grants is not None else DEFAULT_GRANTS[self.role]
+        return operation in held
 
     def close(self) -> None:
         self.workspace.close()
@@ -107,7 +116,8 @@ class WorkspaceService:
             if sign_in:
                 row.last_login_at = utcnow()
                 audit.append(s, row.name, "user.sign_in", "user", row.id)
-            result = UserSession(workspace, row.id, row.name, row.role)
+            grants = grants_from_json(read_setting(s, ROLE_GRANTS_SETTING))[row.role]
+            result = UserSession(workspace, row.id, row.name, row.role, grants=grants)
         return result
 
     @staticmethod

@@ -1,0 +1,23 @@
+"""What the audit viewer filters the trail by."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """Every field given must match; `since` is inclusive, `until` exclusive (UTC)."""
+
+    user: str | None = None
+    action: str | None = None
+    customer_id: int | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+    def describe(self) -> dict[str, Any]:
+        """The filters in use, for the audit entry of an export."""
+        return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in self.__dict__.items()
+                if v is not None and v != ""}
