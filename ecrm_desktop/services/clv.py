@@ -48,6 +48,11 @@ def predict_workspace(session: UserSession, today: date, horizon_days: int = 365
     """Fit on every customer's orders up to `today` and predict each one's next orders, churn risk and CLV over
     `horizon_days` (amounts in the reporting currency)."""
     require(session, Operation.RUN_MODELS)
+    return score_customers(session, today, horizon_days)
+
+
+def score_customers(session: UserSession, today: date, horizon_days: int = 365) -> list[CustomerPrediction]:
+    """`predict_workspace` without its permission check, for the refresh after a sync (checked there)."""
     with session.workspace.sessions() as s:
         history = clv_queries.order_history(s, today)
     data = rfm(history.days, today, WORKSPACE_UNIT)

@@ -28,15 +28,16 @@ class CustomerProfileService:
     def __init__(self, session: UserSession) -> None:
         self.session = session
 
-    def profile(self, customer_id: int) -> CustomerProfile:
+    def profile(self, customer_id: int, opened: bool = True) -> CustomerProfile:
         """Everything about the customer, with their stored predictions, recommended products and the next best
-        action these suggest, as the signed-in role may see it. Opening it is written to the audit trail."""
+        action these suggest, as the signed-in role may see it. Opening it (`opened`, not a reload after an edit) is audited."""
         require(self.session, Operation.VIEW_CUSTOMERS)
         with self.session.workspace.sessions() as s, s.begin():
             base = profile_queries.profile(s, customer_id, reporting_currency(s))
             stored = predictions.prediction_of(s, customer_id)
             recommended = tuple(predictions.recommended_products(s, customer_id))
-            audit.append(s, self.session.user_name, "customer.view", "customer", customer_id)
+            if opened:
+                audit.append(s, self.session.user_name, "customer.view", "customer", customer_id)
         prediction, at = stored if stored is not None else (None, None)
         open_tickets = sum(t.status is not TicketStatus.SOLVED for t in base.tickets)
         full = replace(base, prediction=prediction, predicted_at=at, recommendations=recommended,

@@ -11,7 +11,7 @@ import numpy as np
 
 from ecrm_desktop.domain import recommend
 from ecrm_desktop.domain.permissions import Operation
-from ecrm_desktop.services.clv import predict_workspace
+from ecrm_desktop.services.clv import score_customers
 from ecrm_desktop.services.permissions import require
 from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.storage import audit, basket_queries, predictions
@@ -31,7 +31,7 @@ def refresh_predictions(session: UserSession, today: date | None = None) -> Scor
     `InsufficientData` (stored predictions stay as they were) when the history is too thin."""
     require(session, Operation.SYNC)
     started = time.perf_counter()
-    scored = predict_workspace(session, today or datetime.now(UTC).date())
+    scored = score_customers(session, today or datetime.now(UTC).date())
     with session.workspace.sessions() as s:
         items = basket_queries.order_items(s)
     customers, customer = np.unique(items.customer_ids, return_inverse=True)
