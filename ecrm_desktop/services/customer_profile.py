@@ -30,7 +30,8 @@ class CustomerProfileService:
 
     def profile(self, customer_id: int, opened: bool = True) -> CustomerProfile:
         """Everything about the customer, with their stored predictions, recommended products and the next best
-        action these suggest, as the signed-in role may see it. Opening it (`opened`, not a reload after an edit) is audited."""
+        action these suggest, as the signed-in role may see it. Opening it (`opened`, not a reload after an edit)
+        is written to the audit trail."""
         require(self.session, Operation.VIEW_CUSTOMERS)
         with self.session.workspace.sessions() as s, s.begin():
             base = profile_queries.profile(s, customer_id, reporting_currency(s))

@@ -42,7 +42,7 @@ from ecrm_desktop.storage.tables.rollups import (
 from ecrm_desktop.storage.tables.segments import CustomerRfm, SegmentChange, SegmentCount, SegmentMember
 from ecrm_desktop.storage.tables.support import Ticket, TicketMessage, TicketTag
 from ecrm_desktop.storage.tables.sync_state import QuarantinedRecord, SyncCheckpoint, SyncRun
-from ecrm_desktop.storage.tables.system import AuditEntry, CurrencyRate, Segment, Setting, Store, User
+from ecrm_desktop.storage.tables.system import AuditEntry, CurrencyRate, RecoveryCode, Segment, Setting, Store, User
 
 __all__ = [
     "SENSITIVE_ORDER_FIELDS",
@@ -79,6 +79,7 @@ __all__ = [
     "ProductNeighbour",
     "ProductVariant",
     "QuarantinedRecord",
+    "RecoveryCode",
     "Refund",
     "RefundLine",
     "Segment",
