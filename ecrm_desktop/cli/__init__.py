@@ -18,6 +18,7 @@ from ecrm_desktop.cli import (
     emulator_commands,
     model_commands,
     report_commands,
+    security_commands,
     store_commands,
     update_commands,
     workspace_commands,
@@ -56,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
         return sub.add_parser(name, parents=[common], help=help_text, description=help_text)
 
     for module in (workspace_commands, customer_commands, store_commands, model_commands, report_commands,
-                   update_commands, emulator_commands):
+                   update_commands, emulator_commands, security_commands):
         module.register(add, common)
     for name, what in NOT_YET.items():
         later = sub.add_parser(name, help=f"{what} (not available yet)", add_help=False)

@@ -78,7 +78,7 @@ class AuditService:
     def export_filtered(self, wanted: AuditFilter) -> Iterator[AuditRow]:
         """Matching entries oldest first, for a CSV export; the export itself is audited first."""
         with self.session.workspace.sessions() as s, s.begin():
-            audit.append(s, self.session.user_name, "audit.export", **wanted.describe())
+            audit.append(s, self.session.user_name, "audit.export", filters=wanted.describe())
         last = 0
         with self.session.workspace.sessions() as s:
             while batch := list(s.execute(_filtered(select(AuditEntry), wanted).where(AuditEntry.id > last)

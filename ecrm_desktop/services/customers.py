@@ -22,9 +22,12 @@ class CustomerService:
             return customer_queries.summaries(s, customer_queries.search_ids(s, user_text, limit))
 
     def export(self, purpose: str = "export") -> Iterator[list[CustomerSummary]]:
-        """Every customer, in batches; the export itself is written to the audit trail first."""
+        """Every customer, in batches; checked and written to the audit trail before the batches are read."""
         require(self.session, Operation.EXPORT_CUSTOMERS)
         with self.session.workspace.sessions() as s, s.begin():
             audit.append(s, self.session.user_name, "customers.export", purpose=purpose)
+        return self._batches()
+
+    def _batches(self) -> Iterator[list[CustomerSummary]]:
         with self.session.workspace.sessions() as s:
             yield from customer_queries.iter_summaries(s)

@@ -86,6 +86,9 @@ class SegmentService:
         with self.session.workspace.sessions() as s, s.begin():
             audit.append(s, self.session.user_name, "segment.export", "segment", found.id if found else None,
                          query=query, contacts_only=contacts_only)
+        return self._member_batches(condition)
+
+    def _member_batches(self, condition: ColumnElement[bool]) -> Iterator[list[CustomerSummary]]:
         with self.session.workspace.sessions() as s:
             yield from segment_queries.iter_members(s, condition)
 
