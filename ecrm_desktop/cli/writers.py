@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, TextIO
 from ecrm_desktop.domain.customers import EXPORT_FIELDS, CustomerSummary
 
 if TYPE_CHECKING:
-    from ecrm_desktop.services.audit import AuditRow
+    from ecrm_desktop.domain.audit import AuditRow
 
 AUDIT_COLUMNS = ["id", "at", "user", "action", "entity_type", "entity_id", "detail"]
 

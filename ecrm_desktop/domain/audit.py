@@ -1,4 +1,4 @@
-"""What the audit viewer filters the trail by."""
+"""The audit trail as the viewer and exports read it: its rows, and what they are filtered by."""
 
 from __future__ import annotations
 
@@ -21,3 +21,14 @@ class AuditFilter:
         """The filters in use, for the audit entry of an export."""
         return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in self.__dict__.items()
                 if v is not None and v != ""}
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    id: int
+    at: datetime
+    user: str | None
+    action: str
+    entity_type: str | None
+    entity_id: int | None
+    detail_json: str

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
 from typing import TypeVar
 
 from sqlalchemy import Select, func, select
 
-from ecrm_desktop.domain.audit import AuditFilter
+from ecrm_desktop.domain.audit import AuditFilter, AuditRow
 from ecrm_desktop.domain.permissions import Operation
 from ecrm_desktop.services.permissions import require
 from ecrm_desktop.services.workspace import UserSession
@@ -18,17 +17,6 @@ from ecrm_desktop.storage.tables import AuditEntry
 
 BATCH = 5000
 _T = TypeVar("_T")
-
-
-@dataclass(frozen=True)
-class AuditRow:
-    id: int
-    at: datetime
-    user: str | None
-    action: str
-    entity_type: str | None
-    entity_id: int | None
-    detail_json: str
 
 
 @dataclass(frozen=True)

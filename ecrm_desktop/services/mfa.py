@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import pyotp
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from ecrm_desktop.domain.accounts import Enrolment, MfaStatus
 from ecrm_desktop.domain.errors import NotFound, UsageError
 from ecrm_desktop.domain.permissions import Operation
 from ecrm_desktop.services.permissions import require
@@ -24,20 +24,6 @@ ISSUER = "ecrm"
 RECOVERY_CODES = 10
 RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misread
 Clock = Callable[[], datetime]
-
-
-@dataclass(frozen=True)
-class Enrolment:
-    """A secret not yet stored: shown as a QR code (`uri`) and as text, kept only once a code confirms it."""
-
-    secret: str
-    uri: str
-
-
-@dataclass(frozen=True)
-class MfaStatus:
-    enrolled: bool
-    recovery_codes_left: int
 
 
 class MfaService:

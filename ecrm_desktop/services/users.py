@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-
 from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
+from ecrm_desktop.domain.accounts import UserInfo
 from ecrm_desktop.domain.enums import Role
 from ecrm_desktop.domain.errors import NotFound, UsageError
 from ecrm_desktop.domain.passwords import check_password
@@ -18,15 +16,6 @@ from ecrm_desktop.storage import audit
 from ecrm_desktop.storage.keyslots import KdfParams
 from ecrm_desktop.storage.tables import User
 from ecrm_desktop.storage.workspace import read_keyslots
-
-
-@dataclass(frozen=True)
-class UserInfo:
-    name: str
-    role: Role
-    created_at: datetime
-    last_login_at: datetime | None
-    disabled: bool
 
 
 class UserService:

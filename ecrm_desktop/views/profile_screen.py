@@ -190,7 +190,8 @@ class ProfileScreen(QWidget):
         self.profile = profile
         self.title.setText(profile.display_name)
         self.subtitle.setText(f"{profile.email or 'no email'} · customer since {when(profile.created_at, False)}"
-                              f" · id {profile.id}")
+                              f" · id {profile.id}" + (f" · Your role does not show {', '.join(profile.withheld)}"
+                                                      if profile.withheld else ""))
         self.contact.setText("\n".join([*profile.emails, profile.phone or "no phone"]))
         since = f" since {when(profile.email_consent_at, False)}" if profile.email_consent_at else ""
         self.consent.setText(f"{status(profile.email_consent)}{since}"

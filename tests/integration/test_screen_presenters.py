@@ -168,13 +168,16 @@ class FakeSignInView:
     def show_progress(self, done: int, total: int) -> None:
         self.progress.append((done, total))
 
+    def ask_code(self, message: str) -> None:
+        self.errors.append(f"code: {message}")
+
 
 def test_unlock_says_what_is_wrong_then_opens_and_remembers(tmp_path: Path,
                                                             workspace_service: WorkspaceService) -> None:
     folder = tmp_path / "ws"
     workspace_service.create(folder, "admin", PASSWORD).close()
     view, opened = FakeSignInView(), []
-    p = UnlockPresenter(view, InlineRunner(), lambda u, pw, r: workspace_service.unlock(folder, u, pw, r),
+    p = UnlockPresenter(view, InlineRunner(), lambda u, pw, r, c: workspace_service.unlock(folder, u, pw, r, c),
                         lambda u: workspace_service.unlock_remembered(folder, u), opened.append)
     p.try_remembered("admin")
     assert not opened and view.busy is None and not view.errors

@@ -10,9 +10,10 @@ import pyotp
 import pytest
 from sqlalchemy import select
 
+from ecrm_desktop.domain.accounts import MfaStatus
 from ecrm_desktop.domain.errors import AuthenticationFailed, SecondFactorRequired, UsageError
 from ecrm_desktop.domain.lockout import wait_after
-from ecrm_desktop.services.mfa import MfaService, MfaStatus
+from ecrm_desktop.services.mfa import MfaService
 from ecrm_desktop.services.sign_in_guard import LockedOut
 from ecrm_desktop.services.workspace import UserSession, WorkspaceService
 from ecrm_desktop.storage.tables import AuditEntry
@@ -101,7 +102,8 @@ def test_totp_enrolment_sign_in_and_recovery_codes(folder: Path, clock: Clock) -
         mfa.confirm(enrolment, "000000" if pyotp.TOTP(enrolment.secret).at(clock()) != "000000" else "111111")
     assert not mfa.status().enrolled
     codes = mfa.confirm(enrolment, pyotp.TOTP(enrolment.secret).at(clock()))
-    assert len(codes) == 10 and len(set(codes)) == 10 and mfa.status() == MfaStatus(enrolled=True, recovery_codes_left=10)
+    assert len(codes) == 10 and len(set(codes)) == 10
+    assert mfa.status() == MfaStatus(enrolled=True, recovery_codes_left=10)
     session.close()
 
     with pytest.raises(SecondFactorRequired, match="ECRM_TOTP"):
