@@ -106,7 +106,7 @@ def test_profile_shows_everything_and_saves_audited_tag_and_note_edits(store: Us
     assert directory.count(CustomerQuery("prefers email")) == 1
     with store.workspace.sessions() as s:
         actions = s.execute(select(AuditEntry.action).where(AuditEntry.entity_id == customer_id)).scalars().all()
-    assert actions == ["customer.tags", "customer.tags", "note.add", "note.edit"]
+    assert actions == ["customer.view", "customer.tags", "customer.tags", "note.add", "note.edit"]  # opened once
     p.open_order(prof.orders[0].row.id)
     assert places == [Place(Screen.ORDER, prof.orders[0].row.id)]
 
