@@ -151,11 +151,7 @@ def build_main_window(session: UserSession, runner: TaskRunner, secrets: SecretS
     order_list = OrdersPresenter(orders_view, orders, runner, go)
     order = OrderPresenter(order_view, orders, runner, go)
     status = StatusPresenter(window, StatusService(session).data_as_of, runner)
-
-    def opener(open_item: Callable[[int], None]) -> Callable[[int | None], None]:
-        return lambda item_id: open_item(item_id) if item_id is not None else None
-
-    nav = NavigationPresenter(window, {Screen.CUSTOMER: opener(profile.open), Screen.ORDER: opener(order.open),
+    nav = NavigationPresenter(window, {Screen.CUSTOMER: _opener(profile.open), Screen.ORDER: _opener(order.open),
                                        Screen.ORDERS: lambda _i: order_list.start(),
                                        Screen.SEGMENTS: lambda _i: segments.reload(),
                                        Screen.CUSTOMERS: lambda _i: customers.load_segments(),
@@ -164,15 +160,22 @@ def build_main_window(session: UserSession, runner: TaskRunner, secrets: SecretS
     window.go, window.back = nav.go, nav.back
     _follow_syncs(window, session, sync, sync_runner, status.refresh)
     _report_to(window, session, runner, sync_runner)
-    customers_view.attach(customers)
-    profile_view.attach(profile)
-    orders_view.attach(order_list)
-    order_view.attach(order)
-    sync_view.attach(sync)
+    if session.may(Operation.VIEW_CUSTOMERS):  # attaching starts loading: only screens the role may open
+        customers_view.attach(customers)
+        profile_view.attach(profile)
+    if session.may(Operation.VIEW_ORDERS):
+        orders_view.attach(order_list)
+        order_view.attach(order)
+    if session.may(Operation.SYNC):
+        sync_view.attach(sync)
     _lock_when_idle(window, session, runner, settings_view)
     nav.go(_restrict(window, nav, session))
     status.refresh()
     return window
+
+
+def _opener(open_item: Callable[[int], None]) -> Callable[[int | None], None]:
+    return lambda item_id: open_item(item_id) if item_id is not None else None
 
 
 def _analysis_screens(session: UserSession, runner: TaskRunner, go: Callable[[Place], None]

@@ -49,6 +49,7 @@ class AuditScreen(QWidget):
         self.since, self.until = QDateEdit(today.addDays(-30)), QDateEdit(today)
         for edit in (self.since, self.until):
             edit.setCalendarPopup(True)
+            edit.setDisplayFormat("yyyy-MM-dd")
             edit.setEnabled(False)
         self.since_on.toggled.connect(self.since.setEnabled)
         self.until_on.toggled.connect(self.until.setEnabled)
@@ -127,7 +128,7 @@ class AuditScreen(QWidget):
                 r.entity_type or ""
             add_row(self.model, [when(r.at), r.user or "—", r.action, about, _detail(r.detail_json)], r.id)
         shown = f"the newest {len(rows):,} of " if len(rows) < total else ""
-        self.summary.setText(f"Showing {shown}{total:,} matching entries.")
+        self.summary.setText(f"Showing {shown}{total:,} matching {'entry' if total == 1 else 'entries'}.")
 
     def show_verdict(self, text: str, intact: bool | None) -> None:
         colour = {True: "#1b5e20", False: "#b00020", None: ""}[intact]

@@ -19,7 +19,7 @@ class LockScreen(QWidget):
     def __init__(self, window: QMainWindow, user: str) -> None:
         super().__init__(window)
         self.window_ = window
-        self.setAutoFillBackground(True)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)  # opaque: nothing shows through
         self.setObjectName("lock")
         self.setStyleSheet("#lock { background: palette(window); }")
         title = QLabel("ecrm is locked")

@@ -28,7 +28,8 @@ class RolesDialog(QDialog):
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        self.table.setMinimumSize(720, 520)
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        self.table.setMinimumSize(720, 600)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Close
                                    | QDialogButtonBox.StandardButton.RestoreDefaults)
         buttons.button(QDialogButtonBox.StandardButton.Save).clicked.connect(lambda: save(self.grants()))

@@ -92,7 +92,7 @@ def test_audit_viewer_filters_exports_and_detects_tampering(qtbot: QtBot, window
     audit.customer.setText("3")
     audit.action.setCurrentText("customer.view")
     qtbot.mouseClick(audit.apply_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: audit.summary.text() == "Showing 1 matching entries.")
+    qtbot.waitUntil(lambda: audit.summary.text() == "Showing 1 matching entry.")
     assert audit.model.item(0, 2).text() == "customer.view" and audit.model.item(0, 3).text() == "customer 3"
     assert audit.presenter is not None
     audit.presenter.export(tmp_path / "trail.csv")
@@ -113,6 +113,8 @@ def test_idle_lock_hides_the_window_and_keeps_its_place(qtbot: QtBot, window: Ma
     before = window.stack.currentWidget()
     lock_view.show_locked()  # what the presenter's timer does after the idle minutes
     assert lock_view.isVisible() and not window.centralWidget().isEnabled()
+    shot = window.grab().toImage()  # opaque: the navigation bar's text does not show through
+    assert shot.pixelColor(20, 45) == shot.pixelColor(20, 700) == shot.pixelColor(1100, 400)
     qtbot.keyClicks(lock_view.password, "not my password")
     qtbot.keyClick(lock_view.password, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: "Wrong" in lock_view.message.text())
