@@ -233,10 +233,17 @@ def _security_screens(session: UserSession, runner: TaskRunner
 
 
 def _restrict(window: MainWindow, nav: NavigationPresenter, session: UserSession) -> Place:
-    """Screens the role may not open show why instead of loading; returns where the window opens."""
-    from ecrm_desktop.presenters.access import denied_screens, first_section
-    from ecrm_desktop.presenters.navigation import Place
+    """Screens the role may not open show why instead of loading, and the 360° view disables the edits it may not
+    make; returns where the window opens."""
+    from ecrm_desktop.domain.permissions import Operation
+    from ecrm_desktop.presenters.access import denied_screens, first_section, refusal_of
+    from ecrm_desktop.presenters.navigation import Place, Screen
+    from ecrm_desktop.views.profile_screen import ProfileScreen
 
+    profile = window.screens[Screen.CUSTOMER]
+    if isinstance(profile, ProfileScreen):
+        refusal = refusal_of(session.role, session.may)
+        profile.restrict(refusal(Operation.EDIT_CUSTOMERS), refusal(Operation.MERGE_CUSTOMERS))
     denied = denied_screens(session.role, session.may)
     nav.openers = {s: o for s, o in nav.openers.items() if s not in denied}
     window.deny(denied)

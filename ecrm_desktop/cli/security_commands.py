@@ -55,9 +55,10 @@ def _roles(args: argparse.Namespace) -> int:
             if flag(args, "json"):
                 say(args, {r.value: sorted(o.value for o in ops) for r, ops in grants.items()}, "")
             else:
+                print(f"{'permission':<24} " + " ".join(f"{r.value:^13}" for r in Role) + "  meaning")
                 for op in Operation:
-                    marks = "  ".join(f"{r.value[:5]:<5}" if op in grants[r] else "  -  " for r in Role)
-                    print(f"{op.value:<24} {marks}   {DESCRIPTIONS[op]}")
+                    marks = " ".join(f"{'yes' if op in grants[r] else '-':^13}" for r in Role)
+                    print(f"{op.value:<24} {marks}  {DESCRIPTIONS[op]}")
             return 0
         role = Role(args.role)
         if args.action == "reset":

@@ -154,8 +154,7 @@ class WorkspaceService:
                 if row is None or row.disabled:
                     raise AuthenticationFailed("Wrong user name or password.")
                 if remembered and row.totp_secret:
-                    workspace.close()
-                    return None
+                    raise SecondFactorRequired("A second factor is needed.")  # the caller asks for the password
                 factor = None if remembered or not sign_in else second_factor.verify(s, row, code, self.clock)
                 for name, at in failures:
                     audit.append(s, name, "user.sign_in_failed", detail_at=at)
@@ -165,6 +164,11 @@ class WorkspaceService:
                     audit.append(s, row.name, "user.sign_in", "user", row.id, method=method)
                 grants = grants_from_json(read_setting(s, ROLE_GRANTS_SETTING))[row.role]
                 return UserSession(workspace, row.id, row.name, row.role, grants=grants)
+        except SecondFactorRequired:
+            workspace.close()
+            if remembered:
+                return None
+            raise
         except BaseException:
             workspace.close()
             raise

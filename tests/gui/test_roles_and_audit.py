@@ -16,7 +16,7 @@ from sqlalchemy import update
 
 from ecrm_desktop.app import build_main_window, sign_in
 from ecrm_desktop.domain.enums import Role
-from ecrm_desktop.domain.permissions import DEFAULT_GRANTS
+from ecrm_desktop.domain.permissions import DEFAULT_GRANTS, Operation
 from ecrm_desktop.presenters.navigation import SECTIONS, Place, Screen
 from ecrm_desktop.presenters.tasks import TaskRunner
 from ecrm_desktop.services.mfa import MfaService
@@ -26,6 +26,7 @@ from ecrm_desktop.storage.tables import AuditEntry
 from ecrm_desktop.views.audit_screen import AuditScreen
 from ecrm_desktop.views.lock_screen import LockScreen
 from ecrm_desktop.views.main_window import DeniedScreen, MainWindow
+from ecrm_desktop.views.profile_screen import ProfileScreen
 from ecrm_desktop.views.segments_screen import SegmentsScreen
 from ecrm_desktop.views.settings_screen import SettingsScreen
 from ecrm_desktop.views.sign_in import UnlockDialog
@@ -117,11 +118,11 @@ def test_idle_lock_hides_the_window_and_keeps_its_place(qtbot: QtBot, window: Ma
     assert shot.pixelColor(20, 45) == shot.pixelColor(20, 700) == shot.pixelColor(1100, 400)
     qtbot.keyClicks(lock_view.password, "not my password")
     qtbot.keyClick(lock_view.password, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: "Wrong" in lock_view.message.text())
+    qtbot.waitUntil(lambda: "Wrong" in lock_view.message.text(), timeout=20_000)
     lock_view.password.clear()
     qtbot.keyClicks(lock_view.password, PASSWORD)
     qtbot.keyClick(lock_view.password, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: not lock_view.isVisible())
+    qtbot.waitUntil(lambda: not lock_view.isVisible(), timeout=20_000)
     assert window.centralWidget().isEnabled() and window.stack.currentWidget() is before
 
 
@@ -151,9 +152,11 @@ def test_settings_enrols_a_second_factor_and_sign_in_asks_for_the_code(
         assert isinstance(d, UnlockDialog)
         qtbot.keyClicks(d.password, PASSWORD)
         qtbot.keyClick(d.password, Qt.Key.Key_Return)
-        qtbot.waitUntil(lambda: d.code.isVisible() and "authenticator" in d.message.text())
+        qtbot.waitUntil(lambda: d.code.isVisible() and "authenticator" in d.message.text(), timeout=20_000)
         qtbot.keyClicks(d.code, pyotp.TOTP(secret).now())
         qtbot.keyClick(d.code, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: not d.isVisible() or "Wrong" in d.message.text(), timeout=20_000)
+        assert not d.isVisible(), d.message.text()  # a refused code fails the test instead of leaving it waiting
 
     when_shown(UnlockDialog, type_password_then_code)
     settings_file = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
@@ -161,3 +164,22 @@ def test_settings_enrols_a_second_factor_and_sign_in_asks_for_the_code(
     session = sign_in(folder, runner, lambda: workspace_service, settings_file)
     assert session is not None and session.user_name == "admin"
     session.close()
+
+
+def test_profile_disables_edits_a_custom_role_may_not_make(qtbot: QtBot, store: UserSession, runner: TaskRunner,
+                                                            memory_keyring: MemoryKeyring) -> None:
+    grants = DEFAULT_GRANTS[Role.SUPPORT] - {Operation.EDIT_CUSTOMERS, Operation.MERGE_CUSTOMERS}
+    window = open_window(qtbot, replace(store, role=Role.SUPPORT, grants=grants), runner, memory_keyring)
+    try:
+        window.go(Place(Screen.CUSTOMER, 3))
+        profile = window.screens[Screen.CUSTOMER]
+        assert isinstance(profile, ProfileScreen)
+        qtbot.waitUntil(lambda: profile.profile is not None)
+        assert not profile.add_note_button.isEnabled() and not profile.tags.isEnabled()
+        assert "may not change customer records" in profile.add_note_button.toolTip()
+        assert not profile.merge_button.isEnabled() and "may not merge" in profile.merge_button.toolTip()
+        assert profile.profile is not None and profile.profile.withheld == ("payment details",)
+        assert "Your role does not show payment details" in profile.subtitle.text()
+    finally:
+        window.close()
+        runner.wait()
