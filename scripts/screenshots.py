@@ -22,7 +22,6 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from ecrm_desktop.app import build_main_window
 from ecrm_desktop.domain.enums import Platform, Role
-from ecrm_desktop.domain.permissions import DEFAULT_GRANTS
 from ecrm_desktop.presenters.navigation import Place, Screen
 from ecrm_desktop.presenters.tasks import TaskRunner
 from ecrm_desktop.services.demo import fill_demo
@@ -256,7 +255,7 @@ def security_screens(window: MainWindow, session: UserSession, runner: TaskRunne
     save(window, out, "locked")
     lock_view.show_unlocked()
 
-    marketing = replace(session, role=Role.MARKETING, grants=DEFAULT_GRANTS[Role.MARKETING], user_name="mia")
+    marketing = replace(session, role=Role.MARKETING, user_name="mia")
     seen = build_main_window(marketing, runner, secrets)
     seen.resize(1400, 860)
     seen.show()

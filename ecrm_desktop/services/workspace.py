@@ -4,7 +4,7 @@ the unlock dialog."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -47,12 +47,12 @@ class UserSession:
     user_name: str
     role: Role
     notices: list[str] = field(default_factory=list)
-    grants: frozenset[Operation] | None = None  # the role's grants when signed in; None: the defaults
+    role_grants: Mapping[Role, frozenset[Operation]] = field(default_factory=lambda: DEFAULT_GRANTS)
 
     def may(self, operation: Operation) -> bool:
-        """Whether this user's role holds `operation` (services enforce it with `permissions.require`)."""
-        held = self.grants if self.grants is not None else DEFAULT_GRANTS[self.role]
-        return operation in held
+        """Whether this user's role holds `operation`, as the workspace's grants stood at sign-in (services
+        enforce it with `permissions.require`)."""
+        return operation in self.role_grants[self.role]
 
     def close(self) -> None:
         self.workspace.close()
@@ -162,8 +162,8 @@ class WorkspaceService:
                     row.last_login_at = utcnow()
                     method = "remembered key" if remembered else "+".join(filter(None, ["password", factor]))
                     audit.append(s, row.name, "user.sign_in", "user", row.id, method=method)
-                grants = grants_from_json(read_setting(s, ROLE_GRANTS_SETTING))[row.role]
-                return UserSession(workspace, row.id, row.name, row.role, grants=grants)
+                grants = grants_from_json(read_setting(s, ROLE_GRANTS_SETTING))
+                return UserSession(workspace, row.id, row.name, row.role, role_grants=grants)
         except SecondFactorRequired:
             workspace.close()
             if remembered:

@@ -54,7 +54,7 @@ def open_window(qtbot: QtBot, session: UserSession, runner: TaskRunner, keyring:
 @pytest.fixture
 def marketing_window(qtbot: QtBot, store: UserSession, runner: TaskRunner,
                      memory_keyring: MemoryKeyring) -> Iterator[MainWindow]:
-    session = replace(store, role=Role.MARKETING, grants=DEFAULT_GRANTS[Role.MARKETING], user_name="mia")
+    session = replace(store, role=Role.MARKETING, user_name="mia")
     window = open_window(qtbot, session, runner, memory_keyring)
     yield window
     window.close()
@@ -169,7 +169,8 @@ def test_settings_enrols_a_second_factor_and_sign_in_asks_for_the_code(
 def test_profile_disables_edits_a_custom_role_may_not_make(qtbot: QtBot, store: UserSession, runner: TaskRunner,
                                                             memory_keyring: MemoryKeyring) -> None:
     grants = DEFAULT_GRANTS[Role.SUPPORT] - {Operation.EDIT_CUSTOMERS, Operation.MERGE_CUSTOMERS}
-    window = open_window(qtbot, replace(store, role=Role.SUPPORT, grants=grants), runner, memory_keyring)
+    custom = {**DEFAULT_GRANTS, Role.SUPPORT: grants}
+    window = open_window(qtbot, replace(store, role=Role.SUPPORT, role_grants=custom), runner, memory_keyring)
     try:
         window.go(Place(Screen.CUSTOMER, 3))
         profile = window.screens[Screen.CUSTOMER]

@@ -161,7 +161,7 @@ def admin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[UserSessio
 
 def as_role(session: UserSession, role: Role) -> UserSession:
     """The same workspace, signed in under `role` with its default grants."""
-    return replace(session, role=role, grants=DEFAULT_GRANTS[role], user_name=f"{role}-user")
+    return replace(session, role=role, role_grants=DEFAULT_GRANTS, user_name=f"{role}-user")
 
 
 @pytest.mark.parametrize("role", list(Role))
