@@ -26,16 +26,18 @@ if TYPE_CHECKING:
     from ecrm_desktop.presenters.dashboard import DashboardPresenter
     from ecrm_desktop.presenters.inbox import InboxPresenter
     from ecrm_desktop.presenters.mail_watch import MailWatchPresenter
-    from ecrm_desktop.presenters.navigation import Place
+    from ecrm_desktop.presenters.navigation import NavigationPresenter, Place, Screen
     from ecrm_desktop.presenters.segments import SegmentsPresenter
     from ecrm_desktop.presenters.sync_screen import SyncPresenter
     from ecrm_desktop.services.secrets import SecretStore
     from ecrm_desktop.services.workspace import UserSession, WorkspaceService
     from ecrm_desktop.sync.http import HttpOptions
+    from ecrm_desktop.views.audit_screen import AuditScreen
     from ecrm_desktop.views.dashboard_screen import DashboardScreen
     from ecrm_desktop.views.inbox_screen import InboxScreen
     from ecrm_desktop.views.main_window import MainWindow
     from ecrm_desktop.views.segments_screen import SegmentsScreen
+    from ecrm_desktop.views.settings_screen import SettingsScreen
     from ecrm_desktop.views.sync_screen import SyncScreen
 
 
@@ -87,7 +89,7 @@ def sign_in(folder: Path, runner: TaskRunner, workspaces: Callable[[], Workspace
     if (folder / "keyslots.json").exists():
         user = str(settings.value("last_user", "admin"))
         dialog = UnlockDialog(folder, user)
-        unlock = UnlockPresenter(dialog, runner, lambda u, p, r: svc().unlock(folder, u, p, r),
+        unlock = UnlockPresenter(dialog, runner, lambda u, p, r, c: svc().unlock(folder, u, p, r, c),
                                  lambda u: svc().unlock_remembered(folder, u), accept)
         dialog.attach(unlock)
         QTimer.singleShot(0, lambda: unlock.try_remembered(user))
@@ -113,8 +115,9 @@ def sign_in(folder: Path, runner: TaskRunner, workspaces: Callable[[], Workspace
 def build_main_window(session: UserSession, runner: TaskRunner, secrets: SecretStore | None = None) -> MainWindow:
     """Every screen with its presenter and services, navigation and the status bar, on the customers screen;
     store secrets live in `secrets` (the system keyring unless given)."""
+    from ecrm_desktop.domain.permissions import Operation
     from ecrm_desktop.presenters.customers import CustomersPresenter
-    from ecrm_desktop.presenters.navigation import NavigationPresenter, Place, Screen
+    from ecrm_desktop.presenters.navigation import NavigationPresenter, Screen
     from ecrm_desktop.presenters.orders import OrderPresenter, OrdersPresenter
     from ecrm_desktop.presenters.profile import ProfilePresenter
     from ecrm_desktop.presenters.status import StatusPresenter
@@ -135,52 +138,62 @@ def build_main_window(session: UserSession, runner: TaskRunner, secrets: SecretS
     customers_view, profile_view = CustomersScreen(), ProfileScreen()
     orders_view, order_view = OrdersScreen(), OrderScreen()
     segments_view, segments, dashboard_view, dashboard = _analysis_screens(session, runner, go)
+    settings_view, audit_view, admin_openers = _security_screens(session, runner)
     sync_runner = TaskRunner()
     sync_view, sync = build_sync_screen(session, runner, sync_runner, secrets)
     mail: list[MailWatchPresenter] = []  # the mailbox watch, made once the window exists
     inbox_view, inbox = build_inbox_screen(session, runner, go, lambda: mail[0].poke() if mail else None)
     window = MainWindow({Screen.INBOX: inbox_view, Screen.CUSTOMERS: customers_view, Screen.CUSTOMER: profile_view,
                          Screen.ORDERS: orders_view, Screen.ORDER: order_view, Screen.SEGMENTS: segments_view,
-                         Screen.DASHBOARD: dashboard_view, Screen.SYNC: sync_view},
+                         Screen.DASHBOARD: dashboard_view, Screen.SYNC: sync_view, Screen.SETTINGS: settings_view,
+                         **({Screen.AUDIT: audit_view} if audit_view is not None else {})},
                         f"{session.user_name} · {session.workspace.paths.folder.name}")
     sync_runner.setParent(window)
     window.resize(1400, 860)
     orders = OrderService(session)
-    customers = CustomersPresenter(customers_view, CustomerDirectory(session), runner, go, SegmentService(session))
+    customers = CustomersPresenter(customers_view, CustomerDirectory(session), runner, go,
+                                   SegmentService(session) if session.may(Operation.VIEW_SEGMENT_MEMBERS) else None)
     profile = ProfilePresenter(profile_view, CustomerProfileService(session), runner, go)
     order_list = OrdersPresenter(orders_view, orders, runner, go)
     order = OrderPresenter(order_view, orders, runner, go)
     status = StatusPresenter(window, StatusService(session).data_as_of, runner)
-
-    def opener(open_item: Callable[[int], None]) -> Callable[[int | None], None]:
-        return lambda item_id: open_item(item_id) if item_id is not None else None
-
-    nav = NavigationPresenter(window, {Screen.CUSTOMER: opener(profile.open), Screen.ORDER: opener(order.open),
+    nav = NavigationPresenter(window, {Screen.CUSTOMER: _opener(profile.open), Screen.ORDER: _opener(order.open),
                                        Screen.ORDERS: lambda _i: order_list.start(),
                                        Screen.SEGMENTS: lambda _i: segments.reload(),
                                        Screen.CUSTOMERS: lambda _i: customers.load_segments(),
                                        Screen.SYNC: lambda _i: sync.refresh(),
                                        Screen.DASHBOARD: lambda _i: dashboard.start(),
-                                       Screen.INBOX: lambda _i: inbox.start()})
+                                       Screen.INBOX: lambda _i: inbox.start(), **admin_openers})
     window.go, window.back = nav.go, nav.back
     _follow_syncs(window, session, sync, sync_runner, status.refresh)
     _report_to(window, session, runner, sync_runner)
-    mail.append(support_mailbox(window, session, secrets))
-    customers_view.attach(customers)
-    profile_view.attach(profile)
-    orders_view.attach(order_list)
-    order_view.attach(order)
-    sync_view.attach(sync)
-    inbox_view.attach(inbox)
-    nav.go(Place(Screen.CUSTOMERS))
+    # attaching starts loading: only the screens the role may open
+    attachments: tuple[tuple[Callable[[], None], Operation], ...] = (
+        (lambda: customers_view.attach(customers), Operation.VIEW_CUSTOMERS),
+        (lambda: profile_view.attach(profile), Operation.VIEW_CUSTOMERS),
+        (lambda: orders_view.attach(order_list), Operation.VIEW_ORDERS),
+        (lambda: order_view.attach(order), Operation.VIEW_ORDERS), (lambda: sync_view.attach(sync), Operation.SYNC),
+        (lambda: inbox_view.attach(inbox), Operation.HANDLE_TICKETS))
+    for attach, needs in attachments:
+        if session.may(needs):
+            attach()
+    if session.may(Operation.HANDLE_TICKETS):
+        mail.append(support_mailbox(window, session, secrets))
+    _lock_when_idle(window, session, runner, settings_view)
+    nav.go(_restrict(window, nav, session))
     status.refresh()
     return window
+
+
+def _opener(open_item: Callable[[int], None]) -> Callable[[int | None], None]:
+    return lambda item_id: open_item(item_id) if item_id is not None else None
 
 
 def _analysis_screens(session: UserSession, runner: TaskRunner, go: Callable[[Place], None]
                       ) -> tuple[SegmentsScreen, SegmentsPresenter, DashboardScreen, DashboardPresenter]:
     """The Segments and Dashboard screens with their presenters, attached."""
-    from ecrm_desktop.cli.writers import write_csv
+    from ecrm_desktop.cli.writers import write_contacts, write_csv
+    from ecrm_desktop.presenters.access import refusal_of
     from ecrm_desktop.presenters.dashboard import DashboardPresenter
     from ecrm_desktop.presenters.segments import SegmentsPresenter
     from ecrm_desktop.services.dashboard import DashboardService
@@ -189,7 +202,8 @@ def _analysis_screens(session: UserSession, runner: TaskRunner, go: Callable[[Pl
     from ecrm_desktop.views.segments_screen import SegmentsScreen
 
     segments_view, dashboard_view = SegmentsScreen(), DashboardScreen()
-    segments = SegmentsPresenter(segments_view, SegmentService(session), runner, go, write_csv=write_csv)
+    segments = SegmentsPresenter(segments_view, SegmentService(session), runner, go, write_csv=write_csv,
+                                 write_contacts=write_contacts, refusal=refusal_of(session.role, session.may))
     dashboard = DashboardPresenter(dashboard_view, DashboardService(session), runner)
     segments_view.attach(segments)
     dashboard_view.attach(dashboard)
@@ -251,6 +265,79 @@ def build_inbox_screen(session: UserSession, runner: TaskRunner, go: Callable[[P
     view = InboxScreen()
     return view, InboxPresenter(view, tickets, MacroService(session, tickets), SenderService(session, tickets),
                                 runner, navigate=go, rules=RuleService(session))
+
+
+def _security_screens(session: UserSession, runner: TaskRunner
+                      ) -> tuple[SettingsScreen, AuditScreen | None, dict[Screen, Callable[[int | None], None]]]:
+    """Settings (everyone: their own second factor; administrators: idle lock, users and roles) and, for roles
+    that may read it, the audit trail viewer; with the openers that load them when shown."""
+    from ecrm_desktop.cli.writers import write_audit_csv
+    from ecrm_desktop.domain.permissions import Operation
+    from ecrm_desktop.presenters.access import refusal_of
+    from ecrm_desktop.presenters.audit_screen import AuditPresenter
+    from ecrm_desktop.presenters.navigation import Screen
+    from ecrm_desktop.presenters.security import SecurityPresenter
+    from ecrm_desktop.services.audit import AuditService
+    from ecrm_desktop.services.mfa import MfaService
+    from ecrm_desktop.services.permissions import RoleService
+    from ecrm_desktop.services.settings import SettingsService
+    from ecrm_desktop.services.users import UserService
+    from ecrm_desktop.views.audit_screen import AuditScreen
+    from ecrm_desktop.views.settings_screen import SettingsScreen
+
+    settings_view = SettingsScreen(session.user_name)
+    security = SecurityPresenter(settings_view, runner, mfa=MfaService(session), settings=SettingsService(session),
+                                 users=UserService(session), roles=lambda: RoleService(session),
+                                 refusal=refusal_of(session.role, session.may))
+    settings_view.attach(security)
+    openers: dict[Screen, Callable[[int | None], None]] = {Screen.SETTINGS: lambda _i: security.start()}
+    if not session.may(Operation.VIEW_AUDIT):
+        return settings_view, None, openers
+    audit_view = AuditScreen()
+    trail = AuditPresenter(audit_view, AuditService(session), runner, write_audit_csv)
+    audit_view.attach(trail)
+    openers[Screen.AUDIT] = lambda _i: trail.start()
+    return settings_view, audit_view, openers
+
+
+def _restrict(window: MainWindow, nav: NavigationPresenter, session: UserSession) -> Place:
+    """Screens the role may not open show why instead of loading, and the 360° view disables the edits it may not
+    make; returns where the window opens."""
+    from ecrm_desktop.domain.permissions import Operation
+    from ecrm_desktop.presenters.access import denied_screens, first_section, refusal_of
+    from ecrm_desktop.presenters.navigation import Place, Screen
+    from ecrm_desktop.views.profile_screen import ProfileScreen
+
+    profile = window.screens[Screen.CUSTOMER]
+    if isinstance(profile, ProfileScreen):
+        refusal = refusal_of(session.role, session.may)
+        profile.restrict(refusal(Operation.EDIT_CUSTOMERS), refusal(Operation.MERGE_CUSTOMERS))
+    denied = denied_screens(session.role, session.may)
+    nav.openers = {s: o for s, o in nav.openers.items() if s not in denied}
+    window.deny(denied)
+    return Place(first_section(denied))
+
+
+def _lock_when_idle(window: MainWindow, session: UserSession, runner: TaskRunner,
+                    settings_view: SettingsScreen) -> None:
+    """Lock the window after the workspace's idle minutes; the password (checked on the worker) opens it again.
+    Settings tells the lock when an administrator changes the minutes."""
+    from ecrm_desktop.presenters.idle_lock import IdleLockPresenter
+    from ecrm_desktop.services.settings import SettingsService
+    from ecrm_desktop.services.workspace import WorkspaceService
+    from ecrm_desktop.views.lock_screen import ActivityFilter, LockScreen
+
+    lock_view = LockScreen(window, session.user_name)
+    lock = IdleLockPresenter(lock_view, runner, lambda pw: WorkspaceService().reauthenticate(session, pw),
+                             SettingsService(session).idle_lock_minutes())
+    lock_view.attach(lock)
+    activity = ActivityFilter(lock.activity)
+    activity.setParent(window)
+    app = QApplication.instance()
+    if app is not None:
+        app.installEventFilter(activity)
+    if settings_view.presenter is not None:
+        settings_view.presenter.idle_lock_changed = lock.set_minutes
 
 
 def _report_to(window: MainWindow, session: UserSession, runner: TaskRunner, sync_runner: TaskRunner) -> None:

@@ -12,6 +12,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ecrm_desktop.app import build_main_window
-from ecrm_desktop.domain.enums import Platform, TicketPriority, TicketStatus
+from ecrm_desktop.domain.enums import Platform, Role, TicketPriority, TicketStatus
 from ecrm_desktop.domain.helpdesk.macros import MacroDef
 from ecrm_desktop.domain.helpdesk.rules import LEAST_LOADED, RuleDef
 from ecrm_desktop.domain.mail import MailSecurity
@@ -35,21 +36,25 @@ from ecrm_desktop.services.segments import SegmentService
 from ecrm_desktop.services.sync import SyncService
 from ecrm_desktop.services.ticket_rules import RuleService
 from ecrm_desktop.services.tickets import TicketService
+from ecrm_desktop.services.users import UserService
 from ecrm_desktop.services.workspace import UserSession, WorkspaceService
 from ecrm_desktop.sync.emulator.demo_records import demo_emulated_store
 from ecrm_desktop.sync.emulator.faults import Faults
 from ecrm_desktop.sync.emulator.server import serve
 from ecrm_desktop.sync.http import HttpOptions
+from ecrm_desktop.views.audit_screen import AuditScreen
 from ecrm_desktop.views.customers_screen import CustomersScreen
 from ecrm_desktop.views.dashboard_report import write_pdf
 from ecrm_desktop.views.dashboard_screen import DashboardScreen
 from ecrm_desktop.views.inbox_screen import InboxScreen
+from ecrm_desktop.views.lock_screen import LockScreen
 from ecrm_desktop.views.mailbox_dialog import MailboxDialog
 from ecrm_desktop.views.main_window import MainWindow
 from ecrm_desktop.views.order_screen import OrderScreen
 from ecrm_desktop.views.orders_screen import OrdersScreen
 from ecrm_desktop.views.profile_screen import ProfileScreen
 from ecrm_desktop.views.segments_screen import SegmentsScreen
+from ecrm_desktop.views.settings_screen import SettingsScreen
 from ecrm_desktop.views.sign_in import FirstRunDialog, UnlockDialog
 from ecrm_desktop.views.sync_screen import SyncScreen
 from tests.mail_support import SUPPORT, start_dovecot, start_smtp, stop_dovecot
@@ -221,16 +226,20 @@ def demo_workspace(folder: Path) -> UserSession:
     return session
 
 
-def main(out: Path) -> int:  # noqa: PLR0915 (one screen after another)
+def shoot_sign_in(folder: Path, out: Path) -> None:
+    for dialog in (FirstRunDialog(folder), UnlockDialog(folder)):
+        dialog.show()
+        settle(lambda: True)
+        save(dialog, out, "first-run" if isinstance(dialog, FirstRunDialog) else "unlock")
+        dialog.close()
+
+
+def main(out: Path) -> int:
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "demo"
-        for dialog in (FirstRunDialog(folder), UnlockDialog(folder)):
-            dialog.show()
-            settle(lambda: True)
-            save(dialog, out, "first-run" if isinstance(dialog, FirstRunDialog) else "unlock")
-            dialog.close()
+        shoot_sign_in(folder, out)
         session = demo_workspace(folder)
         runner = TaskRunner()
         secrets = SecretStore(NoKeyring())  # store secrets stay in the demo's encrypted database
@@ -275,11 +284,68 @@ def main(out: Path) -> int:  # noqa: PLR0915 (one screen after another)
         sync_screens(window, session, secrets, out)
         dashboard_screenshots(app, window, out)
         mailbox_screens(window, out)
+        security_screens(window, session, runner, secrets, out)
         window.close()
         runner.wait()
         session.close()
     app.quit()
     return 0
+
+
+def security_screens(window: MainWindow, session: UserSession, runner: TaskRunner, secrets: SecretStore,
+                     out: Path) -> None:
+    """Settings (second factor, idle lock, users), the Roles dialog, enrolment with its QR code, the audit trail
+    filtered to one customer with the chain verified, the idle lock, and the window as Marketing sees it."""
+    UserService(session).add("mia", Role.MARKETING, "marketing-demo-2026")
+    UserService(session).add("sam", Role.SALES, "sales-demo-2026-x")
+    window.go(Place(Screen.SETTINGS))
+    settings = window.screens[Screen.SETTINGS]
+    assert isinstance(settings, SettingsScreen) and settings.presenter is not None
+    settings.presenter.start()
+    settle(lambda: settings.users_model.rowCount() == 3 and "Second factor" in settings.mfa_state.text())
+    save(window, out, "settings")
+    settings.roles_button.click()
+    settle(lambda: settings.roles_dialog is not None and settings.roles_dialog.isVisible())
+    assert settings.roles_dialog is not None
+    save(settings.roles_dialog, out, "roles")
+    settings.roles_dialog.close()
+    settings.presenter.begin_enrolment()
+    assert settings.enrol_dialog is not None
+    settle(lambda: settings.enrol_dialog is not None and settings.enrol_dialog.isVisible())
+    save(settings.enrol_dialog, out, "mfa-enrol")
+    settings.enrol_dialog.close()
+
+    window.go(Place(Screen.AUDIT))
+    audit = window.screens[Screen.AUDIT]
+    assert isinstance(audit, AuditScreen) and audit.presenter is not None
+    settle(lambda: audit.model.rowCount() > 0 and audit.action.count() > 1)
+    audit.verify_button.click()
+    settle(lambda: audit.verdict.text().startswith(("Intact", "Tampered")))
+    save(window, out, "audit")
+
+    lock_view = window.findChild(LockScreen)
+    assert lock_view is not None
+    lock_view.show_locked()
+    settle(lock_view.isVisible)
+    save(window, out, "locked")
+    lock_view.show_unlocked()
+
+    marketing = replace(session, role=Role.MARKETING, user_name="mia")
+    seen = build_main_window(marketing, runner, secrets)
+    seen.resize(1400, 860)
+    seen.show()
+    segments = seen.screens[Screen.SEGMENTS]
+    assert isinstance(segments, SegmentsScreen) and segments.presenter is not None
+    settle(lambda: segments.list.rowCount() > 0)
+    query = "email_subscription_status = SUBSCRIBED AND number_of_orders >= 2"
+    segments.show_editor("Subscribed repeat buyers", "For the newsletter: contacts export only", query)
+    segments.presenter.edit_text(query)
+    settle(lambda: "customers" in segments.count.text() and "may not" in segments.members_title.text())
+    save(seen, out, "marketing-segments")
+    seen.go(Place(Screen.CUSTOMERS))
+    settle(lambda: True)
+    save(seen, out, "marketing-customers-denied")
+    seen.close()
 
 
 def sync_screens(window: MainWindow, session: UserSession, secrets: SecretStore, out: Path) -> None:

@@ -19,6 +19,7 @@ from ecrm_desktop.cli import (
     inbox_commands,
     model_commands,
     report_commands,
+    security_commands,
     store_commands,
     ticket_commands,
     update_commands,
@@ -58,7 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
         return sub.add_parser(name, parents=[common], help=help_text, description=help_text)
 
     for module in (workspace_commands, customer_commands, store_commands, model_commands, report_commands,
-                   update_commands, emulator_commands, inbox_commands, ticket_commands):
+                   update_commands, emulator_commands, inbox_commands, ticket_commands, security_commands):
         module.register(add, common)
     for name, what in NOT_YET.items():
         later = sub.add_parser(name, help=f"{what} (not available yet)", add_help=False)

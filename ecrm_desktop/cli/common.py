@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from ecrm_desktop.domain.errors import AuthenticationFailed, EcrmError, UsageError
+from ecrm_desktop.domain.errors import AuthenticationFailed, EcrmError, SecondFactorRequired, UsageError
 
 if TYPE_CHECKING:
     from ecrm_desktop.services.workspace import UserSession
@@ -59,6 +59,7 @@ def password(variable: str, prompt: str, confirm: bool = False) -> str:
 
 
 def unlock(args: argparse.Namespace) -> UserSession:
+    """Sign in as ECRM_USER; a second factor comes from ECRM_TOTP or, on a terminal, a prompt."""
     from ecrm_desktop.services.workspace import WorkspaceService
 
     where, user, service = workspace_folder(args), user_name(), WorkspaceService()
@@ -66,7 +67,13 @@ def unlock(args: argparse.Namespace) -> UserSession:
         remembered = service.unlock_remembered(where, user)
         if remembered is not None:
             return remembered
-    return service.unlock(where, user, password("ECRM_PASSWORD", f"Password for {user}: "))
+    secret = password("ECRM_PASSWORD", f"Password for {user}: ")
+    try:
+        return service.unlock(where, user, secret, code=os.environ.get("ECRM_TOTP"))
+    except SecondFactorRequired:
+        if os.environ.get("ECRM_TOTP") or not sys.stdin.isatty():
+            raise
+        return service.unlock(where, user, secret, code=input("Authentication code (or a recovery code): "))
 
 
 @contextmanager

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import sys
 from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,6 +14,7 @@ from ecrm_desktop.cli.common import (
     CliError,
     Parser,
     flag,
+    iso_date,
     output,
     password,
     positive_int,
@@ -23,6 +24,8 @@ from ecrm_desktop.cli.common import (
     user_name,
     workspace_folder,
 )
+from ecrm_desktop.cli.writers import write_audit_csv
+from ecrm_desktop.domain.audit import AuditFilter
 from ecrm_desktop.domain.enums import Role
 
 if TYPE_CHECKING:
@@ -49,13 +52,22 @@ def register(add: AddCommand, common: Parser) -> None:
     new_user.add_argument("name")
     new_user.add_argument("--role", choices=[r.value for r in Role], required=True)
     users.add_parser("list", parents=[common], help="users and roles")
+    change_role = users.add_parser("role", parents=[common], help="give a user another role (administrators)")
+    change_role.add_argument("name")
+    change_role.add_argument("--role", choices=[r.value for r in Role], required=True)
 
     audit_cmd = add("audit", "the audit trail (administrators)")
     audit_cmd.set_defaults(handler=_audit)
     trail = audit_cmd.add_subparsers(dest="action", parser_class=Parser, required=True)
     trail.add_parser("verify", parents=[common], help="check the hash chain; exit 1 naming the first broken row")
-    trail.add_parser("export", parents=[common], help="write the trail as CSV").add_argument(
-        "--out", type=Path, required=True)
+    export = trail.add_parser("export", parents=[common], help="write the trail (or the entries matching every "
+                              "filter given) as CSV")
+    export.add_argument("--out", type=Path, required=True)
+    export.add_argument("--user", help="only this user's entries")
+    export.add_argument("--action", help="only this action, e.g. customer.view or user.sign_in_failed")
+    export.add_argument("--customer", type=positive_int, help="only entries about this customer id")
+    export.add_argument("--from", dest="since", type=iso_date, help="from this day (UTC), inclusive")
+    export.add_argument("--to", dest="until", type=iso_date, help="to this day (UTC), inclusive")
 
 
 def open_window(args: argparse.Namespace) -> int:
@@ -130,6 +142,10 @@ def _users(args: argparse.Namespace) -> int:
                                                               confirm=True))
             say(args, {"user": args.name, "role": args.role}, f"Added {args.name} ({args.role}).")
             return 0
+        if args.action == "role":
+            service.set_role(args.name, Role(args.role))
+            say(args, {"user": args.name, "role": args.role}, f"{args.name} is now {args.role}.")
+            return 0
         users = service.list()
     if flag(args, "json"):
         json.dump([{"name": u.name, "role": u.role.value, "disabled": u.disabled,
@@ -157,11 +173,13 @@ def _audit(args: argparse.Namespace) -> int:
             say(args, {"rows": report.rows, "intact": True},
                     f"The audit trail is intact ({report.rows:,} rows).")
             return 0
+        wanted = AuditFilter(args.user, args.action, args.customer, _day_start(args.since),
+                             _day_start(args.until, days=1))
         with output(args.out) as out:
-            writer = csv.writer(out)
-            writer.writerow(["id", "at", "user", "action", "entity_type", "entity_id", "detail"])
-            for r in service.rows():
-                writer.writerow([r.id, r.at.strftime("%Y-%m-%dT%H:%M:%SZ"), r.user or "", r.action,
-                                 r.entity_type or "", "" if r.entity_id is None else r.entity_id, r.detail_json])
-    print(f"Exported the audit trail to {args.out}.", file=sys.stderr)
+            n = write_audit_csv(out, service.export_filtered(wanted) if wanted.describe() else service.rows())
+    print(f"Exported {n:,} audit entries to {args.out}.", file=sys.stderr)
     return 0
+
+
+def _day_start(day: date | None, days: int = 0) -> datetime | None:
+    return None if day is None else datetime.combine(day + timedelta(days=days), time(), UTC)

@@ -37,3 +37,7 @@ class PasswordPolicyError(UsageError):
 
 class NotFound(EcrmError):
     """The record asked for does not exist."""
+
+
+class SecondFactorRequired(AuthenticationFailed):
+    """The password was right; the user has a second factor and no code was given."""

@@ -62,6 +62,15 @@ class RefundView:
 
 
 @dataclass(frozen=True)
+class PaymentDetails:
+    """How an order was paid: the fields the roles issue hides from roles without VIEW_PAYMENT."""
+
+    gateway: str | None
+    card_brand: str | None
+    card_last4: str | None
+
+
+@dataclass(frozen=True)
 class OrderDetail:
     """An order with everything that belongs to it."""
 
@@ -80,3 +89,5 @@ class OrderDetail:
     shipments: tuple[Shipment, ...]
     refunds: tuple[RefundView, ...]
     discount_codes: tuple[str, ...]
+    payment: PaymentDetails | None = None
+    payment_hidden: bool = False  # True when the signed-in role may not see the payment details

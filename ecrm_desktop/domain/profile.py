@@ -105,6 +105,7 @@ class CustomerProfile:
     predicted_at: datetime | None = None
     recommendations: tuple[str, ...] = ()
     next_action: NextAction | None = None
+    withheld: tuple[str, ...] = ()  # what the signed-in role may not see, e.g. "payment details"
 
     @property
     def display_name(self) -> str:

@@ -18,11 +18,12 @@ class Screen(StrEnum):
     DASHBOARD = "Dashboard"
     SYNC = "Sync"
     SETTINGS = "Settings"
+    AUDIT = "Audit"
 
 
 # The sections of the navigation bar, in order; the detail screens belong to the section before them.
 SECTIONS = (Screen.CUSTOMERS, Screen.ORDERS, Screen.INBOX, Screen.SEGMENTS, Screen.DASHBOARD, Screen.SYNC,
-            Screen.SETTINGS)
+            Screen.SETTINGS, Screen.AUDIT)
 SECTION_OF = {Screen.CUSTOMER: Screen.CUSTOMERS, Screen.ORDER: Screen.ORDERS}
 
 

@@ -15,7 +15,7 @@ from ecrm_desktop.presenters.tasks import Runner, TaskState
 class Profiles(Protocol):
     """What the screen needs of `services.customer_profile.CustomerProfileService`."""
 
-    def profile(self, customer_id: int) -> CustomerProfile: ...
+    def profile(self, customer_id: int, opened: bool = True) -> CustomerProfile: ...
 
     def set_tags(self, customer_id: int, names: Sequence[str]) -> None: ...
 
@@ -89,7 +89,7 @@ class ProfilePresenter:
 
         def job(_state: TaskState) -> CustomerProfile:
             write()
-            return self.profiles.profile(cid)
+            return self.profiles.profile(cid, opened=False)
 
         self.runner.submit(job, self.view.show_profile, label)
 

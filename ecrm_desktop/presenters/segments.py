@@ -19,11 +19,13 @@ from PySide6.QtCore import QObject, QTimer
 from ecrm_desktop.domain.customers import CustomerSummary
 from ecrm_desktop.domain.directory import CustomerQuery, CustomerRow
 from ecrm_desktop.domain.errors import UsageError
+from ecrm_desktop.domain.permissions import Operation
 from ecrm_desktop.domain.segments import to_text
 from ecrm_desktop.domain.segments.ast import Node
 from ecrm_desktop.domain.segments.rfm import RfmCell
 from ecrm_desktop.domain.segments.rules import RuleSet, rules_of, text_of
 from ecrm_desktop.domain.segments.saved import SavedSegment
+from ecrm_desktop.presenters.access import Refusal
 from ecrm_desktop.presenters.navigation import Place, Screen
 from ecrm_desktop.presenters.paging import PagedRows
 from ecrm_desktop.presenters.tasks import Runner, TaskState
@@ -98,9 +100,11 @@ class Listing:
 
 class SegmentsPresenter:
     def __init__(self, view: SegmentsView, segments: Segments, runner: Runner, navigate: Callable[[Place], None], *,
-                 write_csv: CsvWriter, debounce_ms: int = DEBOUNCE_MS) -> None:
+                 write_csv: CsvWriter, debounce_ms: int = DEBOUNCE_MS, write_contacts: CsvWriter | None = None,
+                 refusal: Refusal = lambda _o: None) -> None:
         self.view, self.segments, self.runner, self.navigate = view, segments, runner, navigate
-        self.write_csv = write_csv
+        self.write_csv, self.write_contacts = write_csv, write_contacts
+        self.refusal = refusal  # why the signed-in role may not do something, or None
         self.current: str | None = None  # the saved segment being edited
         self.query = ""
         self.valid = False
@@ -187,13 +191,17 @@ class SegmentsPresenter:
         self._counting = self.runner.submit(lambda _s: self.segments.count(query), done, "Counting")
 
     def preview(self) -> None:
-        """List the query's members below the editor."""
+        """List the query's members below the editor (for roles that may see them)."""
+        if self._members_denied():
+            return
         if self.valid:
             self.view.show_members_title("Members")
             self.members.reset(Listing(self.query))
 
     def open_cell(self, recency: int, frequency: int) -> None:
         """List the customers in a cell of the R x F grid."""
+        if self._members_denied():
+            return
         self.view.show_members_title(f"Customers with recency {recency} and frequency {frequency}")
         self.members.reset(Listing(RfmCell(recency, frequency)))
 
@@ -242,13 +250,23 @@ class SegmentsPresenter:
             self.view.show_problem("Fix the query before exporting it.")
             return
         query = self.query
+        contacts = bool(self.refusal(Operation.EXPORT_CUSTOMERS)) and not self.refusal(Operation.EXPORT_CONTACTS)
+        write = self.write_contacts if contacts and self.write_contacts is not None else self.write_csv
+        what = "consenting contacts" if contacts else "customers"
 
         def job(_s: TaskState) -> int:
             with path.open("w", encoding="utf-8", newline="") as out:
-                return self.write_csv(out, self.segments.export(query))
+                return write(out, self.segments.export(query, contacts_only=contacts))
 
-        self.runner.submit(job, lambda n: self.view.show_notice(f"Exported {n:,} customers to {path.name}."),
+        self.runner.submit(job, lambda n: self.view.show_notice(f"Exported {n:,} {what} to {path.name}."),
                            "Exporting")
+
+    def _members_denied(self) -> bool:
+        """Say so, instead of listing members, for a role that may only count them."""
+        reason = self.refusal(Operation.VIEW_SEGMENT_MEMBERS)
+        if reason is not None:
+            self.view.show_members_title(reason)
+        return reason is not None
 
     def _saved(self, saved: SavedSegment) -> None:
         self.current = saved.name

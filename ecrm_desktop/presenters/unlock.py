@@ -7,9 +7,10 @@ root, so nothing heavy (SQLAlchemy, argon2, keyring) is imported before the dial
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from ecrm_desktop.domain.errors import EcrmError
+from ecrm_desktop.domain.errors import EcrmError, SecondFactorRequired
 from ecrm_desktop.presenters.tasks import Runner, TaskState
 
 if TYPE_CHECKING:
@@ -22,12 +23,25 @@ class SignInView(Protocol):
     def show_error(self, message: str) -> None: ...
 
 
+class UnlockView(SignInView, Protocol):
+    def ask_code(self, message: str) -> None:
+        """Show the field for the second factor's code, with `message` saying what to type."""
+
+
+@dataclass(frozen=True)
+class _CodeNeeded:
+    message: str
+
+
 def _attempt(open_session: Callable[[TaskState], UserSession | None]) -> Callable[[TaskState], object]:
-    """A job that answers the session, None, or the message of an error the person can act on."""
+    """A job that answers the session, None, a request for the second factor, or the message of an error the
+    person can act on."""
 
     def job(state: TaskState) -> object:
         try:
             return open_session(state)
+        except SecondFactorRequired as exc:
+            return _CodeNeeded(str(exc))
         except EcrmError as exc:
             return str(exc)
 
@@ -35,8 +49,8 @@ def _attempt(open_session: Callable[[TaskState], UserSession | None]) -> Callabl
 
 
 class UnlockPresenter:
-    def __init__(self, view: SignInView, runner: Runner,
-                 unlock: Callable[[str, str, bool], UserSession],
+    def __init__(self, view: UnlockView, runner: Runner,
+                 unlock: Callable[[str, str, bool, str | None], UserSession],
                  unlock_remembered: Callable[[str], UserSession | None],
                  unlocked: Callable[[UserSession], None]) -> None:
         self.view, self.runner = view, runner
@@ -46,20 +60,24 @@ class UnlockPresenter:
         """Open with a key the keyring remembers for `user`, if there is one; the form stays usable meanwhile."""
         self.runner.submit(_attempt(lambda _s: self._remembered(user)), self._remembered_done, "Unlocking")
 
-    def unlock(self, user: str, password: str, remember: bool) -> None:
+    def unlock(self, user: str, password: str, remember: bool, code: str = "") -> None:
+        """Sign in; `code` is the second factor's, once the dialog has asked for it."""
         if not user.strip() or not password:
             self.view.show_error("Enter your user name and password.")
             return
         self.view.show_busy("Unlocking…")
-        self.runner.submit(_attempt(lambda _s: self._unlock(user.strip(), password, remember)), self._done,
-                           "Unlocking")
+        self.runner.submit(_attempt(lambda _s: self._unlock(user.strip(), password, remember, code.strip() or None)),
+                           self._done, "Unlocking")
 
     def _remembered_done(self, result: object) -> None:
         if result is not None and not isinstance(result, str):  # no key remembered: the password it is
             self._done(result)
 
     def _done(self, result: object) -> None:
-        if isinstance(result, str):
+        if isinstance(result, _CodeNeeded):
+            self.view.show_busy(None)
+            self.view.ask_code(result.message)
+        elif isinstance(result, str):
             self.view.show_busy(None)
             self.view.show_error(result)
         elif result is not None:

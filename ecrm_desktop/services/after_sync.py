@@ -8,6 +8,8 @@ import logging
 from collections.abc import Callable
 
 from ecrm_desktop.domain.clv.errors import InsufficientData
+from ecrm_desktop.domain.permissions import Operation
+from ecrm_desktop.services.permissions import require
 from ecrm_desktop.services.predictions import refresh_predictions
 from ecrm_desktop.services.segments import SegmentService
 from ecrm_desktop.services.sync import SyncReport
@@ -21,6 +23,7 @@ def refresh_derived_data(session: UserSession, progress: Callable[[int, int], No
     the models is not an error here: predictions simply stay absent until there is enough. Every write is a
     short transaction of its own (see `SegmentService.refresh_all`, `refresh_predictions`), so edits made
     meanwhile go through; `progress(done, total)` follows each part's steps."""
+    require(session, Operation.SYNC)
     segments = SegmentService(session).refresh_all(progress)
     said = f"Segments re-evaluated ({len(segments)} saved)."
     try:

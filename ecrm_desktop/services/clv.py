@@ -19,6 +19,8 @@ from ecrm_desktop.domain.clv.clv import Models
 from ecrm_desktop.domain.clv.prediction import CustomerPrediction, predictions, score
 from ecrm_desktop.domain.clv.summary import TimeUnit, merge_days, rfm
 from ecrm_desktop.domain.errors import UsageError
+from ecrm_desktop.domain.permissions import Operation
+from ecrm_desktop.services.permissions import require
 from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.storage import clv_queries
 
@@ -47,6 +49,13 @@ def predict_workspace(session: UserSession, today: date, lap: Callable[[str], No
                       horizon_days: int = 365) -> list[CustomerPrediction]:
     """Fit on every customer's orders up to `today` and predict each one's next orders, churn risk and CLV over
     `horizon_days` (amounts in the reporting currency); `lap(step)` is called as each step ends."""
+    require(session, Operation.RUN_MODELS)
+    return score_customers(session, today, lap, horizon_days)
+
+
+def score_customers(session: UserSession, today: date, lap: Callable[[str], None] | None = None,
+                    horizon_days: int = 365) -> list[CustomerPrediction]:
+    """`predict_workspace` without its permission check, for the refresh after a sync (checked there)."""
     lap = lap or (lambda _step: None)
     with session.workspace.sessions() as s:
         history = clv_queries.order_history(s, today)
@@ -65,6 +74,7 @@ def predict_workspace(session: UserSession, today: date, lap: Callable[[str], No
 def validate_workspace(session: UserSession, calibration_end: date) -> dict[str, Any]:
     """Fit on orders up to `calibration_end`, predict the repeat purchase days until the last order, and compare
     with what happened: overall and by calibration frequency (0..6, 7+), as FHL 2005 Fig. 3."""
+    require(session, Operation.RUN_MODELS)
     with session.workspace.sessions() as s:
         holdout_end = clv_queries.last_order_day(s)
         if holdout_end is None or holdout_end <= calibration_end:

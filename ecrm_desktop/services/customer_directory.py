@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from ecrm_desktop.domain.directory import SORTABLE, CustomerQuery, CustomerRow
 from ecrm_desktop.domain.errors import UsageError
+from ecrm_desktop.domain.permissions import Operation
+from ecrm_desktop.services.permissions import require
 from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.storage import directory_queries
 from ecrm_desktop.storage.settings import reporting_currency
@@ -16,6 +18,7 @@ class CustomerDirectory:
         self._matches: dict[str, int] = {}  # recent searches' counts pick how their pages are found
 
     def count(self, query: CustomerQuery) -> int:
+        require(self.session, Operation.VIEW_CUSTOMERS)
         with self.session.workspace.sessions() as s:
             n = directory_queries.count(s, query)
         if len(self._matches) > 50:
@@ -25,6 +28,7 @@ class CustomerDirectory:
 
     def page(self, query: CustomerQuery, offset: int, limit: int) -> list[CustomerRow]:
         """Rows [offset, offset + limit) of the query; sorting is offered only on indexed columns."""
+        require(self.session, Operation.VIEW_CUSTOMERS)
         if query.sort not in SORTABLE:
             raise UsageError(f"The customer list cannot be sorted by {query.sort.value}.")
         with self.session.workspace.sessions() as s:

@@ -18,9 +18,11 @@ from sqlalchemy.orm import Session
 from ecrm_desktop.domain import kpis
 from ecrm_desktop.domain.errors import EcrmError
 from ecrm_desktop.domain.kpis import ChannelAcquisition, Dashboard, Grain, Period, Preset
+from ecrm_desktop.domain.permissions import Operation
 from ecrm_desktop.domain.predicted_value import HOLDOUT_DAYS, HoldoutCheck, PredictionFigures
 from ecrm_desktop.domain.zones import workspace_zone
 from ecrm_desktop.services.clv import validate_workspace
+from ecrm_desktop.services.permissions import require
 from ecrm_desktop.services.segments import SegmentService
 from ecrm_desktop.services.status import StatusService
 from ecrm_desktop.services.workspace import UserSession
@@ -52,19 +54,23 @@ class DashboardService:
 
     def today(self) -> date:
         """Today in the workspace's time zone."""
+        require(self.session, Operation.VIEW_DASHBOARD)
         with self.session.workspace.sessions() as s:
             zone = workspace_zone(read_setting(s, "timezone") or "local")
         return self.clock().astimezone(zone).date()
 
     def preset(self, preset: Preset) -> Period:
+        require(self.session, Operation.VIEW_DASHBOARD)
         return kpis.preset_period(preset, self.today())
 
     def segment_names(self) -> list[str]:
         """The saved segments a dashboard can be limited to, by name."""
+        require(self.session, Operation.VIEW_DASHBOARD)
         return [s.name for s in SegmentService(self.session, self.clock).list()]
 
     def load(self, period: Period, segment: str | None = None, grain: Grain | None = None) -> Dashboard:
         """Every figure of `period` and of the period before it, for everyone or a saved segment's members."""
+        require(self.session, Operation.VIEW_DASHBOARD)
         members = self._members(segment) if segment else None
         self._ensure_rollups()
         with self.session.workspace.sessions() as s:
@@ -124,6 +130,7 @@ class DashboardService:
 
     def rebuild_rollups(self) -> None:
         """Recompute every rollup from the orders (a repair; also done when the time zone changed)."""
+        require(self.session, Operation.SYNC)
         with self.session.workspace.sessions() as s, s.begin():
             rollups.rebuild(s)
             audit.append(s, self.session.user_name, "rollups.rebuild")
@@ -135,6 +142,7 @@ class DashboardService:
     def import_spend_csv(self, path: Path) -> int:
         """Read marketing spend from a CSV file with the columns channel, month (YYYY-MM) and amount (in the
         reporting currency, e.g. 1250.50); returns the number of rows recorded."""
+        require(self.session, Operation.MANAGE_MARKETING_SPEND)
         try:
             with path.open(newline="", encoding="utf-8-sig") as f:
                 rows = [(r["channel"], r["month"], _cents(r["amount"])) for r in csv.DictReader(f)]
@@ -145,6 +153,7 @@ class DashboardService:
 
     def import_spend(self, rows: list[tuple[str, str, int]]) -> None:
         """Record spend rows (channel, month, cents) in one transaction."""
+        require(self.session, Operation.MANAGE_MARKETING_SPEND)
         for channel, month, cents in rows:
             if not channel.strip() or not MONTH.match(month) or cents < 0:
                 raise EcrmError(f"Spend needs a channel, a month written YYYY-MM and an amount of 0 or more "

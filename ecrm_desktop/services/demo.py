@@ -11,7 +11,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ecrm_desktop.domain.errors import EcrmError
+from ecrm_desktop.domain.permissions import Operation
 from ecrm_desktop.domain.zones import workspace_zone
+from ecrm_desktop.services.permissions import require
 from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.storage import audit, rollups
 from ecrm_desktop.storage.bulk_load import Prepared, bulk_loader
@@ -40,6 +42,7 @@ def fill_demo(session: UserSession, customers: int, seed: int = 1,
     chunk. The first transaction also writes the stores, catalogue and an audit entry. While a chunk commits
     (the database encrypting and writing its pages, without holding Python's lock), a worker thread already
     generates the next one. The loader computes the dashboard's rollups from the generated columns as it goes."""
+    require(session, Operation.MANAGE_STORES)
     started = time.perf_counter()
     demo = DemoStore(customers, seed)
     chunks = demo.chunks(min(CHUNK_CUSTOMERS, max(BLOCK, customers // 5)))

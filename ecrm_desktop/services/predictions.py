@@ -11,7 +11,9 @@ from datetime import UTC, date, datetime
 import numpy as np
 
 from ecrm_desktop.domain import recommend
-from ecrm_desktop.services.clv import predict_workspace
+from ecrm_desktop.domain.permissions import Operation
+from ecrm_desktop.services.clv import score_customers
+from ecrm_desktop.services.permissions import require
 from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.storage import audit, basket_queries, predictions
 from ecrm_desktop.storage.tables import utcnow
@@ -34,9 +36,10 @@ def refresh_predictions(session: UserSession, today: date | None = None,
     per transaction (a reader sees each customer's old or new prediction; `progress(done, total)` follows them),
     then the neighbours. Raises
     `InsufficientData` (stored predictions stay as they were) when the history is too thin."""
+    require(session, Operation.SYNC)
     started = time.perf_counter()
     clock = _Phases()
-    scored = predict_workspace(session, today or datetime.now(UTC).date(), clock.lap)
+    scored = score_customers(session, today or datetime.now(UTC).date(), clock.lap)
     with session.workspace.sessions() as s:
         buyer_ids, product_ids = basket_queries.customer_products(s)
     clock.lap("read purchases")

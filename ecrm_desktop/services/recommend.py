@@ -7,6 +7,8 @@ from typing import Any
 import numpy as np
 
 from ecrm_desktop.domain import recommend
+from ecrm_desktop.domain.permissions import Operation
+from ecrm_desktop.services.permissions import require
 from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.storage import basket_queries
 
@@ -19,6 +21,7 @@ def evaluate(session: UserSession) -> dict[str, Any]:
     remaining purchases as one basket ("customers who bought X also bought Y"), and a hit is any of the ten
     items recommended from the customer's earlier orders appearing in the hidden order.
     """
+    require(session, Operation.RUN_MODELS)
     with session.workspace.sessions() as s:
         rows = basket_queries.order_items(s)
     customers, customer = np.unique(rows.customer_ids, return_inverse=True)

@@ -11,11 +11,13 @@ from sqlalchemy import ColumnElement, and_
 from ecrm_desktop.domain.customers import CustomerSummary
 from ecrm_desktop.domain.directory import CustomerQuery, CustomerRow
 from ecrm_desktop.domain.errors import NotFound, UsageError
+from ecrm_desktop.domain.permissions import Operation
 from ecrm_desktop.domain.segments import parse
 from ecrm_desktop.domain.segments.ast import Node, filters_used
 from ecrm_desktop.domain.segments.rfm import RfmCell
 from ecrm_desktop.domain.segments.saved import Evaluation, MembershipChange, SavedSegment
 from ecrm_desktop.domain.zones import workspace_zone
+from ecrm_desktop.services.permissions import require
 from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.storage import audit, directory_queries, rfm, segment_history, segment_predictions, segment_queries
 from ecrm_desktop.storage.settings import read_setting, reporting_currency
@@ -43,12 +45,14 @@ class SegmentService:
         return parse(query)
 
     def count(self, query: str) -> int:
+        require(self.session, Operation.VIEW_SEGMENT_COUNTS)
         condition = self._members(query)
         with self.session.workspace.sessions() as s:
             return segment_queries.count(s, condition)
 
     def member_ids(self, query: str, limit: int = 100, offset: int = 0) -> list[int]:
         """One page of the ids of the customers `query` selects, in id order."""
+        require(self.session, Operation.VIEW_SEGMENT_MEMBERS)
         condition = self._members(query)
         with self.session.workspace.sessions() as s:
             return segment_queries.member_ids(s, condition, limit, offset)
@@ -62,6 +66,7 @@ class SegmentService:
     def count_rows(self, source: Members, listing: CustomerQuery) -> int:
         """How many of the customers `source` (a query, or a cell of the R x F grid) selects the customer list
         shows for `listing` (its search text)."""
+        require(self.session, Operation.VIEW_SEGMENT_MEMBERS)
         condition = segment_queries.listed(self._source(source), listing)
         if condition is None:
             return 0
@@ -70,6 +75,7 @@ class SegmentService:
 
     def page_rows(self, source: Members, listing: CustomerQuery, offset: int, limit: int) -> list[CustomerRow]:
         """Rows [offset, offset + limit) of those customers, in the customer list's order."""
+        require(self.session, Operation.VIEW_SEGMENT_MEMBERS)
         condition = segment_queries.listed(self._source(source), listing)
         if condition is None:
             return []
@@ -80,6 +86,7 @@ class SegmentService:
     def export(self, query_or_name: str, contacts_only: bool = False) -> Iterator[list[CustomerSummary]]:
         """Members of a saved segment (by name) or of a query, in batches; written to the audit trail first.
         With `contacts_only`, only customers who consented to email marketing."""
+        require(self.session, Operation.EXPORT_CONTACTS if contacts_only else Operation.EXPORT_CUSTOMERS)
         found = self._saved(query_or_name.strip())
         query = found.query if found else query_or_name
         condition = self._members(query, consenting_only=contacts_only)
@@ -87,6 +94,9 @@ class SegmentService:
         with self.session.workspace.sessions() as s, s.begin():
             audit.append(s, self.session.user_name, "segment.export", "segment", found.id if found else None,
                          query=query, contacts_only=contacts_only)
+        return self._member_batches(condition)
+
+    def _member_batches(self, condition: ColumnElement[bool]) -> Iterator[list[CustomerSummary]]:
         with self.session.workspace.sessions() as s:
             yield from segment_queries.iter_members(s, condition)
 
@@ -94,6 +104,7 @@ class SegmentService:
 
     def save(self, name: str, query: str, description: str = "") -> SavedSegment:
         """Save (or replace) the segment `name` and evaluate it; the query must be valid."""
+        require(self.session, Operation.MANAGE_SEGMENTS)
         name = name.strip()
         if not name or len(name) > MAX_NAME:
             raise UsageError(f"A segment name must be 1 to {MAX_NAME} characters.")
@@ -107,16 +118,19 @@ class SegmentService:
         return self.get(name)
 
     def list(self) -> list[SavedSegment]:
+        require(self.session, Operation.VIEW_SEGMENT_COUNTS)
         with self.session.workspace.sessions() as s:
             return segment_queries.saved(s)
 
     def get(self, name: str) -> SavedSegment:
+        require(self.session, Operation.VIEW_SEGMENT_COUNTS)
         found = self._saved(name.strip())
         if found is None:
             raise NotFound(f"There is no saved segment named '{name}'; 'ecrm segment list' shows them.")
         return found
 
     def delete(self, name: str) -> None:
+        require(self.session, Operation.MANAGE_SEGMENTS)
         with self.session.workspace.sessions() as s, s.begin():
             segment_id = segment_queries.delete_saved(s, name.strip())
             if segment_id is None:
@@ -130,6 +144,7 @@ class SegmentService:
         left. Run after each sync that changed data (`services.after_sync`). Each step is its own short
         transaction (the scores of `RFM_CHUNK` customers, one segment), so that a person's edit made meanwhile
         never waits long for the write lock; `progress(done, total)` follows the steps."""
+        require(self.session, Operation.SYNC)
         today, zone = self._today()
         at = self._now()
         with self.session.workspace.sessions() as s, s.begin():
@@ -156,6 +171,7 @@ class SegmentService:
 
     def refresh_rfm(self, customer_ids: Iterable[int] | None = None) -> None:
         """Recompute RFM scores: of everyone (None), or of these customers against the last ranking."""
+        require(self.session, Operation.SYNC)
         with self.session.workspace.sessions() as s, s.begin():
             if customer_ids is None:
                 rfm.refresh_all(s)
@@ -164,18 +180,21 @@ class SegmentService:
 
     def rfm_grid(self) -> dict[tuple[int, int], int]:
         """Customers who ordered, by (recency score, frequency score)."""
+        require(self.session, Operation.VIEW_SEGMENT_COUNTS)
         self.ensure_rfm()
         with self.session.workspace.sessions() as s:
             return rfm.grid(s)
 
     def history(self, name: str, limit: int = 90) -> CountSeries:
         """The saved segment's size at its latest evaluations, oldest first."""
+        require(self.session, Operation.VIEW_SEGMENT_COUNTS)
         segment = self.get(name)
         with self.session.workspace.sessions() as s:
             return segment_history.counts(s, segment.id, limit)
 
     def changes(self, name: str, limit: int = 200) -> Changes:
         """Who entered or left the saved segment, newest first."""
+        require(self.session, Operation.VIEW_SEGMENT_MEMBERS)
         segment = self.get(name)
         with self.session.workspace.sessions() as s:
             return segment_history.changes(s, segment.id, limit)

@@ -12,9 +12,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ecrm_desktop.domain.enums import Platform, Role
-from ecrm_desktop.domain.errors import EcrmError, NotFound, PermissionDenied, UsageError
+from ecrm_desktop.domain.enums import Platform
+from ecrm_desktop.domain.errors import EcrmError, NotFound, UsageError
+from ecrm_desktop.domain.permissions import Operation
 from ecrm_desktop.domain.sync_status import ConnectionCheck, StoreInfo
+from ecrm_desktop.services.permissions import require
 from ecrm_desktop.services.secrets import SecretStore
 from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.storage import audit
@@ -51,6 +53,7 @@ class StoreService:
 
     def check(self, platform: Platform, url: str, secret: str, key: str = "") -> ConnectionCheck:
         """Ask the store who it is and which access scopes the credentials grant, without saving anything."""
+        require(self.session, Operation.MANAGE_STORES)
         settings = {"key": key.strip()} if platform is Platform.WOOCOMMERCE else {}
         info = self._check(platform, store_base_url(url), settings, secret.strip())
         return ConnectionCheck(info.shop_name, info.currency.upper(), tuple(info.granted_scopes),
@@ -58,7 +61,7 @@ class StoreService:
 
     def disconnect(self, name: str) -> None:
         """Forget a store's secret so it is no longer synced; what it synced stays in the workspace."""
-        self._require_admin()
+        require(self.session, Operation.MANAGE_STORES)
         with self.session.workspace.sessions() as s, s.begin():
             store = store_named(s, name)
             settings = json.loads(store.settings_json or "{}")
@@ -71,18 +74,20 @@ class StoreService:
 
     def list(self) -> list[StoreInfo]:
         """Every connected store with its last sync (time and status)."""
+        require(self.session, Operation.SYNC)
         with self.session.workspace.sessions() as s:
             return [self._info(s, store) for store in s.execute(select(Store).order_by(Store.name)).scalars()
                     if _connected(store)]
 
     def connector(self, store: Store) -> Connector:
         """The connector for a connected store, with its secret (for the sync service)."""
+        require(self.session, Operation.SYNC)
         settings = json.loads(store.settings_json or "{}")
         return make_connector(store.platform, store.url or "", settings, self._secret(store, settings),
                               currency=store.currency, options=self.http)
 
     def _add(self, name: str, platform: Platform, url: str, settings: dict[str, Any], secret: str) -> StoreInfo:
-        self._require_admin()
+        require(self.session, Operation.MANAGE_STORES)
         name = name.strip()
         if not name or len(name) > 200:
             raise UsageError("A store needs a name of 1 to 200 characters (--name).")
@@ -141,10 +146,6 @@ class StoreService:
 
     def _secret_name(self, store_id: int) -> str:
         return f"store-secret:{self.session.workspace.workspace_id}:{store_id}"
-
-    def _require_admin(self) -> None:
-        if self.session.role is not Role.ADMINISTRATOR:
-            raise PermissionDenied("Only an administrator can connect or remove stores.")
 
 
 def _connected(store: Store) -> bool:

@@ -18,7 +18,9 @@ from typing import Any
 from sqlalchemy import select, update
 
 from ecrm_desktop.domain.errors import EcrmError
+from ecrm_desktop.domain.permissions import Operation
 from ecrm_desktop.domain.sync_status import ResourceTally
+from ecrm_desktop.services.permissions import require
 from ecrm_desktop.services.secrets import SecretStore
 from ecrm_desktop.services.stores import StoreService, store_named
 from ecrm_desktop.services.workspace import UserSession
@@ -137,6 +139,7 @@ class SyncService:
             waiting: Callable[[str, float], None] | None = None) -> SyncReport:
         """Sync every connected store (or the one named) once; `waiting(store, seconds)` hears of each wait a
         store's rate limit (or a retry) imposes as it starts."""
+        require(self.session, Operation.SYNC)
         started = time.perf_counter()
         targets = self._targets(store_name)
         reports = []

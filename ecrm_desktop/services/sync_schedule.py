@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from ecrm_desktop.domain.errors import UsageError
+from ecrm_desktop.domain.permissions import Operation
 from ecrm_desktop.domain.sync_status import SyncSchedule
+from ecrm_desktop.services.permissions import require
 from ecrm_desktop.services.settings import DEFAULT_SYNC_MINUTES
 from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.storage import audit
@@ -18,6 +20,7 @@ class SyncScheduleService:
         self.session = session
 
     def read(self) -> SyncSchedule:
+        require(self.session, Operation.SYNC)
         with self.session.workspace.sessions() as s:
             minutes, periodic, on_start = (read_setting(s, key) for key in (MINUTES, PERIODIC, ON_START))
         return SyncSchedule(minutes if isinstance(minutes, int) and minutes > 0 else DEFAULT_SYNC_MINUTES,
@@ -25,6 +28,7 @@ class SyncScheduleService:
 
     def write(self, schedule: SyncSchedule) -> SyncSchedule:
         """Save the schedule (one transaction with its audit entry); returns it as saved."""
+        require(self.session, Operation.MANAGE_SETTINGS)
         if not 1 <= schedule.minutes <= MAX_MINUTES:
             raise UsageError(f"Syncs can be 1 to {MAX_MINUTES:,} minutes apart.")
         with self.session.workspace.sessions() as s, s.begin():

@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 from ecrm_desktop.domain.enums import MessageKind, Role, TicketChannel, TicketPriority, TicketStatus
 from ecrm_desktop.domain.errors import NotFound, PermissionDenied, UsageError
 from ecrm_desktop.domain.helpdesk.inbox import Agent, Conversation, TicketQuery, TicketRow, ViewCount
+from ecrm_desktop.domain.permissions import Operation
+from ecrm_desktop.services.permissions import require
 from ecrm_desktop.services.segments import SegmentService
 from ecrm_desktop.services.ticket_automation import (
     AGENT_ROLES,
@@ -309,9 +311,8 @@ class TicketService:
                          tickets=ids, **detail)
 
     def require(self, roles: frozenset[Role]) -> None:
-        if self.session.role not in roles:
-            doing = "handle" if roles is HANDLING_ROLES else "read"
-            raise PermissionDenied(f"Your role ({self.session.role.value}) cannot {doing} support tickets.")
+        """The role's grant (editable by an administrator) to handle, or only read, tickets."""
+        require(self.session, Operation.HANDLE_TICKETS if roles is HANDLING_ROLES else Operation.VIEW_TICKETS)
 
     @staticmethod
     def _ticket(s: Session, ticket_id: int) -> Ticket:

@@ -15,6 +15,7 @@ from ecrm_desktop.domain.orders import (
     OrderLineView,
     OrderQuery,
     OrderRow,
+    PaymentDetails,
     RefundView,
     Shipment,
 )
@@ -87,6 +88,12 @@ def _rows(session: Session, ids: Sequence[int]) -> list[OrderRow]:
         select(*ROW_COLUMNS).outerjoin(Customer, Customer.id == Order.customer_id).where(Order.id.in_(ids)))]
 
 
+def _payment(r: Any) -> PaymentDetails | None:
+    if r.payment_gateway is None and r.card_brand is None and r.card_last4 is None:
+        return None
+    return PaymentDetails(r.payment_gateway, r.card_brand, r.card_last4)
+
+
 def details(session: Session, ids: Sequence[int]) -> list[OrderDetail]:
     """Full orders in the order of `ids` (missing ids are skipped)."""
     if not ids:
@@ -94,7 +101,7 @@ def details(session: Session, ids: Sequence[int]) -> list[OrderDetail]:
     orders = {r.id: r for r in session.execute(
         select(*ROW_COLUMNS, Order.subtotal_cents, Order.discount_cents, Order.shipping_cents, Order.tax_cents,
                Store.name.label("store"), Order.sales_channel, Order.shipping_city, Order.shipping_country,
-               Order.cancel_reason)
+               Order.cancel_reason, Order.payment_gateway, Order.card_brand, Order.card_last4)
         .outerjoin(Customer, Customer.id == Order.customer_id).join(Store, Store.id == Order.store_id)
         .where(Order.id.in_(ids)))}
     lines: dict[int, list[OrderLineView]] = defaultdict(list)
@@ -124,5 +131,6 @@ def details(session: Session, ids: Sequence[int]) -> list[OrderDetail]:
                         discount_cents=o.discount_cents, shipping_cents=o.shipping_cents, tax_cents=o.tax_cents,
                         store=o.store, sales_channel=o.sales_channel, shipping_city=o.shipping_city,
                         shipping_country=o.shipping_country, cancel_reason=o.cancel_reason, lines=tuple(lines[i]),
-                        shipments=tuple(shipments[i]), refunds=tuple(refunds[i]), discount_codes=tuple(codes[i]))
+                        shipments=tuple(shipments[i]), refunds=tuple(refunds[i]), discount_codes=tuple(codes[i]),
+                        payment=_payment(o))
             for i in ids if (o := orders.get(i)) is not None]

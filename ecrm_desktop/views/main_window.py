@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 
 from PySide6.QtCore import Qt
@@ -29,6 +29,16 @@ class NotBuiltYet(QLabel):
         super().__init__(f"{screen.value}\n\nThis screen is not built yet.")
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setStyleSheet("font-size: 14pt; color: palette(mid);")
+
+
+class DeniedScreen(QLabel):
+    """Stands in for a screen the signed-in role may not open, saying why."""
+
+    def __init__(self, screen: Screen, reason: str) -> None:
+        super().__init__(f"{screen.value}\n\n{reason}")
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setWordWrap(True)
+        self.setStyleSheet("font-size: 13pt; color: palette(mid); padding: 40px;")
 
 
 class MainWindow(QMainWindow):
@@ -94,6 +104,17 @@ class MainWindow(QMainWindow):
             action = QAction(screen.value, self, shortcut=QKeySequence(f"Ctrl+{i}"))
             action.triggered.connect(lambda _c=False, s=screen: self.go(Place(s)))
             self.addAction(action)
+
+    def deny(self, reasons: Mapping[Screen, str]) -> None:
+        """Show the screens the role may not open as disabled, with the reason as tooltip and in their place."""
+        for screen, reason in reasons.items():
+            denied = DeniedScreen(screen, reason)
+            self.stack.addWidget(denied)
+            self.screens[screen] = denied
+            if screen in SECTIONS:
+                item = self.nav.item(SECTIONS.index(screen))
+                item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
+                item.setToolTip(reason)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
         for stop in self.closing:

@@ -77,7 +77,7 @@ class OrderScreen(QWidget):
                  ("Total", money(r.total_cents, cur)), ("Refunded", money(r.refunded_cents, cur)),
                  ("Email", order.email or "—"), ("Channel", order.sales_channel or "—"),
                  ("Ship to", ", ".join(p for p in (order.shipping_city, order.shipping_country) if p) or "—"),
-                 ("Discount codes", ", ".join(order.discount_codes) or "—")]
+                 ("Discount codes", ", ".join(order.discount_codes) or "—"), ("Payment", _payment(order))]
         for i, (label, value) in enumerate(cells):
             name = QLabel(label)
             name.setStyleSheet("color: #555;")
@@ -95,3 +95,14 @@ class OrderScreen(QWidget):
         for f in order.refunds:
             add_row(self.refunds_model, [when(f.created_at), money(f.amount_cents, cur), str(f.items),
                                          f.reason or "", f.note or ""], numeric=(1, 2))
+
+
+def _payment(order: OrderDetail) -> str:
+    """Gateway and card, or why they are not shown (payment details are hidden from some roles)."""
+    if order.payment_hidden:
+        return "Hidden for your role"
+    p = order.payment
+    if p is None:
+        return "—"
+    card = " ".join(x for x in (p.card_brand, f"•••• {p.card_last4}" if p.card_last4 else None) if x)
+    return " via ".join(x for x in (card, p.gateway) if x) or "—"

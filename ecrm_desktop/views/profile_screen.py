@@ -57,6 +57,7 @@ class ProfileScreen(QWidget):
         super().__init__()
         self.presenter: ProfilePresenter | None = None
         self.profile: CustomerProfile | None = None
+        self.merge_refusal: str | None = None  # why the signed-in role may not merge, or None
         self.title = QLabel()
         self.title.setStyleSheet("font-size: 18pt; font-weight: 600;")
         self.subtitle = _label()
@@ -168,6 +169,15 @@ class ProfileScreen(QWidget):
         self.merge_button.clicked.connect(self._open_merge_dialog)
         self.merged_banner.linkActivated.connect(lambda link: presenter.open_customer(int(link)))
 
+    def restrict(self, edit_refusal: str | None, merge_refusal: str | None) -> None:
+        """Disable what the signed-in role may not do, with the reason as tooltip (the service refuses it too)."""
+        self.merge_refusal = merge_refusal
+        for widget in (self.tags, self.save_tags, self.note_editor, self.add_note_button, self.save_note_button):
+            widget.setEnabled(edit_refusal is None)
+            widget.setToolTip(edit_refusal or widget.toolTip())
+        self.merge_button.setEnabled(merge_refusal is None)
+        self.merge_button.setToolTip(merge_refusal or "")
+
     # ProfileView
     def show_loading(self, customer_id: int) -> None:
         """Clear the previous customer at once, so nothing of theirs shows under the next one's name."""
@@ -190,7 +200,8 @@ class ProfileScreen(QWidget):
         self.profile = profile
         self.title.setText(profile.display_name)
         self.subtitle.setText(f"{profile.email or 'no email'} · customer since {when(profile.created_at, False)}"
-                              f" · id {profile.id}")
+                              f" · id {profile.id}" + (f" · Your role does not show {', '.join(profile.withheld)}"
+                                                      if profile.withheld else ""))
         self.contact.setText("\n".join([*profile.emails, profile.phone or "no phone"]))
         since = f" since {when(profile.email_consent_at, False)}" if profile.email_consent_at else ""
         self.consent.setText(f"{status(profile.email_consent)}{since}"
@@ -220,11 +231,13 @@ class ProfileScreen(QWidget):
             row.addWidget(_label(f"Merged in: {m.name} (id {m.customer_id}), {when(m.merged_at)}"
                                  + (f" by {m.by}" if m.by else "")), 1)
             undo = QPushButton("Undo merge")
+            undo.setEnabled(self.merge_refusal is None)
+            undo.setToolTip(self.merge_refusal or "")
             undo.clicked.connect(lambda _checked=False, merge_id=m.id: self._undo_merge(merge_id))
             row.addWidget(undo)
             self.merges.addLayout(row)
         merged = p.merged_into_id is not None
-        self.merge_button.setEnabled(not merged)
+        self.merge_button.setEnabled(not merged and self.merge_refusal is None)
         self.merged_banner.setVisible(merged)
         if merged:
             self.merged_banner.setText(f"This record was merged into <a href='{p.merged_into_id}'>customer "

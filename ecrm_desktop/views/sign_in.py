@@ -78,17 +78,29 @@ class UnlockDialog(_SignInDialog):
         self.form.addRow("User", self.user)
         self.form.addRow("Password", self.password)
         self.form.addRow("", self.remember)
+        self.code = QLineEdit(placeholderText="6 digits, or a recovery code")
+        self.form.addRow("Authentication code", self.code)
+        self.form.setRowVisible(self.code, False)
         self.ok.setText("Unlock")
-        self.inputs = [self.user, self.password, self.remember]
+        self.inputs = [self.user, self.password, self.remember, self.code]
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)
         self.password.setFocus()
 
     def attach(self, presenter: UnlockPresenter) -> None:
-        self.ok.clicked.connect(
-            lambda: presenter.unlock(self.user.text(), self.password.text(), self.remember.isChecked()))
+        self.ok.clicked.connect(lambda: presenter.unlock(self.user.text(), self.password.text(),
+                                                         self.remember.isChecked(), self.code.text()))
         self.password.returnPressed.connect(self.ok.click)
+        self.code.returnPressed.connect(self.ok.click)
+
+    # UnlockView
+    def ask_code(self, message: str) -> None:
+        self.form.setRowVisible(self.code, True)
+        self.message.setStyleSheet("")
+        self.message.setText(message)
+        self.code.clear()
+        self.code.setFocus()
 
 
 class FirstRunDialog(_SignInDialog):

@@ -106,7 +106,7 @@ def test_profile_shows_everything_and_saves_audited_tag_and_note_edits(store: Us
     assert directory.count(CustomerQuery("prefers email")) == 1
     with store.workspace.sessions() as s:
         actions = s.execute(select(AuditEntry.action).where(AuditEntry.entity_id == customer_id)).scalars().all()
-    assert actions == ["customer.tags", "customer.tags", "note.add", "note.edit"]
+    assert actions == ["customer.view", "customer.tags", "customer.tags", "note.add", "note.edit"]  # opened once
     p.open_order(prof.orders[0].row.id)
     assert places == [Place(Screen.ORDER, prof.orders[0].row.id)]
 
@@ -168,13 +168,16 @@ class FakeSignInView:
     def show_progress(self, done: int, total: int) -> None:
         self.progress.append((done, total))
 
+    def ask_code(self, message: str) -> None:
+        self.errors.append(f"code: {message}")
+
 
 def test_unlock_says_what_is_wrong_then_opens_and_remembers(tmp_path: Path,
                                                             workspace_service: WorkspaceService) -> None:
     folder = tmp_path / "ws"
     workspace_service.create(folder, "admin", PASSWORD).close()
     view, opened = FakeSignInView(), []
-    p = UnlockPresenter(view, InlineRunner(), lambda u, pw, r: workspace_service.unlock(folder, u, pw, r),
+    p = UnlockPresenter(view, InlineRunner(), lambda u, pw, r, c: workspace_service.unlock(folder, u, pw, r, c),
                         lambda u: workspace_service.unlock_remembered(folder, u), opened.append)
     p.try_remembered("admin")
     assert not opened and view.busy is None and not view.errors

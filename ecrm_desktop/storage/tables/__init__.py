@@ -51,7 +51,7 @@ from ecrm_desktop.storage.tables.segments import (
 )
 from ecrm_desktop.storage.tables.support import Ticket, TicketMessage, TicketTag
 from ecrm_desktop.storage.tables.sync_state import QuarantinedRecord, SyncCheckpoint, SyncRun
-from ecrm_desktop.storage.tables.system import AuditEntry, CurrencyRate, Segment, Setting, Store, User
+from ecrm_desktop.storage.tables.system import AuditEntry, CurrencyRate, RecoveryCode, Segment, Setting, Store, User
 
 __all__ = [
     "SENSITIVE_ORDER_FIELDS",
@@ -94,6 +94,7 @@ __all__ = [
     "ProductVariant",
     "QuarantinedRecord",
     "RecentOrder",
+    "RecoveryCode",
     "Refund",
     "RefundLine",
     "Segment",
