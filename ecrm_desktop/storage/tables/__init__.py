@@ -28,6 +28,7 @@ from ecrm_desktop.storage.tables.people import (
     Note,
     Tag,
 )
+from ecrm_desktop.storage.tables.privacy import ConsentChange, Tombstone
 from ecrm_desktop.storage.tables.rollups import (
     ActivityMonth,
     CohortMonth,
@@ -53,6 +54,7 @@ __all__ = [
     "Base",
     "Category",
     "CohortMonth",
+    "ConsentChange",
     "CurrencyRate",
     "Customer",
     "CustomerCategory",
@@ -94,6 +96,7 @@ __all__ = [
     "Ticket",
     "TicketMessage",
     "TicketTag",
+    "Tombstone",
     "User",
     "UtcDateTime",
     "utcnow",
