@@ -12,11 +12,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ecrm_desktop.domain.enums import Role
-from ecrm_desktop.domain.errors import AuthenticationFailed, UsageError
+from ecrm_desktop.domain.errors import AuthenticationFailed, UsageError, WorkspaceError
 from ecrm_desktop.domain.passwords import check_password
 from ecrm_desktop.services.locations import default_workspace_folder as default_workspace_folder  # noqa: PLC0414 (re-export)
 from ecrm_desktop.services.secrets import SecretStore
 from ecrm_desktop.storage import audit
+from ecrm_desktop.storage.key_rotation import open_unlocked
 from ecrm_desktop.storage.keyslots import KdfParams
 from ecrm_desktop.storage.tables import Setting, User, utcnow
 from ecrm_desktop.storage.workspace import (
@@ -75,8 +76,11 @@ class WorkspaceService:
     def unlock(self, folder: Path, user: str, password: str, remember: bool = False) -> UserSession:
         """Open with a password. With `remember`, the key goes to the keyring (or a notice says why not)."""
         slots = read_keyslots(folder)
-        key = slots.unwrap(user, password)
-        workspace = open_workspace(folder, key, slots.workspace_id)
+        workspace = open_unlocked(folder, slots, slots.unwrap_all(user, password))
+        key = workspace.database_key
+        if user.casefold() in (u.casefold() for u in slots.legacy_users()):  # a version 1 slot: upgrade it now
+            slots.add(user, password, key, self.kdf)
+            slots.save(workspace.paths.keyslots)
         session = self._session_for(workspace, user)
         if remember:
             problem = self.secrets.set(self._remember_name(slots.workspace_id, user), key.hex())
@@ -90,7 +94,11 @@ class WorkspaceService:
         remembered = self.secrets.get(self._remember_name(slots.workspace_id, user))
         if not remembered or not slots.has(user):
             return None
-        workspace = open_workspace(folder, bytes.fromhex(remembered), slots.workspace_id)
+        try:
+            workspace = open_workspace(folder, bytes.fromhex(remembered), slots.workspace_id)
+        except WorkspaceError:  # the key was rotated since it was remembered: the password is needed
+            self.secrets.delete(self._remember_name(slots.workspace_id, user))
+            return None
         return self._session_for(workspace, user)
 
     def forget(self, folder: Path, user: str) -> None:
