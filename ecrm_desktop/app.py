@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
@@ -256,3 +256,15 @@ def write_report(session: UserSession, period: Period, segment: str | None, pdf:
     dashboard = DashboardService(session).load(period, segment)
     write_pdf(dashboard, pdf)
     return dashboard
+
+
+def write_subject_report(record: dict[str, Any], pdf: Path) -> None:
+    """A data subject access export written to `pdf` as a readable document, without showing a window."""
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from ecrm_desktop.views.subject_report import write_subject_pdf
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert app is not None
+    write_subject_pdf(record, pdf)

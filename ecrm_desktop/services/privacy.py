@@ -112,7 +112,7 @@ class PrivacyService:
     def set_policy(self, policy: RetentionPolicy | None) -> None:
         with self.session.workspace.sessions() as s, s.begin():
             write_setting(s, POLICY_SETTING, policy.to_json() if policy else None)
-            audit.append(s, self.session.user_name, "settings.retention", **(policy.to_json() if policy else {}))
+            audit.append(s, self.session.user_name, "settings.retention", policy=policy.to_json() if policy else None)
 
     def preview_retention(self, policy: RetentionPolicy, now: datetime | None = None) -> RetentionPreview:
         cutoff = policy.cutoff(now or datetime.now(UTC))
@@ -130,8 +130,8 @@ def apply_retention(session: UserSession, preview: RetentionPreview, actor: str)
         treat = erasure.delete_customers if preview.policy.action is RetentionAction.DELETE else erasure.erase_customers
         erased = treat(s, sorted(still), "retention") if still else Erased(0, 0, 0, 0)
         write_setting(s, LAST_RUN_SETTING, datetime.now(UTC).isoformat())
-        audit.append(s, actor, "privacy.retention", years=preview.policy.years, action=preview.policy.action.value,
-                     customers=len(still), skipped=preview.count - len(still))
+        audit.append(s, actor, "privacy.retention", policy=preview.policy.to_json(), customers=len(still),
+                     skipped=preview.count - len(still))
     return RetentionResult(preview.policy, erased, preview.count - len(still))
 
 

@@ -7,7 +7,6 @@ from datetime import datetime
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
-from ecrm_desktop.storage.batch import stamp
 from ecrm_desktop.storage.tables import Customer, Ticket, Tombstone
 
 
@@ -16,7 +15,7 @@ def inactive_customers(session: Session, cutoff: datetime) -> list[int]:
     c = Customer
     last = func.max(c.created_at, c.updated_at, func.coalesce(c.last_order_at, c.created_at))
     return list(session.execute(select(c.id).where(
-        c.merged_into_id.is_(None), last < stamp(cutoff),
+        c.merged_into_id.is_(None), last < cutoff,
         ~exists().where(Tombstone.customer_id == c.id),
         ~exists().where(Ticket.customer_id == c.id, Ticket.updated_at >= cutoff),
     ).order_by(c.id)).scalars())
