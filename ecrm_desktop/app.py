@@ -6,7 +6,6 @@ the screens are imported on the worker while the user types, or when the window 
 
 from __future__ import annotations
 
-import logging
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from ecrm_desktop.presenters.tasks import TaskRunner
 from ecrm_desktop.presenters.unlock import FirstRunPresenter, UnlockPresenter
+from ecrm_desktop.services.log_files import configure_logging
 from ecrm_desktop.views.sign_in import FirstRunDialog, UnlockDialog
 
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 def run_gui(folder: Path, debug: bool = False) -> int:
     """Open the window on the workspace in `folder`; returns the application's exit code."""
-    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING)
+    configure_logging(debug)
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("ecrm")
     runner = TaskRunner()

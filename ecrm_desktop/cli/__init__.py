@@ -26,6 +26,7 @@ from ecrm_desktop.cli import (
 )
 from ecrm_desktop.cli.common import Parser, workspace_folder
 from ecrm_desktop.domain.errors import EcrmError, UsageError
+from ecrm_desktop.services.log_files import configure_logging
 
 log = logging.getLogger("ecrm")
 
@@ -71,8 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     try:
         args = build_parser().parse_args(argv)
-        logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, stream=sys.stderr,
-                            format="%(levelname)s %(name)s: %(message)s")
+        configure_logging(debug)  # a rotating, redacted file under the user log folder, and stderr
         handler = getattr(args, "handler", None) or (_self_test if args.self_test else workspace_commands.open_window)
         return int(handler(args))
     except EcrmError as exc:

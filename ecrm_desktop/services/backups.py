@@ -51,5 +51,5 @@ def restore(source: Path, folder: Path, user: str, password: str, replace: bool 
         if role is not Role.ADMINISTRATOR:
             raise PermissionDenied("Only an administrator of the backed-up workspace can restore it.")
 
-    aside = restore_backup(source, folder, user, password, replace, administrator)
+    aside = restore_backup(source, folder, user, password, replace=replace, check=administrator)
     return Restored(folder, aside)

@@ -125,7 +125,7 @@ def read_backup(source: Path, user: str, password: str, into: Path) -> tuple[Key
     return slots, key
 
 
-def restore_backup(source: Path, folder: Path, user: str, password: str, replace: bool,
+def restore_backup(source: Path, folder: Path, user: str, password: str, *, replace: bool,
                    check: Callable[[Path, bytes], None]) -> Path | None:
     """Restore `source` as the workspace in `folder`. An existing workspace there is kept aside (renamed, its
     new name returned) only with `replace`; without it, refused. Nothing changes unless the backup verifies and

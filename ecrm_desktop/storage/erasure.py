@@ -1,12 +1,12 @@
 """Erasing people, in the caller's transaction (the right to be forgotten, and the retention policy).
 
 `erase_customers` removes everything that names or describes the person (names, emails, phones, addresses,
-store accounts, notes, tags, hand edits, abandoned checkouts, consent history, predictions, merges, ticket requester fields and
-messages, the search document) and keeps one blank record, tagged `ERASED_TAG`, that their orders keep pointing
-at: amounts, dates, products and country stay, so aggregates, rollups and reports stay right. The orders lose
-their email, store account, city, card and tracking details. Tombstones (`storage.tombstones`) of every store
-account and email the person had make the next sync skip them and file their orders, anonymised, under the
-blank record.
+store accounts, notes, tags, hand edits, abandoned checkouts, consent history, predictions, merges, ticket
+requester fields and messages, the search document) and keeps one blank record, tagged `ERASED_TAG`, that their
+orders keep pointing at: amounts, dates, products and country stay, so aggregates, rollups and reports stay
+right. The orders lose their email, store account, city, card and tracking details. Tombstones
+(`storage.tombstones`) of every store account and email the person had make the next sync skip them and file
+their orders, anonymised, under the blank record.
 
 `delete_customers` does the same and then removes the blank record too: the orders stay, anonymised, with no
 customer (per-customer rollups follow).
@@ -88,7 +88,7 @@ def erase_customers(session: Session, ids: Collection[int], reason: str) -> Eras
         session.execute(delete(AbandonedCheckout).where(or_(AbandonedCheckout.customer_id.in_(chunk),
                                                             AbandonedCheckout.email.in_(sorted(emails)))))
         for table in PERSONAL_TABLES:
-            session.execute(delete(table).where(table.customer_id.in_(chunk)))  # type: ignore[attr-defined]
+            session.execute(delete(table).where(table.customer_id.in_(chunk)))
         session.execute(delete(CustomerMerge).where(
             or_(CustomerMerge.survivor_id.in_(chunk), CustomerMerge.absorbed_id.in_(chunk))))
         session.execute(update(Customer).where(Customer.id.in_(chunk)).values(
@@ -121,16 +121,17 @@ def _digests(session: Session, keys: TombstoneKeys, cid: int) -> list[str]:
                                .where(CustomerIdentity.customer_id == cid)).all()
     order_accounts = session.execute(select(Order.store_id, Order.customer_external_id).distinct().where(
         Order.customer_id == cid, Order.customer_external_id.is_not(None))).all()
-    digests = [keys.account(store, ext) for store, ext in {*accounts, *order_accounts}]
+    digests = [keys.account(store, ext) for store, ext in {*accounts, *order_accounts} if ext is not None]
     digests += [d for e in _emails(session, [cid]) if (d := keys.email(e))]
     return digests
 
 
 def _emails(session: Session, ids: Collection[int]) -> set[str]:
     """Every email these customers are known by: their own, their records' and their orders'."""
-    found = set(session.execute(select(CustomerEmail.email).where(CustomerEmail.customer_id.in_(ids))).scalars())
-    found |= set(session.execute(select(Customer.email).where(Customer.id.in_(ids))).scalars())
-    found |= set(session.execute(select(Order.email).distinct().where(Order.customer_id.in_(ids))).scalars())
+    found: set[str | None] = set(session.execute(
+        select(CustomerEmail.email).where(CustomerEmail.customer_id.in_(ids))).scalars())
+    found.update(session.execute(select(Customer.email).where(Customer.id.in_(ids))).scalars())
+    found.update(session.execute(select(Order.email).distinct().where(Order.customer_id.in_(ids))).scalars())
     return {e for e in found if e}
 
 

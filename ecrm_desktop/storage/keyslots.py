@@ -105,14 +105,14 @@ class KeySlot:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> KeySlot:
         version = int(data.get("version", 1))
-        common = {"user": str(data["user"]), "salt": _unb64(data["salt"]), "nonce": _unb64(data["nonce"]),
-                  "kdf": KdfParams.from_json(data["kdf"])}
+        user, salt, nonce = str(data["user"]), _unb64(data["salt"]), _unb64(data["nonce"])
+        kdf = KdfParams.from_json(data["kdf"])
         if version == 1:
-            return cls(wrapped=_unb64(data["wrapped_key"]), version=1, **common)
+            return cls(user, salt, nonce, _unb64(data["wrapped_key"]), kdf, version=1)
         if version != 2:
             raise ValueError(f"unknown slot version {version}")
-        return cls(wrapped=_unb64(data["wrapped_private_key"]), public_key=_unb64(data["public_key"]),
-                   seals=tuple(Seal.from_json(s) for s in data["seals"]), version=2, **common)
+        return cls(user, salt, nonce, _unb64(data["wrapped_private_key"]), kdf, version=2,
+                   public_key=_unb64(data["public_key"]), seals=tuple(Seal.from_json(s) for s in data["seals"]))
 
 
 @dataclass

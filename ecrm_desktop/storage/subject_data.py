@@ -95,7 +95,8 @@ def _customer(session: Session, cid: int) -> dict[str, Any]:
 
 def _order(session: Session, order: Order, stores: dict[int, str]) -> dict[str, Any]:
     def children(table: Any) -> list[dict[str, Any]]:
-        return [_row(r) for r in session.execute(select(table).where(table.order_id == order.id)).scalars()]
+        rows: list[Any] = list(session.execute(select(table).where(table.order_id == order.id)).scalars())
+        return [_row(r) for r in rows]
 
     return _row(order) | {"store": stores.get(order.store_id), "lines": children(OrderLine),
                           "discount_codes": children(OrderDiscountCode), "fulfillments": children(Fulfillment),
