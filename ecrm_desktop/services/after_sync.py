@@ -8,6 +8,7 @@ import logging
 
 from ecrm_desktop.domain.clv.errors import InsufficientData
 from ecrm_desktop.services.predictions import refresh_predictions
+from ecrm_desktop.services.privacy import run_due_retention
 from ecrm_desktop.services.segments import SegmentService
 from ecrm_desktop.services.sync import SyncReport
 from ecrm_desktop.services.workspace import UserSession
@@ -18,8 +19,12 @@ log = logging.getLogger(__name__)
 def refresh_derived_data(session: UserSession) -> str:
     """Refresh everything derived from the orders; one sentence saying what happened. Too little history for
     the models is not an error here: predictions simply stay absent until there is enough."""
+    retained = run_due_retention(session)  # the scheduled retention policy, at most once a day
     segments = SegmentService(session).refresh_all()
     said = f"Segments re-evaluated ({len(segments)} saved)."
+    if retained is not None:
+        said = (f"Retention policy: {retained.erased.customers:,} inactive customers "
+                f"{retained.policy.action.value}d. {said}")
     try:
         scored = refresh_predictions(session)
     except InsufficientData as exc:

@@ -3,19 +3,24 @@ rollups stay right, and a re-sync from the emulator does not bring the person ba
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import func, inspect, select, text
+from sqlalchemy import func, inspect, select, text, update
 
 from ecrm_desktop.domain.enums import Platform, TicketChannel
-from ecrm_desktop.services.privacy import PrivacyService
+from ecrm_desktop.domain.privacy import RetentionAction, RetentionPolicy
+from ecrm_desktop.services.after_sync import refresh_derived_data
+from ecrm_desktop.services.privacy import PrivacyService, run_due_retention
 from ecrm_desktop.services.secrets import SecretStore
 from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.storage import rollups
 from ecrm_desktop.storage.erasure import ERASED_TAG
+from ecrm_desktop.storage.store_writer import StoreWriter
 from ecrm_desktop.storage.tables import Base, Customer, Note, Order, Tag, Ticket, TicketMessage
 from ecrm_desktop.sync.emulator.shopify_api import Bucket
+from tests.factories import customer, make_store
 from tests.integration.test_rollups import snapshot
 from tests.sync_support import connect, emulator, run_sync, sample_store
 
@@ -112,3 +117,22 @@ def test_the_export_holds_everything_and_is_audited(user_session: UserSession, s
     assert [a["action"] for a in entry["audit_trail"]] == ["privacy.export"]
     columns = {a.key for a in inspect(Customer).mapper.column_attrs}
     assert set(entry["customer"]) == columns
+
+
+def test_scheduled_retention_runs_after_a_sync_once_a_day(user_session: UserSession) -> None:
+    with user_session.workspace.sessions() as s, s.begin():
+        writer = StoreWriter(s, make_store(s))
+        writer.upsert_customers([customer("old", "old@example.com"), customer("new", "new@example.com")])
+        s.execute(update(Customer).where(Customer.email == "old@example.com").values(
+            created_at=datetime(2015, 1, 1, tzinfo=UTC), updated_at=datetime(2015, 1, 1, tzinfo=UTC)))
+        s.execute(update(Customer).where(Customer.email == "new@example.com").values(updated_at=datetime.now(UTC)))
+    privacy = PrivacyService(user_session)
+    policy = RetentionPolicy(5, RetentionAction.DELETE, scheduled=True)
+    privacy.set_policy(policy)
+    preview = privacy.preview_retention(policy)
+    assert preview.count == 1
+    said = refresh_derived_data(user_session)
+    assert "Retention policy: 1 inactive customers deleted" in said
+    assert run_due_retention(user_session) is None  # not again the same day
+    with user_session.workspace.sessions() as s:
+        assert s.execute(select(Customer.email)).scalars().all() == ["new@example.com"]
