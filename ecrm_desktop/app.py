@@ -21,9 +21,13 @@ from ecrm_desktop.views.sign_in import FirstRunDialog, UnlockDialog
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    from PySide6.QtWidgets import QPushButton, QWidget
+
     from ecrm_desktop.domain.kpis import Dashboard, Period
     from ecrm_desktop.presenters.dashboard import DashboardPresenter
     from ecrm_desktop.presenters.navigation import Place
+    from ecrm_desktop.presenters.privacy import PrivacyPresenter
+    from ecrm_desktop.presenters.profile import ProfilePresenter
     from ecrm_desktop.presenters.segments import SegmentsPresenter
     from ecrm_desktop.presenters.sync_screen import SyncPresenter
     from ecrm_desktop.services.secrets import SecretStore
@@ -133,9 +137,11 @@ def build_main_window(session: UserSession, runner: TaskRunner, secrets: SecretS
     segments_view, segments, dashboard_view, dashboard = _analysis_screens(session, runner, go)
     sync_runner = TaskRunner()
     sync_view, sync = build_sync_screen(session, runner, sync_runner, secrets)
+    privacy_view, privacy = _privacy_screen(session, runner, secrets)
     window = MainWindow({Screen.CUSTOMERS: customers_view, Screen.CUSTOMER: profile_view,
                          Screen.ORDERS: orders_view, Screen.ORDER: order_view, Screen.SEGMENTS: segments_view,
-                         Screen.DASHBOARD: dashboard_view, Screen.SYNC: sync_view},
+                         Screen.DASHBOARD: dashboard_view, Screen.SYNC: sync_view,
+                         **({Screen.SETTINGS: privacy_view} if privacy_view else {})},
                         f"{session.user_name} · {session.workspace.paths.folder.name}")
     sync_runner.setParent(window)
     window.resize(1400, 860)
@@ -154,7 +160,8 @@ def build_main_window(session: UserSession, runner: TaskRunner, secrets: SecretS
                                        Screen.SEGMENTS: lambda _i: segments.reload(),
                                        Screen.CUSTOMERS: lambda _i: customers.load_segments(),
                                        Screen.SYNC: lambda _i: sync.refresh(),
-                                       Screen.DASHBOARD: lambda _i: dashboard.start()})
+                                       Screen.DASHBOARD: lambda _i: dashboard.start(),
+                                       **({Screen.SETTINGS: lambda _i: privacy.load()} if privacy else {})})
     window.go, window.back = nav.go, nav.back
     _follow_syncs(window, session, sync, sync_runner, status.refresh)
     _report_to(window, session, runner, sync_runner)
@@ -163,9 +170,47 @@ def build_main_window(session: UserSession, runner: TaskRunner, secrets: SecretS
     orders_view.attach(order_list)
     order_view.attach(order)
     sync_view.attach(sync)
+    if privacy is not None:
+        _privacy_actions((profile_view.export_data_button, profile_view.erase_button), profile, privacy,
+                         lambda: nav.go(Place(Screen.CUSTOMERS)))
+        runner.submit(lambda _s: privacy.keys.reminder(), lambda text: window.show_error(text) if text else None,
+                      "Checking the database key's age")
     nav.go(Place(Screen.CUSTOMERS))
     status.refresh()
     return window
+
+
+def _privacy_screen(session: UserSession, runner: TaskRunner, secrets: SecretStore | None
+                    ) -> tuple[QWidget | None, PrivacyPresenter | None]:
+    """The Privacy & security screen with its presenter, for administrators (others get neither)."""
+    from ecrm_desktop.domain.enums import Role
+    from ecrm_desktop.presenters.privacy import PrivacyPresenter
+    from ecrm_desktop.services.backups import BackupService
+    from ecrm_desktop.services.keys import KeyService
+    from ecrm_desktop.services.privacy import PrivacyService
+    from ecrm_desktop.views.privacy_screen import PrivacyScreen
+    from ecrm_desktop.views.subject_report import write_subject_pdf
+
+    if session.role is not Role.ADMINISTRATOR:
+        return None, None
+    view = PrivacyScreen()
+    presenter = PrivacyPresenter(view, PrivacyService(session), KeyService(session, secrets),
+                                 BackupService(session), runner=runner, write_pdf=write_subject_pdf)
+    view.attach(presenter)
+    return view, presenter
+
+
+def _privacy_actions(buttons: tuple[QPushButton, QPushButton], profile: ProfilePresenter,
+                     privacy: PrivacyPresenter, after_erasure: Callable[[], None]) -> None:
+    """The 360° view's "Export data…" and "Erase…" buttons act on the customer shown."""
+    def on_shown(act: Callable[[int], None]) -> Callable[[], None]:
+        return lambda: act(profile.customer_id) if profile.customer_id is not None else None
+
+    export, erase = buttons
+    export.clicked.connect(on_shown(privacy.export_customer))
+    erase.clicked.connect(on_shown(lambda cid: privacy.erase_customer(cid, after_erasure)))
+    for button in buttons:
+        button.show()
 
 
 def _analysis_screens(session: UserSession, runner: TaskRunner, go: Callable[[Place], None]

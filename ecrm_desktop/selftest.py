@@ -150,7 +150,7 @@ def _render_screens(session: UserSession) -> None:
         assert isinstance(order, OrderScreen)
         _settle(runner, lambda: order.presenter is not None and order.presenter.order is not None)
         _painted(window, "order")
-        for screen in (Screen.SEGMENTS, Screen.DASHBOARD, Screen.SYNC):  # each loads on the worker when opened
+        for screen in (Screen.SEGMENTS, Screen.DASHBOARD, Screen.SYNC, Screen.SETTINGS):  # each loads when opened
             window.go(Place(screen))
             _settle(runner, lambda: True)
             _painted(window, screen.value.lower())

@@ -39,6 +39,7 @@ from ecrm_desktop.views.dashboard_screen import DashboardScreen
 from ecrm_desktop.views.main_window import MainWindow
 from ecrm_desktop.views.order_screen import OrderScreen
 from ecrm_desktop.views.orders_screen import OrdersScreen
+from ecrm_desktop.views.privacy_screen import PrivacyScreen
 from ecrm_desktop.views.profile_screen import ProfileScreen
 from ecrm_desktop.views.segments_screen import SegmentsScreen
 from ecrm_desktop.views.sign_in import FirstRunDialog, UnlockDialog
@@ -200,11 +201,24 @@ def main(out: Path) -> int:
         shoot_segments(window, session, out)
         sync_screens(window, session, secrets, out)
         dashboard_screenshots(app, window, out)
+        privacy_screen(window, out)
         window.close()
         runner.wait()
         session.close()
     app.quit()
     return 0
+
+
+def privacy_screen(window: MainWindow, out: Path) -> None:
+    """Privacy & security with a retention preview (customers inactive for 2 years)."""
+    window.go(Place(Screen.SETTINGS))
+    screen = window.screens[Screen.SETTINGS]
+    assert isinstance(screen, PrivacyScreen) and screen.presenter is not None
+    settle(lambda: bool(screen.key_age.text()))
+    screen.years.setValue(2)
+    screen.preview_button.click()
+    settle(lambda: screen.apply_button.isEnabled())
+    save(window, out, "privacy")
 
 
 def sync_screens(window: MainWindow, session: UserSession, secrets: SecretStore, out: Path) -> None:

@@ -38,3 +38,17 @@ class RetentionPolicy:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> RetentionPolicy:
         return cls(int(data["years"]), RetentionAction(data["action"]), bool(data.get("scheduled", False)))
+
+
+@dataclass(frozen=True)
+class RetentionPreview:
+    """The customers a policy applies to at `cutoff`: exactly those that applying this preview then treats
+    (less any that became active in between)."""
+
+    policy: RetentionPolicy
+    cutoff: datetime
+    customer_ids: tuple[int, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.customer_ids)

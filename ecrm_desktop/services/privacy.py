@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from ecrm_desktop.domain.enums import ConsentState, Role
 from ecrm_desktop.domain.errors import NotFound, PermissionDenied
-from ecrm_desktop.domain.privacy import RetentionAction, RetentionPolicy
+from ecrm_desktop.domain.privacy import RetentionAction, RetentionPolicy, RetentionPreview
 from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.storage import audit, erasure, retention, subject_data
 from ecrm_desktop.storage.erasure import Erased
@@ -29,19 +29,6 @@ POLICY_SETTING = "privacy_retention"
 LAST_RUN_SETTING = "privacy_retention_last_run"
 SCHEDULE_EVERY = timedelta(days=1)
 SCHEDULER = "(retention schedule)"
-
-
-@dataclass(frozen=True)
-class RetentionPreview:
-    """The customers a policy applies to at `cutoff`: exactly those `apply_retention` then treats."""
-
-    policy: RetentionPolicy
-    cutoff: datetime
-    customer_ids: tuple[int, ...]
-
-    @property
-    def count(self) -> int:
-        return len(self.customer_ids)
 
 
 @dataclass(frozen=True)
