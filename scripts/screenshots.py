@@ -198,15 +198,21 @@ def main(out: Path) -> int:
         settle(lambda: orders.presenter is not None and orders.presenter.rows.row(25) is not None)
         save(window, out, "orders")
 
-        shoot_segments(window, session, out)
-        sync_screens(window, session, secrets, out)
-        dashboard_screenshots(app, window, out)
-        privacy_screen(window, out)
+        section_screens(app, window, session, secrets, out)
         window.close()
         runner.wait()
         session.close()
     app.quit()
     return 0
+
+
+def section_screens(app: QApplication, window: MainWindow, session: UserSession, secrets: SecretStore,
+                    out: Path) -> None:
+    """Segments, Sync, Dashboard and Privacy & security."""
+    shoot_segments(window, session, out)
+    sync_screens(window, session, secrets, out)
+    dashboard_screenshots(app, window, out)
+    privacy_screen(window, out)
 
 
 def privacy_screen(window: MainWindow, out: Path) -> None:
@@ -217,7 +223,7 @@ def privacy_screen(window: MainWindow, out: Path) -> None:
     settle(lambda: bool(screen.key_age.text()))
     screen.years.setValue(2)
     screen.preview_button.click()
-    settle(lambda: screen.apply_button.isEnabled())
+    settle(screen.apply_button.isEnabled)
     save(window, out, "privacy")
 
 
