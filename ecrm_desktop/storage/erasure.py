@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, or_, select, union, update
 from sqlalchemy.orm import Session
 
 from ecrm_desktop.domain.enums import ConsentState, TagSource
@@ -78,10 +79,7 @@ def erase_customers(session: Session, ids: Collection[int], reason: str) -> Eras
     keys = TombstoneKeys(pepper(session))
     tombstones = orders = tickets = 0
     for chunk in chunks(wanted):
-        for cid in chunk:
-            digests = _digests(session, keys, cid)
-            bury(session, digests, cid, reason)
-            tombstones += len(digests)
+        tombstones += bury(session, _tombstones(session, keys, chunk), reason)
         emails = _emails(session, chunk)
         orders += _anonymise_orders(session, chunk)
         tickets += _blank_tickets(session, chunk, emails)
@@ -116,14 +114,19 @@ def delete_customers(session: Session, ids: Collection[int], reason: str) -> Era
     return erased
 
 
-def _digests(session: Session, keys: TombstoneKeys, cid: int) -> list[str]:
-    accounts = session.execute(select(CustomerIdentity.store_id, CustomerIdentity.external_id)
-                               .where(CustomerIdentity.customer_id == cid)).all()
-    order_accounts = session.execute(select(Order.store_id, Order.customer_external_id).distinct().where(
-        Order.customer_id == cid, Order.customer_external_id.is_not(None))).all()
-    digests = [keys.account(store, ext) for store, ext in {*accounts, *order_accounts} if ext is not None]
-    digests += [d for e in _emails(session, [cid]) if (d := keys.email(e))]
-    return digests
+def _tombstones(session: Session, keys: TombstoneKeys, ids: Collection[int]) -> list[tuple[str, int]]:
+    """(digest, customer) of every store account and email these customers are known by."""
+    accounts = session.execute(select(CustomerIdentity.customer_id, CustomerIdentity.store_id,
+                                      CustomerIdentity.external_id).where(CustomerIdentity.customer_id.in_(ids)))
+    ordered = session.execute(select(Order.customer_id, Order.store_id, Order.customer_external_id).distinct().where(
+        Order.customer_id.in_(ids), Order.customer_external_id.is_not(None)))
+    found = [(keys.account(store, ext), cid) for cid, store, ext in [*accounts, *ordered] if ext and cid]
+    emails: list[Any] = list(session.execute(union(
+        select(CustomerEmail.customer_id, CustomerEmail.email).where(CustomerEmail.customer_id.in_(ids)),
+        select(Customer.id, Customer.email).where(Customer.id.in_(ids)),
+        select(Order.customer_id, Order.email).where(Order.customer_id.in_(ids)))))
+    found += [(d, cid) for cid, email in emails if cid and (d := keys.email(email))]
+    return found
 
 
 def _emails(session: Session, ids: Collection[int]) -> set[str]:

@@ -53,13 +53,18 @@ class TombstoneKeys:
         return _digest(self.key, "email", normalised) if normalised else None
 
 
-def bury(session: Session, digests: Iterable[str], customer_id: int | None, reason: str) -> None:
-    """Add tombstones (ones already there keep their customer) in the caller's transaction."""
-    known = set(session.execute(select(Tombstone.digest).where(Tombstone.digest.in_(set(digests)))).scalars())
-    rows = [(d, customer_id, reason, utcnow().strftime("%Y-%m-%dT%H:%M:%S")) for d in dict.fromkeys(digests)
-            if d not in known]
+def bury(session: Session, tombstones: Iterable[tuple[str, int | None]], reason: str) -> int:
+    """Add tombstones, (digest, blank customer kept for them), in the caller's transaction; a digest already
+    buried keeps its customer. Returns how many were added."""
+    wanted = dict(tombstones)
+    known: set[str] = set()
+    for chunk in chunks(sorted(wanted)):
+        known.update(session.execute(select(Tombstone.digest).where(Tombstone.digest.in_(chunk))).scalars())
+    at = utcnow().strftime("%Y-%m-%dT%H:%M:%S")
+    rows = [(d, cid, reason, at) for d, cid in wanted.items() if d not in known]
     if rows:
         session.connection().exec_driver_sql(ADD, rows)
+    return len(rows)
 
 
 class TombstoneCheck:
