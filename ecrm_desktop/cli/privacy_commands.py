@@ -85,7 +85,7 @@ def _consent(args: argparse.Namespace, service: PrivacyService, ids: list[int]) 
     if args.set:
         for cid in ids:
             service.set_consent(cid, ConsentState(args.set.upper()), args.source)
-    history = [c for r in service.access_export(ids)["records"] for c in r["consent_history"]]
+    history = service.consent_history(ids)
     if flag(args, "json"):
         print(json.dumps(history))
     else:

@@ -14,6 +14,7 @@ from ecrm_desktop.storage import audit
 from ecrm_desktop.storage.backup import BackupInfo, create_backup, restore_backup
 from ecrm_desktop.storage.engine import open_engine
 from ecrm_desktop.storage.tables import User
+from ecrm_desktop.storage.workspace import open_workspace, read_keyslots
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,9 @@ class BackupService:
 
 
 def restore(source: Path, folder: Path, user: str, password: str, replace: bool = False) -> Restored:
-    """Restore a backup into `folder` for `user`, who must be an administrator in the backup."""
+    """Restore a backup into `folder` for `user`, who must be an administrator in the backup; the restored
+    workspace's audit trail records the restore."""
+    opened: list[bytes] = []
 
     def administrator(db: Path, key: bytes) -> None:
         engine = open_engine(db, key)
@@ -50,6 +53,13 @@ def restore(source: Path, folder: Path, user: str, password: str, replace: bool 
             raise AuthenticationFailed("Wrong user name or password.")
         if role is not Role.ADMINISTRATOR:
             raise PermissionDenied("Only an administrator of the backed-up workspace can restore it.")
+        opened.append(key)
 
     aside = restore_backup(source, folder, user, password, replace=replace, check=administrator)
+    workspace = open_workspace(folder, opened[0], read_keyslots(folder).workspace_id)
+    try:
+        with workspace.sessions() as s, s.begin():
+            audit.append(s, user, "backup.restore", kept_aside=aside is not None)
+    finally:
+        workspace.close()
     return Restored(folder, aside)

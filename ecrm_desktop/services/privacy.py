@@ -83,6 +83,11 @@ class PrivacyService:
             customer.email_consent, customer.email_consent_at, customer.email_consent_source = state, now, source[:64]
             audit.append(s, self.session.user_name, "consent.change", "customer", customer_id, state=state.value)
 
+    def consent_history(self, customer_ids: list[int]) -> list[dict[str, Any]]:
+        """Every recorded consent change of these customers, oldest first."""
+        with self.session.workspace.sessions() as s:
+            return subject_data.consent_history(s, customer_ids)
+
     @staticmethod
     def _require(s: Session, ids: list[int]) -> list[Customer]:
         found = list(s.execute(select(Customer).where(Customer.id.in_(ids))).scalars())

@@ -75,8 +75,7 @@ def _customer(session: Session, cid: int) -> dict[str, Any]:
             select(Tag.name, CustomerTag.source).join(CustomerTag).where(CustomerTag.customer_id == cid)
             .order_by(Tag.name))],
         "notes": [_row(n) | {"author": authors.get(n.author_id)} for n in _of(session, Note, cid)],
-        "consent_history": [_row(r) for r in session.execute(select(ConsentChange).where(
-            ConsentChange.customer_id == cid).order_by(ConsentChange.recorded_at, ConsentChange.id)).scalars()],
+        "consent_history": consent_history(session, [cid]),
         "orders": [_order(session, o, stores) for o in session.execute(
             select(Order).where(Order.customer_id == cid).order_by(Order.created_at)).scalars()],
         "tickets": [_row(t) | {"messages": [_row(m) for m in session.execute(select(TicketMessage).where(
@@ -91,6 +90,12 @@ def _customer(session: Session, cid: int) -> dict[str, Any]:
                             .order_by(AuditEntry.id)).scalars()],
         "merged_records": [_customer(session, m) for m in merged],
     }
+
+
+def consent_history(session: Session, customer_ids: list[int]) -> list[dict[str, Any]]:
+    """The consent changes of these customers, oldest first."""
+    return [_row(r) for r in session.execute(select(ConsentChange).where(
+        ConsentChange.customer_id.in_(customer_ids)).order_by(ConsentChange.recorded_at, ConsentChange.id)).scalars()]
 
 
 def _order(session: Session, order: Order, stores: dict[int, str]) -> dict[str, Any]:
