@@ -53,6 +53,16 @@ def test_export_then_erase(workspace: Path, tmp_path: Path) -> None:
     assert gone.returncode == 1 and "No customer" in gone.stderr
 
 
+def test_consent_change_is_kept_with_its_history(workspace: Path) -> None:
+    result = ecrm("privacy", "consent", "ada@example.com", "--set", "unsubscribed", "--source", "phone call",
+                  "--json", workspace=workspace, ECRM_PASSWORD=PASSWORD)
+    assert result.returncode == 0, result.stderr
+    first, last = json.loads(result.stdout)
+    assert (first["old_state"], first["new_state"], first["actor"]) == (None, "SUBSCRIBED", "sync")
+    assert (last["old_state"], last["new_state"], last["source"], last["actor"]) == (
+        "SUBSCRIBED", "UNSUBSCRIBED", "phone call", "admin")
+
+
 def test_retention_preview_equals_what_is_applied(workspace: Path) -> None:
     preview = ecrm("privacy", "retention", "--years", "1", "--json", workspace=workspace, ECRM_PASSWORD=PASSWORD)
     assert preview.returncode == 0, preview.stderr
