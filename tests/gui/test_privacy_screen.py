@@ -42,7 +42,7 @@ def test_erase_from_the_360_view(window: MainWindow, runner: TaskRunner, qtbot: 
     email = profile.profile.email if profile.profile is not None else None
     assert email
     profile.erase_button.click()
-    qtbot.waitUntil(lambda: window.screens[Screen.CUSTOMERS].isVisible())
+    qtbot.waitUntil(window.screens[Screen.CUSTOMERS].isVisible)
     runner.wait()
     with pytest.raises(Exception, match="No customer"):
         PrivacyService(user_session).customers_of(email)
