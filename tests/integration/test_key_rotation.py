@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import base64
 import json
+import random
 import secrets
+import subprocess
+import sys
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -153,3 +157,41 @@ def test_a_version_1_slot_opens_and_is_upgraded(user_session: UserSession,
 
 def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
+
+
+ROTATE_FOREVER = """
+import sys
+from pathlib import Path
+from ecrm_desktop.services.keys import KeyService
+from ecrm_desktop.services.secrets import SecretStore
+from ecrm_desktop.services.workspace import WorkspaceService
+from keyring.backends.fail import Keyring
+from tests.conftest import FAST_KDF
+session = WorkspaceService(SecretStore(Keyring()), FAST_KDF).unlock(Path(sys.argv[1]), "admin", sys.argv[2])
+print("ready", flush=True)
+while True:
+    KeyService(session).rotate()
+"""
+
+
+def test_killing_a_rotation_at_any_instant_leaves_a_workspace_that_opens(
+        user_session: UserSession, workspace_service: WorkspaceService) -> None:
+    """A real process rotating the key over and over is killed (SIGKILL) at varied instants; every time the
+    workspace opens with the password and holds all its rows."""
+    _fill(user_session, 200)
+    folder = user_session.workspace.paths.folder
+    user_session.close()
+    rng = random.Random(11)
+    for _ in range(5):
+        child = subprocess.Popen([sys.executable, "-c", ROTATE_FOREVER, str(folder), PASSWORD],
+                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        assert child.stdout is not None and child.stdout.readline().strip() == "ready"
+        time.sleep(rng.uniform(0.05, 0.6))
+        child.kill()
+        child.wait()
+        again = workspace_service.unlock(folder, "admin", PASSWORD)
+        try:
+            assert _customers(again) == 200
+        finally:
+            again.close()
+        assert len(KeySlotFile.load(folder / "keyslots.json").unwrap_all("admin", PASSWORD)) == 1
