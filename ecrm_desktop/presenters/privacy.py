@@ -71,10 +71,13 @@ class PrivacyPresenter:
                 self.write_pdf(record, path)
             else:
                 tmp = path.with_name(f".{path.name}.partial")
-                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-                with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                    json.dump(record, fh, indent=2, ensure_ascii=False)
-                os.replace(tmp, path)
+                try:
+                    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                        json.dump(record, fh, indent=2, ensure_ascii=False)
+                    os.replace(tmp, path)
+                finally:
+                    tmp.unlink(missing_ok=True)
             return f"Exported everything held about this person to {path}."
 
         self.runner.submit(job, self.view.show_message, "Exporting")
