@@ -36,6 +36,7 @@ lint: venv
 	$(BIN)/ruff check ecrm_desktop tests benchmarks scripts packaging packaging/verify
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	$(BIN)/bandit --quiet --configfile pyproject.toml --recursive ecrm_desktop --severity-level high
 
 test: venv system-deps lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest

@@ -6,27 +6,31 @@ the screens are imported on the worker while the user types, or when the window 
 
 from __future__ import annotations
 
-import logging
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 
 from ecrm_desktop.presenters.tasks import TaskRunner
 from ecrm_desktop.presenters.unlock import FirstRunPresenter, UnlockPresenter
+from ecrm_desktop.services.log_files import configure_logging
 from ecrm_desktop.views.sign_in import FirstRunDialog, UnlockDialog
 
 if TYPE_CHECKING:
     import ssl
     from collections.abc import Callable
 
+    from PySide6.QtWidgets import QPushButton, QWidget
+
     from ecrm_desktop.domain.kpis import Dashboard, Period
     from ecrm_desktop.presenters.dashboard import DashboardPresenter
     from ecrm_desktop.presenters.inbox import InboxPresenter
     from ecrm_desktop.presenters.mail_watch import MailWatchPresenter
     from ecrm_desktop.presenters.navigation import NavigationPresenter, Place, Screen
+    from ecrm_desktop.presenters.privacy import PrivacyPresenter
+    from ecrm_desktop.presenters.profile import ProfilePresenter
     from ecrm_desktop.presenters.segments import SegmentsPresenter
     from ecrm_desktop.presenters.sync_screen import SyncPresenter
     from ecrm_desktop.services.secrets import SecretStore
@@ -36,6 +40,7 @@ if TYPE_CHECKING:
     from ecrm_desktop.views.dashboard_screen import DashboardScreen
     from ecrm_desktop.views.inbox_screen import InboxScreen
     from ecrm_desktop.views.main_window import MainWindow
+    from ecrm_desktop.views.profile_screen import ProfileScreen
     from ecrm_desktop.views.segments_screen import SegmentsScreen
     from ecrm_desktop.views.settings_screen import SettingsScreen
     from ecrm_desktop.views.sync_screen import SyncScreen
@@ -43,7 +48,7 @@ if TYPE_CHECKING:
 
 def run_gui(folder: Path, debug: bool = False) -> int:
     """Open the window on the workspace in `folder`; returns the application's exit code."""
-    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING)
+    configure_logging(debug)
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("ecrm")
     runner = TaskRunner()
@@ -143,10 +148,12 @@ def build_main_window(session: UserSession, runner: TaskRunner, secrets: SecretS
     sync_view, sync = build_sync_screen(session, runner, sync_runner, secrets)
     mail: list[MailWatchPresenter] = []  # the mailbox watch, made once the window exists
     inbox_view, inbox = build_inbox_screen(session, runner, go, lambda: mail[0].poke() if mail else None)
+    privacy_view, privacy = _privacy_screen(session, runner, secrets)
     window = MainWindow({Screen.INBOX: inbox_view, Screen.CUSTOMERS: customers_view, Screen.CUSTOMER: profile_view,
                          Screen.ORDERS: orders_view, Screen.ORDER: order_view, Screen.SEGMENTS: segments_view,
                          Screen.DASHBOARD: dashboard_view, Screen.SYNC: sync_view, Screen.SETTINGS: settings_view,
-                         **({Screen.AUDIT: audit_view} if audit_view is not None else {})},
+                         **({Screen.AUDIT: audit_view} if audit_view is not None else {}),
+                         **({Screen.PRIVACY: privacy_view} if privacy_view else {})},
                         f"{session.user_name} · {session.workspace.paths.folder.name}")
     sync_runner.setParent(window)
     window.resize(1400, 860)
@@ -163,7 +170,8 @@ def build_main_window(session: UserSession, runner: TaskRunner, secrets: SecretS
                                        Screen.CUSTOMERS: lambda _i: customers.load_segments(),
                                        Screen.SYNC: lambda _i: sync.refresh(),
                                        Screen.DASHBOARD: lambda _i: dashboard.start(),
-                                       Screen.INBOX: lambda _i: inbox.start(), **admin_openers})
+                                       Screen.INBOX: lambda _i: inbox.start(), **admin_openers,
+                                       **({Screen.PRIVACY: lambda _i: privacy.load()} if privacy else {})})
     window.go, window.back = nav.go, nav.back
     _follow_syncs(window, session, sync, sync_runner, status.refresh)
     _report_to(window, session, runner, sync_runner)
@@ -179,6 +187,8 @@ def build_main_window(session: UserSession, runner: TaskRunner, secrets: SecretS
             attach()
     if session.may(Operation.HANDLE_TICKETS):
         mail.append(support_mailbox(window, session, secrets))
+    _offer_privacy(window, runner, profile_view, profile, privacy=privacy,
+                   after_erasure=lambda: nav.go(Place(Screen.CUSTOMERS)))
     _lock_when_idle(window, session, runner, settings_view)
     nav.go(_restrict(window, nav, session))
     status.refresh()
@@ -187,6 +197,50 @@ def build_main_window(session: UserSession, runner: TaskRunner, secrets: SecretS
 
 def _opener(open_item: Callable[[int], None]) -> Callable[[int | None], None]:
     return lambda item_id: open_item(item_id) if item_id is not None else None
+
+
+def _privacy_screen(session: UserSession, runner: TaskRunner, secrets: SecretStore | None
+                    ) -> tuple[QWidget | None, PrivacyPresenter | None]:
+    """The Privacy & security screen with its presenter, for roles that handle privacy requests (others get neither)."""
+    from ecrm_desktop.domain.permissions import Operation
+    from ecrm_desktop.presenters.privacy import PrivacyPresenter
+    from ecrm_desktop.services.backups import BackupService
+    from ecrm_desktop.services.keys import KeyService
+    from ecrm_desktop.services.privacy import PrivacyService
+    from ecrm_desktop.views.privacy_screen import PrivacyScreen
+    from ecrm_desktop.views.subject_report import write_subject_pdf
+
+    if not session.may(Operation.PRIVACY_REQUESTS):
+        return None, None
+    view = PrivacyScreen()
+    presenter = PrivacyPresenter(view, PrivacyService(session), KeyService(session, secrets),
+                                 BackupService(session), runner=runner, write_pdf=write_subject_pdf)
+    view.attach(presenter)
+    return view, presenter
+
+
+def _offer_privacy(window: MainWindow, runner: TaskRunner, profile_view: ProfileScreen, profile: ProfilePresenter, *,
+                   privacy: PrivacyPresenter | None, after_erasure: Callable[[], None]) -> None:
+    """The 360° view's privacy actions, and a reminder when the database key is older than 90 days (for roles
+    that handle privacy requests: others have no `privacy`)."""
+    if privacy is None:
+        return
+    _privacy_actions((profile_view.export_data_button, profile_view.erase_button), profile, privacy, after_erasure)
+    runner.submit(lambda _s: privacy.keys.reminder(), lambda text: window.show_error(text) if text else None,
+                  "Checking the database key's age")
+
+
+def _privacy_actions(buttons: tuple[QPushButton, QPushButton], profile: ProfilePresenter,
+                     privacy: PrivacyPresenter, after_erasure: Callable[[], None]) -> None:
+    """The 360° view's "Export data…" and "Erase…" buttons act on the customer shown."""
+    def on_shown(act: Callable[[int], None]) -> Callable[[], None]:
+        return lambda: act(profile.customer_id) if profile.customer_id is not None else None
+
+    export, erase = buttons
+    export.clicked.connect(on_shown(privacy.export_customer))
+    erase.clicked.connect(on_shown(lambda cid: privacy.erase_customer(cid, after_erasure)))
+    for button in buttons:
+        button.show()
 
 
 def _analysis_screens(session: UserSession, runner: TaskRunner, go: Callable[[Place], None]
@@ -409,3 +463,15 @@ def write_report(session: UserSession, period: Period, segment: str | None, pdf:
     dashboard = DashboardService(session).load_report(period, segment)
     write_pdf(dashboard, pdf)
     return dashboard
+
+
+def write_subject_report(record: dict[str, Any], pdf: Path) -> None:
+    """A data subject access export written to `pdf` as a readable document, without showing a window."""
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from ecrm_desktop.views.subject_report import write_subject_pdf
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert app is not None
+    write_subject_pdf(record, pdf)

@@ -151,7 +151,7 @@ def _render_screens(session: UserSession) -> None:
         _settle(runner, lambda: order.presenter is not None and order.presenter.order is not None)
         _painted(window, "order")
         for screen in (Screen.SEGMENTS, Screen.DASHBOARD, Screen.SYNC, Screen.INBOX, Screen.SETTINGS,
-                       Screen.AUDIT):  # each loads on the worker when opened
+                       Screen.AUDIT, Screen.PRIVACY):  # each loads on the worker when opened
             window.go(Place(screen))
             _settle(runner, lambda: True)
             _painted(window, screen.value.lower())

@@ -52,6 +52,7 @@ from ecrm_desktop.views.mailbox_dialog import MailboxDialog
 from ecrm_desktop.views.main_window import MainWindow
 from ecrm_desktop.views.order_screen import OrderScreen
 from ecrm_desktop.views.orders_screen import OrdersScreen
+from ecrm_desktop.views.privacy_screen import PrivacyScreen
 from ecrm_desktop.views.profile_screen import ProfileScreen
 from ecrm_desktop.views.segments_screen import SegmentsScreen
 from ecrm_desktop.views.settings_screen import SettingsScreen
@@ -279,17 +280,36 @@ def main(out: Path) -> int:
         settle(lambda: orders.presenter is not None and orders.presenter.rows.row(25) is not None)
         save(window, out, "orders")
 
-        shoot_segments(window, session, out)
-        shoot_inbox(window, session, out)
-        sync_screens(window, session, secrets, out)
-        dashboard_screenshots(app, window, out)
-        mailbox_screens(window, out)
-        security_screens(window, session, runner, secrets, out)
+        section_screens(app, window, session, runner, secrets=secrets, out=out)
         window.close()
         runner.wait()
         session.close()
     app.quit()
     return 0
+
+
+def section_screens(app: QApplication, window: MainWindow, session: UserSession, runner: TaskRunner, *,
+                    secrets: SecretStore, out: Path) -> None:
+    """Segments, Inbox, Sync, Dashboard, the mailbox dialog, Privacy, Settings and Audit."""
+    shoot_segments(window, session, out)
+    shoot_inbox(window, session, out)
+    sync_screens(window, session, secrets, out)
+    dashboard_screenshots(app, window, out)
+    mailbox_screens(window, out)
+    privacy_screen(window, out)
+    security_screens(window, session, runner, secrets, out)
+
+
+def privacy_screen(window: MainWindow, out: Path) -> None:
+    """Privacy & security with a retention preview (customers inactive for 2 years)."""
+    window.go(Place(Screen.PRIVACY))
+    screen = window.screens[Screen.PRIVACY]
+    assert isinstance(screen, PrivacyScreen) and screen.presenter is not None
+    settle(lambda: bool(screen.key_age.text()))
+    screen.years.setValue(2)
+    screen.preview_button.click()
+    settle(screen.apply_button.isEnabled)
+    save(window, out, "privacy")
 
 
 def security_screens(window: MainWindow, session: UserSession, runner: TaskRunner, secrets: SecretStore,

@@ -17,7 +17,9 @@ from ecrm_desktop.cli import (
     customer_commands,
     emulator_commands,
     inbox_commands,
+    key_commands,
     model_commands,
+    privacy_commands,
     report_commands,
     security_commands,
     store_commands,
@@ -27,14 +29,13 @@ from ecrm_desktop.cli import (
 )
 from ecrm_desktop.cli.common import Parser, workspace_folder
 from ecrm_desktop.domain.errors import EcrmError, UsageError
+from ecrm_desktop.services.log_files import configure_logging
 
 log = logging.getLogger("ecrm")
 
 # Commands of CLI.md that later work will build; until then they say so with exit code 2.
 NOT_YET = {
     "import": "CSV import",
-    "key": "key rotation", "backup": "backups", "restore": "restoring backups",
-    "privacy": "privacy requests",
 }
 
 
@@ -59,7 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
         return sub.add_parser(name, parents=[common], help=help_text, description=help_text)
 
     for module in (workspace_commands, customer_commands, store_commands, model_commands, report_commands,
-                   update_commands, emulator_commands, inbox_commands, ticket_commands, security_commands):
+                   update_commands, emulator_commands, inbox_commands, ticket_commands, security_commands,
+                   privacy_commands, key_commands):
         module.register(add, common)
     for name, what in NOT_YET.items():
         later = sub.add_parser(name, help=f"{what} (not available yet)", add_help=False)
@@ -73,8 +75,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     try:
         args = build_parser().parse_args(argv)
-        logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, stream=sys.stderr,
-                            format="%(levelname)s %(name)s: %(message)s")
+        configure_logging(debug)  # a rotating, redacted file under the user log folder, and stderr
         handler = getattr(args, "handler", None) or (_self_test if args.self_test else workspace_commands.open_window)
         return int(handler(args))
     except EcrmError as exc:

@@ -14,6 +14,7 @@ SCREEN_NEEDS: Mapping[Screen, Operation] = {
     Screen.ORDERS: Operation.VIEW_ORDERS, Screen.ORDER: Operation.VIEW_ORDERS,
     Screen.INBOX: Operation.HANDLE_TICKETS, Screen.SEGMENTS: Operation.VIEW_SEGMENT_COUNTS,
     Screen.DASHBOARD: Operation.VIEW_DASHBOARD, Screen.SYNC: Operation.SYNC, Screen.AUDIT: Operation.VIEW_AUDIT,
+    Screen.PRIVACY: Operation.PRIVACY_REQUESTS,
 }
 
 

@@ -19,11 +19,12 @@ class Screen(StrEnum):
     SYNC = "Sync"
     SETTINGS = "Settings"
     AUDIT = "Audit"
+    PRIVACY = "Privacy"
 
 
 # The sections of the navigation bar, in order; the detail screens belong to the section before them.
 SECTIONS = (Screen.CUSTOMERS, Screen.ORDERS, Screen.INBOX, Screen.SEGMENTS, Screen.DASHBOARD, Screen.SYNC,
-            Screen.SETTINGS, Screen.AUDIT)
+            Screen.SETTINGS, Screen.AUDIT, Screen.PRIVACY)
 SECTION_OF = {Screen.CUSTOMER: Screen.CUSTOMERS, Screen.ORDER: Screen.ORDERS}
 
 

@@ -15,6 +15,7 @@ from typing import Any, Protocol, TypeVar
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from ecrm_desktop.domain.errors import EcrmError
+from ecrm_desktop.services.log_files import redact
 
 log = logging.getLogger(__name__)
 R = TypeVar("R")
@@ -49,7 +50,7 @@ def user_message(exc: BaseException) -> str:
     """The sentence a person sees for a failed job."""
     if isinstance(exc, EcrmError):
         return str(exc)
-    return f"Something went wrong ({type(exc).__name__}: {exc}). The details are in the log."
+    return f"Something went wrong ({type(exc).__name__}: {redact(str(exc))}). The details are in the log."
 
 
 class _Relay(QObject):

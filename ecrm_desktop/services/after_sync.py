@@ -11,6 +11,7 @@ from ecrm_desktop.domain.clv.errors import InsufficientData
 from ecrm_desktop.domain.permissions import Operation
 from ecrm_desktop.services.permissions import require
 from ecrm_desktop.services.predictions import refresh_predictions
+from ecrm_desktop.services.privacy import run_due_retention
 from ecrm_desktop.services.segments import SegmentService
 from ecrm_desktop.services.sync import SyncReport
 from ecrm_desktop.services.workspace import UserSession
@@ -24,8 +25,12 @@ def refresh_derived_data(session: UserSession, progress: Callable[[int, int], No
     short transaction of its own (see `SegmentService.refresh_all`, `refresh_predictions`), so edits made
     meanwhile go through; `progress(done, total)` follows each part's steps."""
     require(session, Operation.SYNC)
+    retained = run_due_retention(session)  # the scheduled retention policy, at most once a day
     segments = SegmentService(session).refresh_all(progress)
     said = f"Segments re-evaluated ({len(segments)} saved)."
+    if retained is not None:
+        said = (f"Retention policy: {retained.erased.customers:,} inactive customers "
+                f"{retained.policy.action.value}d. {said}")
     try:
         scored = refresh_predictions(session, progress=progress)
     except InsufficientData as exc:

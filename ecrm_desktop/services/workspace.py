@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ecrm_desktop.domain.enums import Role
-from ecrm_desktop.domain.errors import AuthenticationFailed, SecondFactorRequired, UsageError
+from ecrm_desktop.domain.errors import AuthenticationFailed, SecondFactorRequired, UsageError, WorkspaceError
 from ecrm_desktop.domain.passwords import check_password
 from ecrm_desktop.domain.permissions import DEFAULT_GRANTS, Operation, grants_from_json
 from ecrm_desktop.services import second_factor
@@ -22,6 +22,7 @@ from ecrm_desktop.services.locations import default_workspace_folder as default_
 from ecrm_desktop.services.secrets import SecretStore
 from ecrm_desktop.services.sign_in_guard import SignInGuard
 from ecrm_desktop.storage import audit
+from ecrm_desktop.storage.key_rotation import open_unlocked
 from ecrm_desktop.storage.keyslots import KdfParams
 from ecrm_desktop.storage.settings import read_setting
 from ecrm_desktop.storage.tables import Setting, User, utcnow
@@ -98,8 +99,11 @@ class WorkspaceService:
         guard.check(user)
         slots = read_keyslots(folder)
         try:
-            key = slots.unwrap(user, password)
-            workspace = open_workspace(folder, key, slots.workspace_id)
+            workspace = open_unlocked(folder, slots, slots.unwrap_all(user, password))
+            key = workspace.database_key
+            if user.casefold() in (u.casefold() for u in slots.legacy_users()):  # a version 1 slot: upgrade it now
+                slots.add(user, password, key, self.kdf)
+                slots.save(workspace.paths.keyslots)
             session = self._session_for(workspace, user, code=code, failures=guard.unaudited())
             assert session is not None  # only a remembered key is refused
         except SecondFactorRequired:
@@ -120,7 +124,11 @@ class WorkspaceService:
         remembered = self.secrets.get(self._remember_name(slots.workspace_id, user))
         if not remembered or not slots.has(user):
             return None
-        workspace = open_workspace(folder, bytes.fromhex(remembered), slots.workspace_id)
+        try:
+            workspace = open_workspace(folder, bytes.fromhex(remembered), slots.workspace_id)
+        except WorkspaceError:  # the key was rotated since it was remembered: the password is needed
+            self.secrets.delete(self._remember_name(slots.workspace_id, user))
+            return None
         return self._session_for(workspace, user, remembered=True)
 
     def reauthenticate(self, session: UserSession, password: str) -> None:

@@ -13,6 +13,7 @@ from ecrm_desktop.domain.catalogue import CheckoutRecord, ProductRecord, Variant
 from ecrm_desktop.storage.batch import insert_sql, rounds, stamp
 from ecrm_desktop.storage.lookups import StoreLookups, normalise_email
 from ecrm_desktop.storage.tables import Store
+from ecrm_desktop.storage.tombstones import TombstoneCheck
 
 PRODUCT_FIELDS = ("title", "vendor", "status", "created_at", "updated_at", "category_id")
 NEW_PRODUCT = insert_sql("products", ("id", "store_id", "external_id", *PRODUCT_FIELDS))
@@ -32,6 +33,7 @@ class CatalogueWriter:
         self.store = store
         self.lookups = StoreLookups(session, store.id)
         self.sql = self.lookups.sql
+        self.tombstones = TombstoneCheck(session)
 
     def upsert_products(self, records: Iterable[ProductRecord]) -> tuple[int, int]:
         """Insert or update products and their variants; returns (created, updated)."""
@@ -88,12 +90,15 @@ class CatalogueWriter:
         self.session.flush()
         created = updated = 0
         for run in rounds(records, key=lambda r: r.external_id):
-            new = self._upsert_checkouts(run)
-            created, updated = created + new, updated + len(run) - new
+            new, old = self._upsert_checkouts(run)
+            created, updated = created + new, updated + old
         return created, updated
 
-    def _upsert_checkouts(self, run: Sequence[CheckoutRecord]) -> int:
+    def _upsert_checkouts(self, run: Sequence[CheckoutRecord]) -> tuple[int, int]:
+        """Writes the checkouts of people not erased here; returns (new, updated)."""
         sql, store_id = self.sql, self.store.id
+        erased = self.tombstones.erased(store_id, [(r.customer_external_id, r.email) for r in run])
+        run = [r for i, r in enumerate(run) if i not in erased]
         existing = {ext: kid for kid, ext in sql.rows_in(
             "SELECT id, external_id FROM abandoned_checkouts WHERE store_id = ? AND external_id IN ({marks})",
             [r.external_id for r in run], store_id)}
@@ -110,4 +115,4 @@ class CatalogueWriter:
                 inserted.append((store_id, rec.external_id, *row))
         sql.many(NEW_CHECKOUT, inserted)
         sql.many(CHECKOUT_UPDATE, replaced)
-        return len(inserted)
+        return len(inserted), len(replaced)

@@ -16,18 +16,20 @@ in which each record appears once, so the later version wins as it would one by 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from datetime import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from ecrm_desktop.domain.enums import TagSource
+from ecrm_desktop.domain.enums import ConsentState, TagSource
 from ecrm_desktop.domain.records import AddressRecord, CustomerRecord, OrderRecord
 from ecrm_desktop.storage import aggregates, rollups, search_index
 from ecrm_desktop.storage.batch import insert_sql, rounds, stamp
 from ecrm_desktop.storage.lookups import StoreLookups, normalise_email
 from ecrm_desktop.storage.tables import Store
+from ecrm_desktop.storage.tombstones import TombstoneCheck
 
 # The customer columns a store record sets (the others are aggregates, kept by `aggregates`).
 CUSTOMER_FIELDS = ("first_name", "last_name", "phone", "email", "email_consent", "email_consent_at",
@@ -40,6 +42,8 @@ ADDRESS = insert_sql("addresses", ("customer_id", "name", "company", "address1",
                                    "postal_code", "country", "phone", "is_default"))
 STORE_TAG = insert_sql("customer_tags", ("customer_id", "tag_id", "source"))
 EMAIL = insert_sql("customer_emails", ("customer_id", "email", "is_primary"))
+CONSENT_CHANGE = insert_sql("consent_changes", ("customer_id", "channel", "old_state", "new_state", "changed_at",
+                                                "recorded_at", "source", "actor"))
 
 ORDER_FIELDS = ("customer_id", "customer_external_id", "number", "email", "created_at", "updated_at",
                 "cancelled_at", "cancel_reason", "financial_status", "fulfillment_status", "currency",
@@ -70,6 +74,7 @@ class StoreWriter:
         self._touched: set[int] = set()  # customers whose orders changed: aggregates to refresh
         self._reindex: set[int] = set()  # customers whose search document may have changed
         self._rollups = rollups.Change(session)  # what the writes change in the dashboard's rollups
+        self.tombstones = TombstoneCheck(session)  # people erased here, whom the store still knows
 
     # -- customers ----------------------------------------------------------------------------------------
 
@@ -84,6 +89,9 @@ class StoreWriter:
         return created, updated
 
     def _upsert_customers(self, run: Sequence[CustomerRecord]) -> tuple[int, int]:
+        run = self._not_erased(run)
+        if not run:
+            return 0, 0
         sql, look = self.sql, self.lookups
         emails = [normalise_email(r.email) for r in run]
         accounts = look.accounts(r.external_id for r in run)
@@ -95,6 +103,7 @@ class StoreWriter:
         new: set[int] = set()
         linked: list[tuple[str, int, datetime]] = []
         new_emails: list[tuple[int, str, int]] = []
+        consent: list[tuple[Any, ...]] = []
         addresses: dict[int, Sequence[AddressRecord]] = {}
         tags: dict[int, Sequence[str]] = {}
         for rec, email in zip(run, emails, strict=True):
@@ -108,7 +117,12 @@ class StoreWriter:
                     state[cid] = dict.fromkeys(CUSTOMER_FIELDS) | {"created_at": stamp(rec.created_at),
                                                                    "updated_at": stamp(rec.updated_at)}
                 linked.append((rec.external_id, cid, rec.created_at))
+            was = state[cid]["email_consent"]
             self._apply_customer(state[cid], rec, email)
+            if was != state[cid]["email_consent"] and (was or rec.email_consent is not ConsentState.NOT_SUBSCRIBED):
+                consent.append((cid, "email", was, state[cid]["email_consent"],
+                                state[cid]["email_consent_at"] or stamp(datetime.now(UTC)),
+                                stamp(datetime.now(UTC)), state[cid]["email_consent_source"], "sync"))
             if email and email not in mails.setdefault(cid, set()):
                 new_emails.append((cid, email, int(cid not in primary)))
                 mails[cid].add(email)
@@ -124,10 +138,16 @@ class StoreWriter:
         look.add_accounts(linked)
         self._touched |= self._link_waiting_orders({ext: cid for ext, cid, _ in linked})
         sql.many(EMAIL, new_emails)
+        sql.many(CONSENT_CHANGE, consent)
         self._replace_addresses(addresses, old)
         self._replace_store_tags(tags, old)
         self._reindex |= touched
         return len(new), len(run) - len(new)
+
+    def _not_erased(self, run: Sequence[CustomerRecord]) -> Sequence[CustomerRecord]:
+        """The records of people not erased here (by store account or email): an erased person stays erased."""
+        erased = self.tombstones.erased(self.store.id, [(r.external_id, r.email) for r in run])
+        return [r for i, r in enumerate(run) if i not in erased] if erased else run
 
     def _customer_rows(self, ids: set[int]) -> dict[int, dict[str, Any]]:
         """The store-owned columns of these customers as they stand."""
@@ -198,6 +218,7 @@ class StoreWriter:
         return created, updated
 
     def _upsert_orders(self, run: Sequence[OrderRecord]) -> tuple[int, int]:
+        run, erased_owner = self._anonymised(run)
         sql, look, store_id = self.sql, self.lookups, self.store.id
         existing = {ext: (oid, cid, number) for oid, ext, cid, number in sql.rows_in(
             "SELECT id, external_id, customer_id, number FROM orders WHERE store_id = ? AND external_id IN "
@@ -218,7 +239,8 @@ class StoreWriter:
         replaced: list[tuple[Any, ...]] = []
         order_ids: list[int] = []
         for rec in run:
-            owner = owners.get((rec.customer_external_id, rec.email))
+            owner = (erased_owner[rec.external_id] if rec.external_id in erased_owner
+                     else owners.get((rec.customer_external_id, rec.email)))
             row = self._order_row(rec, owner)
             if rec.external_id in existing:
                 oid, was_owner, was_number = existing[rec.external_id]
@@ -236,6 +258,15 @@ class StoreWriter:
         sql.many(NEW_ORDER, inserted)
         sql.many(ORDER_UPDATE, replaced)
 
+        self._write_lines(run, order_ids, products, variants, categories)
+        self._rollups.take_orders(order_ids, +1)
+        return len(inserted), len(replaced)
+
+    def _write_lines(self, run: Sequence[OrderRecord], order_ids: Sequence[int], products: Mapping[str, int],
+                     variants: Mapping[tuple[int, str], int], categories: Mapping[str, int]) -> None:
+        """Insert the lines, discount codes, fulfilments and refunds of orders just written (with these ids)."""
+        sql = self.sql
+        lines = [ln for r in run for ln in r.lines]
         line_ids = iter(sql.next_ids("order_lines", len(lines)))
         refund_ids = iter(sql.next_ids("refunds", sum(len(r.refunds) for r in run)))
         line_rows: list[tuple[Any, ...]] = []
@@ -265,8 +296,15 @@ class StoreWriter:
         for statement, rows in ((LINE, line_rows), (DISCOUNT, discount_rows), (FULFILMENT, fulfilment_rows),
                                 (REFUND, refund_rows), (REFUND_LINE, refund_line_rows)):
             sql.many(statement, rows)
-        self._rollups.take_orders(order_ids, +1)
-        return len(inserted), len(replaced)
+
+    def _anonymised(self, run: Sequence[OrderRecord]) -> tuple[Sequence[OrderRecord], dict[str, int | None]]:
+        """Orders of erased people lose what names the person (see `anonymous_order`) and go to the blank record
+        kept for the statistics: (the run, order id → that record)."""
+        erased = self.tombstones.erased(self.store.id, [(r.customer_external_id, r.email) for r in run])
+        if not erased:
+            return run, {}
+        owners = {run[i].external_id: cid for i, cid in erased.items()}
+        return [anonymous_order(r) if i in erased else r for i, r in enumerate(run)], owners
 
     def _order_row(self, rec: OrderRecord, customer_id: int | None) -> tuple[Any, ...]:
         """The values of `ORDER_FIELDS`."""
@@ -297,3 +335,11 @@ class StoreWriter:
         if self._reindex:
             search_index.reindex_customers(self.session, self._reindex)
             self._reindex.clear()
+
+
+def anonymous_order(rec: OrderRecord) -> OrderRecord:
+    """The order without what could name its buyer; amounts, dates, products and country stay for statistics."""
+    return replace(
+        rec, customer_external_id=None, email=None, shipping_city=None, card_brand=None, card_last4=None,
+        fulfillments=tuple(replace(f, tracking_number=None, tracking_url=None) for f in rec.fulfillments),
+        refunds=tuple(replace(r, note=None) for r in rec.refunds))

@@ -58,6 +58,14 @@ class Workspace:
     def close(self) -> None:
         self.engine.dispose()
 
+    def reopen(self, database_key: bytes) -> None:
+        """Dispose of the engine and open a new one with `database_key` (after the key was rotated); services
+        holding this workspace use it from their next unit of work."""
+        self.engine.dispose()
+        self.engine = open_engine(self.paths.database, database_key)
+        self.database_key = database_key
+        self.sessions = session_factory(self.engine)
+
 
 def create_workspace(folder: Path, user: str, password: str, seed_database: Callable[[Session], None],
                      kdf: KdfParams | None = None) -> Workspace:

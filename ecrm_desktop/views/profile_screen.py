@@ -82,8 +82,17 @@ class ProfileScreen(QWidget):
         splitter.addWidget(self._build_tabs())
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([380, 820])
+        # Data subject requests about this customer (wired to the privacy presenter where the user may make them).
+        self.export_data_button = QPushButton("Export data…")
+        self.erase_button = QPushButton("Erase…")
+        heading = QHBoxLayout()
+        heading.addWidget(self.title, 1)
+        heading.addWidget(self.export_data_button)
+        heading.addWidget(self.erase_button)
+        for button in (self.export_data_button, self.erase_button):
+            button.hide()
         layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
+        layout.addLayout(heading)
         layout.addWidget(self.subtitle)
         layout.addWidget(self.merged_banner)
         layout.addWidget(self.next_action)

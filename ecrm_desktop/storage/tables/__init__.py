@@ -30,6 +30,7 @@ from ecrm_desktop.storage.tables.people import (
     Note,
     Tag,
 )
+from ecrm_desktop.storage.tables.privacy import ConsentChange, Tombstone
 from ecrm_desktop.storage.tables.rollups import (
     ActivityMonth,
     CohortMonth,
@@ -64,6 +65,7 @@ __all__ = [
     "Category",
     "CategoryPurchase",
     "CohortMonth",
+    "ConsentChange",
     "CurrencyRate",
     "Customer",
     "CustomerCategory",
@@ -112,6 +114,7 @@ __all__ = [
     "TicketMessage",
     "TicketRule",
     "TicketTag",
+    "Tombstone",
     "User",
     "UtcDateTime",
     "utcnow",
