@@ -67,6 +67,13 @@ class PoliteClient:
     def close(self) -> None:
         self._client.close()
 
+    def set_header(self, name: str, value: str | None) -> None:
+        """Send `name: value` with every later request (None stops sending it), as a session token needs."""
+        if value is None:
+            self._client.headers.pop(name, None)
+        else:
+            self._client.headers[name] = value
+
     def defer(self, seconds: float) -> None:
         """Send nothing to this host for `seconds` from now (a platform's throttle signal asks for it)."""
         self._not_before = max(self._not_before, time.monotonic() + max(0.0, seconds))
