@@ -28,7 +28,7 @@ import httpx
 VENDURE_VERSION = "3.7.3"
 SQLJS_VERSION = "1.17.0"
 ADMIN_USER = "superadmin"
-ADMIN_PASSWORD = "vendure-test-admin-pass"  # noqa: S105 (a throwaway test server's)
+ADMIN_PASSWORD = "vendure-test-admin-pass"
 SERVER_SCRIPT = Path(__file__).parent / "vendure" / "server.js"
 INSTALL_TIMEOUT = 900.0
 START_TIMEOUT = 180.0
@@ -200,7 +200,7 @@ class Seeded:
 class VendureStore:
     """Drives a Vendure server the way its admin and its shoppers would, through the Admin and Shop APIs."""
 
-    PASSWORD = "shopper-pass-1"  # noqa: S105 (the test customers')
+    PASSWORD = "shopper-pass-1"
 
     def __init__(self, server: VendureServer) -> None:
         self.server = server

@@ -3,6 +3,7 @@ next sync: customers, orders with lines, payments, refunds and shipments, produc
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,6 +22,7 @@ from ecrm_desktop.storage.tables import CustomerIdentity
 from ecrm_desktop.sync.errors import StoreAuthFailed
 from ecrm_desktop.sync.pages import Checkpoint, Resource
 from ecrm_desktop.sync.vendure import VendureConnector
+from tests.integration.test_cli import PASSWORD, ecrm
 from tests.sync_support import FAST, dump, run_sync
 from tests.vendure_support import ADMIN_PASSWORD, ADMIN_USER, VendureServer, VendureStore, vendure_server
 
@@ -170,6 +172,24 @@ def test_a_wrong_password_is_a_clear_auth_error(vendure: VendureStore, user_sess
                                                 secrets: SecretStore) -> None:
     with pytest.raises(StoreAuthFailed, match="refused the user name or password"):
         StoreService(user_session, secrets, FAST).add_vendure("Wrong", vendure.server.url, ADMIN_USER, "not-it")
+
+
+def test_cli_connects_and_syncs_a_vendure_store(vendure: VendureStore, tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    assert ecrm("init", workspace=ws, ECRM_PASSWORD=PASSWORD).returncode == 0
+    wrong = ecrm("stores", "add", "vendure", "--name", "V", "--url", vendure.server.url, "--user", ADMIN_USER,
+                 workspace=ws, ECRM_PASSWORD=PASSWORD, ECRM_STORE_PASSWORD="wrong-pass-123")
+    assert wrong.returncode == 1 and "Traceback" not in wrong.stderr and "wrong-pass-123" not in wrong.stderr
+    assert "refused the user name or password" in wrong.stderr
+    added = ecrm("stores", "add", "vendure", "--name", "V", "--url", vendure.server.url, "--user", ADMIN_USER,
+                 workspace=ws, ECRM_PASSWORD=PASSWORD, ECRM_STORE_PASSWORD=ADMIN_PASSWORD)
+    assert added.returncode == 0, added.stderr
+    synced = ecrm("sync", "--json", workspace=ws, ECRM_PASSWORD=PASSWORD)
+    assert synced.returncode == 0, synced.stderr
+    report = json.loads(synced.stdout)
+    assert report["status"] == "complete" and report["stores"][0]["platform"] == "vendure"
+    listed = json.loads(ecrm("stores", "list", "--json", workspace=ws, ECRM_PASSWORD=PASSWORD).stdout)
+    assert [(s["name"], s["platform"], s["last_status"]) for s in listed] == [("V", "vendure", "complete")]
 
 
 def test_an_expired_session_logs_in_again(vendure: VendureStore) -> None:
