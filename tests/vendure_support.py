@@ -77,7 +77,8 @@ def installed_modules() -> Path:
 
 def _has_vendure(modules: Path) -> bool:
     try:
-        return json.loads((modules / "@vendure" / "core" / "package.json").read_text())["version"] == VENDURE_VERSION
+        package = json.loads((modules / "@vendure" / "core" / "package.json").read_text())
+        return bool(package["version"] == VENDURE_VERSION)
     except (OSError, ValueError, KeyError):
         return False
 
@@ -286,8 +287,8 @@ class VendureStore:
         if group:
             a("mutation($n: String!, $c: [ID!]) { createCustomerGroup(input: {name: $n, customerIds: $c}) { id } }",
               {"n": group, "c": [customer]})
-        self.ids.customers[email] = customer
-        return customer
+        self.ids.customers[email] = str(customer)
+        return str(customer)
 
     @contextmanager
     def shopper(self, email: str | None = None) -> Iterator[GraphQLClient]:
@@ -322,9 +323,10 @@ class VendureStore:
                   "... on Order { id } ... on ErrorResult { errorCode message } } }", {"m": [self.ids.shipping_method]})
         shop.call("mutation { transitionOrderToState(state: \"ArrangingPayment\") { "
                   "... on Order { id } ... on ErrorResult { errorCode message } } }")
-        return shop.call("mutation { addPaymentToOrder(input: {method: \"dummy\", metadata: {}}) { "
-                         f"... on Order {{ {ORDER_FIELDS} }} ... on ErrorResult {{ errorCode message }} }} }}"
-                         )["addPaymentToOrder"]
+        placed: dict[str, Any] = shop.call(
+            "mutation { addPaymentToOrder(input: {method: \"dummy\", metadata: {}}) { "
+            f"... on Order {{ {ORDER_FIELDS} }} ... on ErrorResult {{ errorCode message }} }} }}")["addPaymentToOrder"]
+        return placed
 
     def place_order(self, label: str, email: str | None, items: list[tuple[str, int]], city: str,
                     guest: tuple[str, str, str] | None = None) -> dict[str, Any]:

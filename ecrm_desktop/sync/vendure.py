@@ -117,7 +117,7 @@ class VendureConnector:
         granted = self._permissions(code)
         missing = tuple(p for p in REQUIRED_PERMISSIONS if p not in granted)
         name = self._client.host if code == "__default_channel__" else f"{code} at {self._client.host}"
-        return ConnectionInfo(name, currency, missing, tuple(sorted(granted)))
+        return ConnectionInfo(name, currency, missing, tuple(p for p in REQUIRED_PERMISSIONS if p in granted))
 
     def _permissions(self, channel: str) -> set[str]:
         me = self.graphql("query { me { channels { code permissions } } }", {}).get("me") or {}

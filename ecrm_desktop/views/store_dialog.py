@@ -29,7 +29,7 @@ VENDURE_HELP = ("Give the address of the Vendure server (its Admin API answers a
                 "administrator with the <b>ReadCustomer</b>, <b>ReadOrder</b> and <b>ReadProduct</b> permissions. "
                 "The server's <tt>authOptions.tokenMethod</tt> must include <tt>bearer</tt>. ecrm reads customers, "
                 "orders with payments and refunds, products with stock, and carts.")
-SECRET_NOTE = "The token or secret goes to the system keyring (or, without one, the encrypted workspace)."  # noqa: S105
+SECRET_NOTE = "The token, secret or password goes to the system keyring (or, without one, the encrypted workspace)."  # noqa: S105
 
 
 class StoreDialog(QDialog):

@@ -14,6 +14,8 @@ from sqlalchemy import select
 
 from ecrm_desktop.domain.enums import ConsentState, FinancialStatus, FulfillmentStatus, Platform, ShipmentStatus
 from ecrm_desktop.domain.profile import CustomerProfile
+from ecrm_desktop.domain.sync_status import StoreInfo
+from ecrm_desktop.presenters.store_connect import ConnectStorePresenter, StoreForm
 from ecrm_desktop.services.customer_profile import CustomerProfileService
 from ecrm_desktop.services.secrets import SecretStore
 from ecrm_desktop.services.stores import StoreService
@@ -23,6 +25,8 @@ from ecrm_desktop.sync.errors import StoreAuthFailed
 from ecrm_desktop.sync.pages import Checkpoint, Resource
 from ecrm_desktop.sync.vendure import VendureConnector
 from tests.integration.test_cli import PASSWORD, ecrm
+from tests.integration.test_sync_screen_presenters import FakeDialog
+from tests.screen_fixtures import InlineRunner
 from tests.sync_support import FAST, dump, run_sync
 from tests.vendure_support import ADMIN_PASSWORD, ADMIN_USER, VendureServer, VendureStore, vendure_server
 
@@ -190,6 +194,21 @@ def test_cli_connects_and_syncs_a_vendure_store(vendure: VendureStore, tmp_path:
     assert report["status"] == "complete" and report["stores"][0]["platform"] == "vendure"
     listed = json.loads(ecrm("stores", "list", "--json", workspace=ws, ECRM_PASSWORD=PASSWORD).stdout)
     assert [(s["name"], s["platform"], s["last_status"]) for s in listed] == [("V", "vendure", "complete")]
+
+
+def test_connect_dialog_checks_a_vendure_store_then_connects(vendure: VendureStore, user_session: UserSession,
+                                                             secrets: SecretStore) -> None:
+    view = FakeDialog()
+    connected: list[StoreInfo] = []
+    dialog = ConnectStorePresenter(view, StoreService(user_session, secrets, FAST), InlineRunner(), connected.append)
+    form = StoreForm(Platform.VENDURE, "Vendure", vendure.server.url, ADMIN_PASSWORD, ADMIN_USER)
+    dialog.check(form)
+    assert view.check is not None and view.problem is None
+    assert (view.check.currency, view.check.granted_scopes, view.check.missing_scopes) == (
+        "USD", ("ReadCustomer", "ReadOrder", "ReadProduct"), ())
+    dialog.connect(form)
+    assert view.closed_with is not None and connected == [view.closed_with]
+    assert view.closed_with.platform is Platform.VENDURE
 
 
 def test_an_expired_session_logs_in_again(vendure: VendureStore) -> None:
