@@ -51,6 +51,8 @@ def fill(store: VendureStore, customers: int, orders: int, rng: random.Random) -
                           [(size, f"P{p}-{size}", 1000 + 100 * p, 10_000) for size in SIZES])
     for c in range(customers):
         store.add_customer(f"First{c}", f"Last{c}", f"customer{c}@example.com", f"+1555{c:06d}", f"City{c % 50}")
+        if c % 100 == 99:
+            log(f"  {c + 1} customers after {time.perf_counter() - started:.0f} s")
     log(f"  {customers} customers and 20 products after {time.perf_counter() - started:.0f} s")
     place(store, range(orders), customers, rng)
     return {"fill_seconds": round(time.perf_counter() - started, 1)}

@@ -369,6 +369,15 @@ class VendureStore:
         if "emailAddress" in changes:
             self.ids.customers[changes["emailAddress"]] = self.ids.customers.pop(email)
 
+    def add_admin(self, email: str, password: str, permissions: list[str]) -> None:
+        """An administrator whose role holds only `permissions` on the default channel."""
+        role = self.admin.call("mutation($i: CreateRoleInput!) { createRole(input: $i) { id } }",
+                               {"i": {"code": email.partition("@")[0], "description": "limited", "channelIds": ["1"],
+                                      "permissions": permissions}})["createRole"]["id"]
+        self.admin.call("mutation($i: CreateAdministratorInput!) { createAdministrator(input: $i) { id } }",
+                        {"i": {"firstName": "Limited", "lastName": "Admin", "emailAddress": email,
+                               "password": password, "roleIds": [role]}})
+
     def set_stock(self, sku: str, stock: int) -> None:
         self.admin.call("mutation($i: [UpdateProductVariantInput!]!) { updateProductVariants(input: $i) { id } }",
                         {"i": [{"id": self.ids.variants[sku], "stockOnHand": stock}]})

@@ -103,6 +103,9 @@ class StoreService:
             if held is not None and (_connected(held) or held.platform is not platform):
                 raise UsageError(f"A store named {name!r} already exists; choose another name.")
         info = self._check(platform, base, settings, secret.strip())
+        if info.missing_scopes and platform is Platform.VENDURE:
+            raise MissingScopes(list(info.missing_scopes), "The Vendure administrator lacks these permissions",
+                                "give them to the administrator's role and connect again")
         if info.missing_scopes:
             raise MissingScopes(list(info.missing_scopes))
         notices: list[str] = []

@@ -71,14 +71,13 @@ class _Listing:
     root: str
     document: str
     model: type[BaseModel]
-    filter: dict[str, Any]
 
 
 _LISTINGS = {
-    Resource.CUSTOMERS: _Listing("customers", q.CUSTOMERS, m.Customer, {}),
-    Resource.ORDERS: _Listing("orders", q.ORDERS, m.Order, {"active": {"eq": False}}),
-    Resource.CHECKOUTS: _Listing("orders", q.CARTS, m.Cart, {}),
-    Resource.PRODUCTS: _Listing("products", q.PRODUCTS, m.Product, {}),
+    Resource.CUSTOMERS: _Listing("customers", q.CUSTOMERS, m.Customer),
+    Resource.ORDERS: _Listing("orders", q.ORDERS, m.Order),
+    Resource.CHECKOUTS: _Listing("orders", q.CARTS, m.Cart),
+    Resource.PRODUCTS: _Listing("products", q.PRODUCTS, m.Product),
 }
 _ID_LISTINGS = {Resource.CUSTOMERS: ("customers", q.CUSTOMER_IDS, {}),
                 Resource.ORDERS: ("orders", q.ORDER_IDS, {"active": {"eq": False}}),
@@ -98,8 +97,9 @@ class VendureConnector:
         self.reconcile_every = reconcile_every
         self._user = user
         self._password = password
+        # the session rides on the bearer token alone, not on the cookie Vendure may also set
         self._client = PoliteClient(url, headers={"Accept": "application/json"}, options=options,
-                                    transport=transport)
+                                    transport=transport, cookies=False)
         self._logged_in = False
 
     def close(self) -> None:
@@ -120,7 +120,7 @@ class VendureConnector:
         return ConnectionInfo(name, currency, missing, tuple(p for p in REQUIRED_PERMISSIONS if p in granted))
 
     def _permissions(self, channel: str) -> set[str]:
-        me = self.graphql("query { me { channels { code permissions } } }", {}).get("me") or {}
+        me = self.graphql(q.PERMISSIONS, {}).get("me") or {}
         for c in me.get("channels") or []:
             if isinstance(c, dict) and c.get("code") == channel:
                 held = {str(p) for p in c.get("permissions") or []}
@@ -138,7 +138,8 @@ class VendureConnector:
         while True:
             cp = checkpoint.begin(datetime.now(UTC))
             skip = int(cp.position or 0)
-            items, total = self._list(listing, {"skip": skip, "take": self.page_size, "sort": {"id": "ASC"}})
+            items, total = self._list(listing.root, listing.document,
+                                      {"skip": skip, "take": self.page_size, "sort": {"id": "ASC"}})
             guard.check_page(items)
             records, quarantined = validate(items, m.Product, lambda p: m.product_record(p, self.currency))
             more = bool(items) and skip + len(items) < total
@@ -178,8 +179,9 @@ class VendureConnector:
             where = dict(sweep.filter)
             if floor is not None:
                 where[sweep.field] = {"after": _stamp(floor - timedelta(seconds=1))}
-            items, _ = self._list(listing, {"skip": skip, "take": self.page_size, "filter": where,
-                                            "sort": {sweep.field: "ASC", "id": "ASC"}})
+            items, _ = self._list(listing.root, listing.document,
+                                  {"skip": skip, "take": self.page_size, "filter": where,
+                                   "sort": {sweep.field: "ASC", "id": "ASC"}})
             guard.check_page(items)
             fresh = [p for p in items if after is None or _newer(_key(p, sweep.field), after, last_id)]
             wanted = [p for p in fresh if _wanted(resource, p, cp.since)]
@@ -204,7 +206,7 @@ class VendureConnector:
         guard = CursorGuard(resource.value)
         skip = 0
         while True:
-            items, total = self._list(_Listing(root, document, m.Model, where),
+            items, total = self._list(root, document,
                                       {"skip": skip, "take": q.IDS_PAGE, "sort": {"id": "ASC"}, "filter": where})
             guard.check_page(items)
             yield [str(i["id"]) for i in items if isinstance(i, dict) and i.get("id")]
@@ -218,17 +220,16 @@ class VendureConnector:
         held: set[str] = set()
         for start in range(0, len(ids), q.IDS_PAGE):
             chunk = list(ids[start:start + q.IDS_PAGE])
-            items, _ = self._list(_Listing(root, document, m.Model, where),
-                                  {"take": len(chunk), "filter": {**where, "id": {"in": chunk}}})
+            items, _ = self._list(root, document, {"take": len(chunk), "filter": {**where, "id": {"in": chunk}}})
             held.update(str(i["id"]) for i in items if isinstance(i, dict) and i.get("id"))
         return held
 
-    def _list(self, listing: _Listing, options: dict[str, Any]) -> tuple[list[Any], int]:
-        found = self.graphql(listing.document, {"options": options}).get(listing.root)
+    def _list(self, root: str, document: str, options: dict[str, Any]) -> tuple[list[Any], int]:
+        found = self.graphql(document, {"options": options}).get(root)
         items = found.get("items") if isinstance(found, dict) else None
         total = found.get("totalItems") if isinstance(found, dict) else None
         if not isinstance(items, list) or not isinstance(total, int):
-            raise MalformedResponse(f"The Vendure store at {self._client.host} sent a {listing.root} page "
+            raise MalformedResponse(f"The Vendure store at {self._client.host} sent a {root} page "
                                     "without its list of records.")
         return items, total
 

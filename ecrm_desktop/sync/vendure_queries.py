@@ -21,6 +21,8 @@ query ConnectionCheck {
   globalSettings { trackInventory }
 }"""
 
+PERMISSIONS = "query Permissions { me { channels { code permissions } } }"
+
 CUSTOMERS = """
 query Customers($options: CustomerListOptions) {
   customers(options: $options) {

@@ -21,7 +21,7 @@ from ecrm_desktop.services.secrets import SecretStore
 from ecrm_desktop.services.stores import StoreService
 from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.storage.tables import CustomerIdentity
-from ecrm_desktop.sync.errors import StoreAuthFailed
+from ecrm_desktop.sync.errors import MissingScopes, StoreAuthFailed
 from ecrm_desktop.sync.pages import Checkpoint, Resource
 from ecrm_desktop.sync.vendure import VendureConnector
 from tests.integration.test_cli import PASSWORD, ecrm
@@ -211,6 +211,20 @@ def test_connect_dialog_checks_a_vendure_store_then_connects(vendure: VendureSto
     assert view.closed_with.platform is Platform.VENDURE
 
 
+def test_an_administrator_without_order_access_is_told_what_is_missing(
+        vendure: VendureStore, user_session: UserSession, secrets: SecretStore) -> None:
+    vendure.add_admin("clerk@example.com", "clerk-pass-1", ["ReadCustomer", "ReadCatalog"])
+    with pytest.raises(MissingScopes, match="ReadOrder"):
+        StoreService(user_session, secrets, FAST).add_vendure("Clerk", vendure.server.url, "clerk@example.com",
+                                                              "clerk-pass-1")
+    connector = VendureConnector(vendure.server.url, "clerk@example.com", "clerk-pass-1", options=FAST)
+    try:
+        with pytest.raises(StoreAuthFailed, match="FORBIDDEN"):
+            list(connector.pages(Resource.ORDERS, Checkpoint()))
+    finally:
+        connector.close()
+
+
 def test_an_expired_session_logs_in_again(vendure: VendureStore) -> None:
     connector = VendureConnector(vendure.server.url, ADMIN_USER, ADMIN_PASSWORD, options=FAST)
     try:
@@ -218,6 +232,8 @@ def test_an_expired_session_logs_in_again(vendure: VendureStore) -> None:
         connector._client.set_header("Authorization", "Bearer expired-session-token")
         again = next(iter(connector.pages(Resource.CUSTOMERS, Checkpoint())))
         assert [r.external_id for r in again.records] == [r.external_id for r in first.records] != []
+        assert connector._client._client.headers["Authorization"] != "Bearer expired-session-token"
+        assert not connector._client._client.cookies
     finally:
         connector.close()
 
