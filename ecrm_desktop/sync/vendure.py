@@ -319,7 +319,8 @@ def _wanted(resource: Resource, payload: Any, since: datetime | None) -> bool:
     if payload.get("active"):
         return bool(payload.get("lines")) and payload.get("customer") is not None
     created = _when(payload, "createdAt")
-    return since is not None and created is not None and created < since + SKEW_MARGIN
+    # times are whole seconds: a cart created in the second the previous pass began may have been seen by it
+    return since is not None and created is not None and created <= since + SKEW_MARGIN
 
 
 def _stamp(when: datetime) -> str:

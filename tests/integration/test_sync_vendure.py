@@ -19,20 +19,30 @@ from ecrm_desktop.presenters.store_connect import ConnectStorePresenter, StoreFo
 from ecrm_desktop.services.customer_profile import CustomerProfileService
 from ecrm_desktop.services.secrets import SecretStore
 from ecrm_desktop.services.stores import StoreService
+from ecrm_desktop.services.sync import SyncService
 from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.storage.tables import CustomerIdentity
 from ecrm_desktop.sync.errors import MissingScopes, StoreAuthFailed
+from ecrm_desktop.sync.http import HttpOptions
 from ecrm_desktop.sync.pages import Checkpoint, Resource
 from ecrm_desktop.sync.vendure import VendureConnector
 from tests.integration.test_cli import PASSWORD, ecrm
 from tests.integration.test_sync_screen_presenters import FakeDialog
 from tests.screen_fixtures import InlineRunner
-from tests.sync_support import FAST, dump, run_sync
+from tests.sync_support import dump
 from tests.vendure_support import ADMIN_PASSWORD, ADMIN_USER, VendureServer, VendureStore, vendure_server
 
 pytestmark = pytest.mark.slow
 
+# A real Node server on a busy machine can take seconds to answer a page of orders: patient timeouts, quick retries.
+PATIENT = HttpOptions(timeout=60.0, connect_timeout=10.0, attempts=4, backoff_base=0.05, backoff_cap=0.5)
+
 ADA, ALAN, GUS = "ada@example.com", "alan@example.com", "gus@example.com"
+
+
+def run_sync(session: UserSession, secrets: SecretStore) -> dict[str, Any]:
+    """One sync of every connected store, as `ecrm sync --json` reports it."""
+    return SyncService(session, secrets, PATIENT).run().to_json()
 
 
 @contextmanager
@@ -78,7 +88,7 @@ def _order(profile: CustomerProfile, number: str) -> Any:
 
 def test_round_trip(vendure: VendureStore, user_session: UserSession, secrets: SecretStore) -> None:
     with server_log_on_failure(vendure.server):
-        info = StoreService(user_session, secrets, FAST).add_vendure("Vendure shop", vendure.server.url, ADMIN_USER,
+        info = StoreService(user_session, secrets, PATIENT).add_vendure("Vendure shop", vendure.server.url, ADMIN_USER,
                                                                      ADMIN_PASSWORD)
         assert (info.platform, info.currency) == (Platform.VENDURE, "USD")
         report = run_sync(user_session, secrets)
@@ -175,7 +185,7 @@ def _check_second_sync(vendure: VendureStore, session: UserSession, alan_code: s
 def test_a_wrong_password_is_a_clear_auth_error(vendure: VendureStore, user_session: UserSession,
                                                 secrets: SecretStore) -> None:
     with pytest.raises(StoreAuthFailed, match="refused the user name or password"):
-        StoreService(user_session, secrets, FAST).add_vendure("Wrong", vendure.server.url, ADMIN_USER, "not-it")
+        StoreService(user_session, secrets, PATIENT).add_vendure("Wrong", vendure.server.url, ADMIN_USER, "not-it")
 
 
 def test_cli_connects_and_syncs_a_vendure_store(vendure: VendureStore, tmp_path: Path) -> None:
@@ -200,7 +210,7 @@ def test_connect_dialog_checks_a_vendure_store_then_connects(vendure: VendureSto
                                                              secrets: SecretStore) -> None:
     view = FakeDialog()
     connected: list[StoreInfo] = []
-    dialog = ConnectStorePresenter(view, StoreService(user_session, secrets, FAST), InlineRunner(), connected.append)
+    dialog = ConnectStorePresenter(view, StoreService(user_session, secrets, PATIENT), InlineRunner(), connected.append)
     form = StoreForm(Platform.VENDURE, "Vendure", vendure.server.url, ADMIN_PASSWORD, ADMIN_USER)
     dialog.check(form)
     assert view.check is not None and view.problem is None
@@ -215,9 +225,9 @@ def test_an_administrator_without_order_access_is_told_what_is_missing(
         vendure: VendureStore, user_session: UserSession, secrets: SecretStore) -> None:
     vendure.add_admin("clerk@example.com", "clerk-pass-1", ["ReadCustomer", "ReadCatalog"])
     with pytest.raises(MissingScopes, match="ReadOrder"):
-        StoreService(user_session, secrets, FAST).add_vendure("Clerk", vendure.server.url, "clerk@example.com",
+        StoreService(user_session, secrets, PATIENT).add_vendure("Clerk", vendure.server.url, "clerk@example.com",
                                                               "clerk-pass-1")
-    connector = VendureConnector(vendure.server.url, "clerk@example.com", "clerk-pass-1", options=FAST)
+    connector = VendureConnector(vendure.server.url, "clerk@example.com", "clerk-pass-1", options=PATIENT)
     try:
         with pytest.raises(StoreAuthFailed, match="FORBIDDEN"):
             list(connector.pages(Resource.ORDERS, Checkpoint()))
@@ -226,7 +236,7 @@ def test_an_administrator_without_order_access_is_told_what_is_missing(
 
 
 def test_an_expired_session_logs_in_again(vendure: VendureStore) -> None:
-    connector = VendureConnector(vendure.server.url, ADMIN_USER, ADMIN_PASSWORD, options=FAST)
+    connector = VendureConnector(vendure.server.url, ADMIN_USER, ADMIN_PASSWORD, options=PATIENT)
     try:
         first = next(iter(connector.pages(Resource.CUSTOMERS, Checkpoint())))
         connector._client.set_header("Authorization", "Bearer expired-session-token")
@@ -243,7 +253,7 @@ def test_a_record_vendure_accepts_but_ecrm_cannot_read_is_quarantined(
     """Vendure stores an email address without checking its form; ecrm holds that customer back, with its
     payload, and syncs the rest."""
     broken = vendure.add_customer("Bad", "Address", "not-an-email-address", "+15550009", "Nowhere")
-    StoreService(user_session, secrets, FAST).add_vendure("Vendure shop", vendure.server.url, ADMIN_USER,
+    StoreService(user_session, secrets, PATIENT).add_vendure("Vendure shop", vendure.server.url, ADMIN_USER,
                                                           ADMIN_PASSWORD)
     report = run_sync(user_session, secrets)
     stats = report["stores"][0]
