@@ -26,6 +26,7 @@ from ecrm_desktop.domain.enums import Platform, Role, TicketPriority, TicketStat
 from ecrm_desktop.domain.helpdesk.macros import MacroDef
 from ecrm_desktop.domain.helpdesk.rules import LEAST_LOADED, RuleDef
 from ecrm_desktop.domain.mail import MailSecurity
+from ecrm_desktop.domain.sync_status import ConnectionCheck
 from ecrm_desktop.presenters.navigation import Place, Screen
 from ecrm_desktop.presenters.tasks import TaskRunner
 from ecrm_desktop.services.demo import fill_demo
@@ -57,6 +58,7 @@ from ecrm_desktop.views.profile_screen import ProfileScreen
 from ecrm_desktop.views.segments_screen import SegmentsScreen
 from ecrm_desktop.views.settings_screen import SettingsScreen
 from ecrm_desktop.views.sign_in import FirstRunDialog, UnlockDialog
+from ecrm_desktop.views.store_dialog import StoreDialog
 from ecrm_desktop.views.sync_screen import SyncScreen
 from tests.mail_support import SUPPORT, start_dovecot, start_smtp, stop_dovecot
 
@@ -368,9 +370,25 @@ def security_screens(window: MainWindow, session: UserSession, runner: TaskRunne
     seen.close()
 
 
+def shoot_store_dialog(out: Path) -> None:
+    """The Connect dialog set up for a Vendure store, after "Check connection" found what it needs."""
+    dialog = StoreDialog()
+    dialog.platform.setCurrentIndex(dialog.platform.findData(Platform.VENDURE))
+    dialog.name.setText("Vendure shop")
+    dialog.url.setText("https://shop.example.com")
+    dialog.key.setText("superadmin")
+    dialog.secret.setText("a-password")
+    dialog.show_check(ConnectionCheck("shop.example.com", "USD", ("ReadCustomer", "ReadOrder", "ReadProduct")))
+    dialog.show()
+    settle(lambda: True)
+    save(dialog, out, "store-connect-vendure")
+    dialog.close()
+
+
 def sync_screens(window: MainWindow, session: UserSession, secrets: SecretStore, out: Path) -> None:
     """Two emulated stores on loopback: a failed run, a partial one with quarantined records, a complete one,
     then a sync caught in progress; and the quarantine tab with a record's payload."""
+    shoot_store_dialog(out)
     shop = demo_emulated_store(Platform.SHOPIFY, 700, seed=3)
     books = demo_emulated_store(Platform.WOOCOMMERCE, 500, seed=4)
     shop_faults = Faults(retry_after=0.05)

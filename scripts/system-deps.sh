@@ -16,6 +16,9 @@ packages=(
   dovecot-imapd dovecot-lmtpd
 )
 
+# the Vendure integration tests run a real Vendure server on Node.js (20 or later) installed with npm
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -38,6 +38,15 @@ def register(add: AddCommand, common: Parser) -> None:
     woo.add_argument("--name", required=True)
     woo.add_argument("--url", help="the shop's address, https://... (default: the managed preset of --name)")
     woo.add_argument("--key", help="the REST API consumer key, ck_... (default: the managed preset of --name)")
+    vendure = platforms.add_parser("vendure", parents=[common],
+                                   help="a Vendure store; administrator password from ECRM_STORE_PASSWORD",
+                                   description="Connect a Vendure store through its Admin API as an administrator "
+                                               "(password from ECRM_STORE_PASSWORD or a prompt) who holds "
+                                               "ReadCustomer, ReadOrder and ReadProduct; the server's "
+                                               "authOptions.tokenMethod must include 'bearer'.")
+    vendure.add_argument("--name", required=True)
+    vendure.add_argument("--url", help="the server's address, https://... (the Admin API is at /admin-api)")
+    vendure.add_argument("--user", required=True, help="the administrator's user name")
     stores.add_parser("list", parents=[common], help="connected stores with their last sync")
 
     sync = add("sync", "sync every connected store (or one) once and exit; exit 3 when records were quarantined")
@@ -72,6 +81,9 @@ def _stores(args: argparse.Namespace) -> int:
             if args.platform == "shopify":
                 info = service.add_shopify(args.name, _preset(args, "shop_url"),
                                            password("ECRM_STORE_TOKEN", "Shopify Admin API access token: "))
+            elif args.platform == "vendure":
+                info = service.add_vendure(args.name, _preset(args, "url"), args.user,
+                                           password("ECRM_STORE_PASSWORD", "Vendure administrator password: "))
             else:
                 info = service.add_woocommerce(args.name, _preset(args, "url"), _preset(args, "key"),
                                                password("ECRM_STORE_SECRET", "WooCommerce consumer secret: "))
@@ -89,7 +101,7 @@ def _stores(args: argparse.Namespace) -> int:
                            "last_status": s.last_status} for s in stores]))
         return 0
     if not stores:
-        print("No connected store. Add one with 'ecrm stores add shopify|woocommerce'.")
+        print("No connected store. Add one with 'ecrm stores add shopify|woocommerce|vendure'.")
     for s in stores:
         last = f"{s.last_sync_at:%Y-%m-%d %H:%M} UTC ({s.last_status})" if s.last_sync_at else "never synced"
         print(f"{s.name:<28} {s.platform.value:<12} {s.currency}  {last}  {s.url or ''}")

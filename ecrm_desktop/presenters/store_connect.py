@@ -18,7 +18,8 @@ from ecrm_desktop.presenters.tasks import Runner, TaskState
 
 @dataclass(frozen=True)
 class StoreForm:
-    """What the person typed: `secret` is the Shopify access token or the WooCommerce consumer secret."""
+    """What the person typed: `secret` is the Shopify access token, the WooCommerce consumer secret or the Vendure
+    administrator's password; `key` the WooCommerce consumer key or the Vendure administrator's user name."""
 
     platform: Platform
     name: str
@@ -35,6 +36,8 @@ class StoreConnector(Protocol):
     def add_shopify(self, name: str, shop_url: str, token: str) -> StoreInfo: ...
 
     def add_woocommerce(self, name: str, url: str, key: str, secret: str) -> StoreInfo: ...
+
+    def add_vendure(self, name: str, url: str, user: str, password: str) -> StoreInfo: ...
 
 
 class StoreDialogView(Protocol):
@@ -68,6 +71,8 @@ class ConnectStorePresenter:
             try:
                 if form.platform is Platform.SHOPIFY:
                     return self.stores.add_shopify(form.name, form.url, form.secret)
+                if form.platform is Platform.VENDURE:
+                    return self.stores.add_vendure(form.name, form.url, form.key, form.secret)
                 return self.stores.add_woocommerce(form.name, form.url, form.key, form.secret)
             except EcrmError as exc:
                 return str(exc)

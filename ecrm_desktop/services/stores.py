@@ -1,7 +1,8 @@
 """Connecting stores: the service behind `ecrm stores add|list` and the connection screen.
 
-Non-secret settings go to the `stores` table; the access token (Shopify) or consumer secret (WooCommerce) goes
-to the OS keyring, or, where there is none, to the encrypted workspace database, and the caller is told which.
+Non-secret settings go to the `stores` table; the access token (Shopify), consumer secret (WooCommerce) or
+administrator password (Vendure) goes to the OS keyring, or, where there is none, to the encrypted workspace
+database, and the caller is told which.
 """
 
 from __future__ import annotations
@@ -51,10 +52,18 @@ class StoreService:
             raise UsageError("A WooCommerce store needs its consumer key (--key).")
         return self._add(name, Platform.WOOCOMMERCE, url, {"key": key.strip()}, secret)
 
+    def add_vendure(self, name: str, url: str, user: str, password: str) -> StoreInfo:
+        """A Vendure store is read through its Admin API as an administrator (`user`, `password`)."""
+        if not user.strip():
+            raise UsageError("A Vendure store needs the user name of an administrator (--user).")
+        return self._add(name, Platform.VENDURE, url, {"user": user.strip()}, password)
+
     def check(self, platform: Platform, url: str, secret: str, key: str = "") -> ConnectionCheck:
-        """Ask the store who it is and which access scopes the credentials grant, without saving anything."""
+        """Ask the store who it is and which access scopes the credentials grant, without saving anything.
+        `key` is the WooCommerce consumer key or the Vendure administrator's user name."""
         require(self.session, Operation.MANAGE_STORES)
-        settings = {"key": key.strip()} if platform is Platform.WOOCOMMERCE else {}
+        settings = ({"key": key.strip()} if platform is Platform.WOOCOMMERCE else
+                    {"user": key.strip()} if platform is Platform.VENDURE else {})
         info = self._check(platform, store_base_url(url), settings, secret.strip())
         return ConnectionCheck(info.shop_name, info.currency.upper(), tuple(info.granted_scopes),
                                tuple(info.missing_scopes))
@@ -99,6 +108,9 @@ class StoreService:
             if held is not None and (_connected(held) or held.platform is not platform):
                 raise UsageError(f"A store named {name!r} already exists; choose another name.")
         info = self._check(platform, base, settings, secret.strip())
+        if info.missing_scopes and platform is Platform.VENDURE:
+            raise MissingScopes(list(info.missing_scopes), "The Vendure administrator lacks these permissions",
+                                "give them to the administrator's role and connect again")
         if info.missing_scopes:
             raise MissingScopes(list(info.missing_scopes))
         notices: list[str] = []

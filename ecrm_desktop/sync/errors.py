@@ -20,10 +20,10 @@ class StoreAuthFailed(SyncError):
 class MissingScopes(SyncError):
     """The store's access token lacks scopes the sync needs."""
 
-    def __init__(self, missing: list[str]) -> None:
+    def __init__(self, missing: list[str], lacking: str = "The store's access token is missing these access scopes",
+                 remedy: str = "grant them to the app in the store's admin and reconnect") -> None:
         self.missing = missing
-        super().__init__("The store's access token is missing these access scopes: " + ", ".join(missing)
-                         + "; grant them to the app in the store's admin and reconnect.")
+        super().__init__(f"{lacking}: {', '.join(missing)}; {remedy}.")
 
 
 class RepeatingCursor(SyncError):

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -55,17 +56,26 @@ class PoliteClient:
 
     def __init__(self, base_url: str, *, headers: Mapping[str, str] | None = None,
                  auth: httpx.Auth | tuple[str, str] | None = None, options: HttpOptions | None = None,
-                 transport: httpx.BaseTransport | None = None) -> None:
+                 transport: httpx.BaseTransport | None = None, cookies: bool = True) -> None:
+        """`cookies=False` keeps no cookie a store sets (its session then rides only on the headers given)."""
         self.options = options or HttpOptions()
         self.host = urlsplit(base_url).netloc
+        jar = None if cookies else CookieJar(DefaultCookiePolicy(allowed_domains=[]))
         self._client = httpx.Client(
-            base_url=base_url, headers=dict(headers or {}), auth=auth, transport=transport,
+            base_url=base_url, headers=dict(headers or {}), auth=auth, transport=transport, cookies=jar,
             timeout=httpx.Timeout(self.options.timeout, connect=self.options.connect_timeout),
             follow_redirects=False)
         self._not_before = 0.0
 
     def close(self) -> None:
         self._client.close()
+
+    def set_header(self, name: str, value: str | None) -> None:
+        """Send `name: value` with every later request (None stops sending it), as a session token needs."""
+        if value is None:
+            self._client.headers.pop(name, None)
+        else:
+            self._client.headers[name] = value
 
     def defer(self, seconds: float) -> None:
         """Send nothing to this host for `seconds` from now (a platform's throttle signal asks for it)."""

@@ -25,7 +25,11 @@ SHOPIFY_HELP = ("In the store's admin, create a custom app with these read scope
 WOOCOMMERCE_HELP = ("In WooCommerce → Settings → Advanced → REST API, add a key with <b>Read</b> permission and "
                     "paste its consumer key and consumer secret. ecrm reads customers, orders with refunds, "
                     "and products.")
-SECRET_NOTE = "The token or secret goes to the system keyring (or, without one, the encrypted workspace)."  # noqa: S105
+VENDURE_HELP = ("Give the address of the Vendure server (its Admin API answers at /admin-api) and an "
+                "administrator with the <b>ReadCustomer</b>, <b>ReadOrder</b> and <b>ReadProduct</b> permissions. "
+                "The server's <tt>authOptions.tokenMethod</tt> must include <tt>bearer</tt>. ecrm reads customers, "
+                "orders with payments and refunds, products with stock, and carts.")
+SECRET_NOTE = "The token, secret or password goes to the system keyring (or, without one, the encrypted workspace)."  # noqa: S105
 
 
 class StoreDialog(QDialog):
@@ -39,6 +43,7 @@ class StoreDialog(QDialog):
         self.platform = QComboBox()
         self.platform.addItem("Shopify", Platform.SHOPIFY)
         self.platform.addItem("WooCommerce", Platform.WOOCOMMERCE)
+        self.platform.addItem("Vendure", Platform.VENDURE)
         self.name = QLineEdit(placeholderText="How ecrm names this store, e.g. “EU shop”")
         self.url = QLineEdit(placeholderText="https://your-shop.myshopify.com")
         self.token = QLineEdit(echoMode=QLineEdit.EchoMode.Password, placeholderText="shpat_…")
@@ -106,12 +111,22 @@ class StoreDialog(QDialog):
         self.accept()
 
     def _platform_changed(self) -> None:
-        shopify = Platform(self.platform.currentData()) is Platform.SHOPIFY
+        platform = Platform(self.platform.currentData())
+        shopify, vendure = platform is Platform.SHOPIFY, platform is Platform.VENDURE
         for field, shown in ((self.token, shopify), (self.key, not shopify), (self.secret, not shopify)):
             self.form.setRowVisible(field, shown)
+        self._label(self.key, "Administrator &user" if vendure else "Consumer &key")
+        self._label(self.secret, "Pass&word" if vendure else "Consumer &secret")
+        self.key.setPlaceholderText("superadmin" if vendure else "ck_…")
+        self.secret.setPlaceholderText("" if vendure else "cs_…")
         self.url.setPlaceholderText("https://your-shop.myshopify.com" if shopify else "https://shop.example.com")
-        self.help.setText(SHOPIFY_HELP if shopify else WOOCOMMERCE_HELP)
+        self.help.setText(SHOPIFY_HELP if shopify else VENDURE_HELP if vendure else WOOCOMMERCE_HELP)
         self.outcome.clear()
+
+    def _label(self, field: QWidget, text: str) -> None:
+        label = self.form.labelForField(field)
+        if isinstance(label, QLabel):
+            label.setText(text)
 
 
 def _escape(text: str) -> str:
