@@ -16,6 +16,7 @@ from ecrm_desktop import __version__
 from ecrm_desktop.cli import (
     customer_commands,
     emulator_commands,
+    import_commands,
     model_commands,
     report_commands,
     store_commands,
@@ -29,7 +30,7 @@ log = logging.getLogger("ecrm")
 
 # Commands of CLI.md that later work will build; until then they say so with exit code 2.
 NOT_YET = {
-    "import": "CSV import", "inbox": "the support inbox",
+    "inbox": "the support inbox",
     "tickets": "tickets", "key": "key rotation", "backup": "backups", "restore": "restoring backups",
     "privacy": "privacy requests",
 }
@@ -56,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
         return sub.add_parser(name, parents=[common], help=help_text, description=help_text)
 
     for module in (workspace_commands, customer_commands, store_commands, model_commands, report_commands,
-                   update_commands, emulator_commands):
+                   update_commands, emulator_commands, import_commands):
         module.register(add, common)
     for name, what in NOT_YET.items():
         later = sub.add_parser(name, help=f"{what} (not available yet)", add_help=False)

@@ -4,7 +4,9 @@ order sharing its number, the order's own fields on its first row.
 An order is imported whole or not at all: when one of its rows is malformed, every row of the order is
 rejected (the others pointing at the row that failed). A row repeating an earlier row of its order cell for
 cell is a duplicate and rejected alone. Shopify's export has no refund dates, so a refunded amount becomes one
-refund dated when the order was cancelled, else when it was placed.
+refund dated when the order was cancelled, else when it was placed. The buyer is named by email, which is also
+how imported customers without an id column are known, so an order imported before its customer is linked to
+them when they arrive.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ FINANCIAL = {"paid": FinancialStatus.PAID, "pending": FinancialStatus.PENDING,
              "voided": FinancialStatus.VOIDED, "expired": FinancialStatus.VOIDED}
 FULFILLMENT = {"fulfilled": FulfillmentStatus.FULFILLED, "partial": FulfillmentStatus.PARTIALLY_FULFILLED,
                "partially_fulfilled": FulfillmentStatus.PARTIALLY_FULFILLED,
-               "unfulfilled": FulfillmentStatus.UNFULFILLED, "pending": FulfillmentStatus.UNFULFILLED, "restocked": FulfillmentStatus.UNFULFILLED,
+               "unfulfilled": FulfillmentStatus.UNFULFILLED, "pending": FulfillmentStatus.UNFULFILLED,
+               "restocked": FulfillmentStatus.UNFULFILLED,
                "": FulfillmentStatus.UNFULFILLED}
 
 
@@ -116,14 +119,15 @@ def _order_fields(c: dict[str, str], cells: Cells, mapping: ColumnMapping, curre
     external = c.get("external_id") or c["number"]
     cancelled = when("cancelled_at")
     refunded = amount("refunded_amount")
+    buyer = values.email(c["email"], cells.column("email")) if c.get("email") else None
     code = (c.get("currency") or currency).upper()
     if len(code) != 3 or not code.isalpha():
         raise BadValue(f"{cells.column('currency')}: {c.get('currency')!r} is not a three-letter currency code")
     return OrderRecord(
         external_id=external, number=c["number"][:32], created_at=created, updated_at=cancelled or created,
         currency=code, total_cents=amount("total"), financial_status=_status(c, cells, when("paid_at") is not None),
-        fulfillment_status=_fulfillment(c, cells), email=values.email(c["email"], cells.column("email"))
-        if c.get("email") else None, subtotal_cents=amount("subtotal"), discount_cents=amount("discount_amount"),
+        fulfillment_status=_fulfillment(c, cells), email=buyer,
+        customer_external_id=buyer, subtotal_cents=amount("subtotal"), discount_cents=amount("discount_amount"),
         shipping_cents=amount("shipping"), tax_cents=amount("taxes"), cancelled_at=cancelled,
         sales_channel=c.get("source") or None,
         discount_codes=values.tags(c.get("discount_code", "")), payment_gateway=c.get("payment_method") or None,
