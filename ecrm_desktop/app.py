@@ -158,6 +158,7 @@ def build_main_window(session: UserSession, runner: TaskRunner, secrets: SecretS
     window.go, window.back = nav.go, nav.back
     _follow_syncs(window, session, sync, sync_runner, status.refresh)
     _report_to(window, session, runner, sync_runner)
+    _import_wizard(window, session, sync_runner, status.refresh)
     customers_view.attach(customers)
     profile_view.attach(profile)
     orders_view.attach(order_list)
@@ -214,6 +215,29 @@ def _follow_syncs(window: MainWindow, session: UserSession, sync: SyncPresenter,
 
     sync.on_synced = after_sync
     window.closing.append(stop_syncing)
+
+
+def _import_wizard(window: MainWindow, session: UserSession, sync_runner: TaskRunner,
+                   refresh_status: Callable[[], None]) -> None:
+    """File → Import CSV… opens the wizard; the import runs on the sync worker (a long write, while screens keep
+    reading), and what is derived from the data is refreshed after it, as after a sync."""
+    from ecrm_desktop.presenters.csv_import import ImportWizardPresenter
+    from ecrm_desktop.services.after_sync import refresh_derived_data
+    from ecrm_desktop.services.csv_import import CsvImportService
+    from ecrm_desktop.views.import_wizard import ImportWizard
+
+    def imported(_report: object) -> None:
+        refresh_status()
+        sync_runner.submit(lambda _s: refresh_derived_data(session),
+                           lambda message: window.statusBar().showMessage(message, 15_000),
+                           "Updating segments and predictions")
+
+    def open_wizard() -> None:
+        wizard = ImportWizard(window)
+        wizard.attach(ImportWizardPresenter(wizard, CsvImportService(session), sync_runner, imported))
+        wizard.open()
+
+    window.import_action.triggered.connect(open_wizard)
 
 
 def build_sync_screen(session: UserSession, runner: TaskRunner, sync_runner: TaskRunner,

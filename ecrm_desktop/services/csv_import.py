@@ -15,7 +15,7 @@ from __future__ import annotations
 import csv
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from ecrm_desktop.domain.csv_import import (
     ColumnMapping,
     ImportKind,
+    ImportReport,
     Parsed,
     Rejection,
     parse_mapping,
@@ -46,44 +47,7 @@ from ecrm_desktop.sync.runner import reporting_rate
 __all__ = ["CsvImportService", "ImportKind", "ImportReport"]
 
 BATCH = 2000
-COMPLETE, PARTIAL, CANCELLED = "complete", "partial", "cancelled"
 AnyParsed = Parsed[CustomerRecord] | Parsed[OrderRecord]
-
-
-@dataclass
-class ImportReport:
-    kind: ImportKind
-    file: str
-    encoding: str
-    delimiter: str
-    shopify: bool
-    dry_run: bool
-    rows: int
-    rejections: tuple[Rejection, ...] = ()
-    new: int = 0
-    updated: int = 0
-    matched: int = 0
-    cancelled: bool = False
-    seconds: float = 0.0
-    mapping: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def status(self) -> str:
-        """cancelled (nothing written), partial (some rows rejected) or complete."""
-        return CANCELLED if self.cancelled else PARTIAL if self.rejections else COMPLETE
-
-    @property
-    def exit_code(self) -> int:
-        return {COMPLETE: 0, PARTIAL: 3, CANCELLED: 1}[self.status]
-
-    def to_json(self) -> dict[str, Any]:
-        """The `ecrm import --json` document (docs/import.md)."""
-        return {"status": self.status, "kind": self.kind.value, "file": self.file, "dry_run": self.dry_run,
-                "format": "shopify" if self.shopify else "mapped", "encoding": self.encoding,
-                "delimiter": self.delimiter, "rows": self.rows, "new": self.new, "updated": self.updated,
-                "matched": self.matched, "rejected": len(self.rejections),
-                "rejections": [{"row": r.row, "reason": r.reason} for r in self.rejections],
-                "mapping": self.mapping, "seconds": round(self.seconds, 3)}
 
 
 class _Cancelled(Exception):
@@ -100,6 +64,10 @@ class CsvImportService:
         with self.session.workspace.sessions() as s:
             currency = reporting_currency(s)
         return read_file(_bytes(path), kind, mapping, currency=currency, now=utcnow())
+
+    def columns(self, path: Path) -> tuple[str, ...]:
+        """The file's header row (for the mapping step)."""
+        return read_csv(_bytes(path)).header
 
     @staticmethod
     def load_mapping(path: Path) -> ColumnMapping:

@@ -88,6 +88,9 @@ class MainWindow(QMainWindow):
         find = QAction("Find", self, shortcut=QKeySequence("Ctrl+F"), toolTip="Focus the search box (Ctrl+F)")
         find.triggered.connect(self.focus_search)
         bar.addAction(find)
+        self.import_action = QAction("Import CSV…", self, shortcut=QKeySequence("Ctrl+Shift+I"),
+                                     toolTip="Import customers or orders from a CSV file (Ctrl+Shift+I)")
+        self.menuBar().addMenu("&File").addAction(self.import_action)
         for i, screen in enumerate(SECTIONS, start=1):
             action = QAction(screen.value, self, shortcut=QKeySequence(f"Ctrl+{i}"))
             action.triggered.connect(lambda _c=False, s=screen: self.go(Place(s)))

@@ -21,11 +21,12 @@ from ecrm_desktop.domain.csv_import.mapping import (
 from ecrm_desktop.domain.csv_import.orders import read_orders
 from ecrm_desktop.domain.csv_import.parsed import Parsed, Rejection
 from ecrm_desktop.domain.csv_import.preview import preview_columns, preview_rows
+from ecrm_desktop.domain.csv_import.report import ImportReport
 from ecrm_desktop.domain.csv_import.text import CsvText, read_csv
 from ecrm_desktop.domain.records import CustomerRecord, OrderRecord
 
-__all__ = ["FIELDS", "ColumnMapping", "CsvText", "ImportKind", "Parsed", "Rejection", "TargetField", "complete",
-           "guess", "parse_mapping", "preview_columns", "preview_rows", "read_csv", "read_file"]
+__all__ = ["FIELDS", "ColumnMapping", "CsvText", "ImportKind", "ImportReport", "Parsed", "Rejection", "TargetField",
+           "complete", "guess", "parse_mapping", "preview_columns", "preview_rows", "read_csv", "read_file"]
 
 AnyParsed = Parsed[CustomerRecord] | Parsed[OrderRecord]
 
