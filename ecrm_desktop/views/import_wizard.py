@@ -37,13 +37,17 @@ NONE = "(not in the file)"
 STEPS = ("1 · File", "2 · Columns", "3 · Preview", "4 · Dry run and import")
 
 
-def _table(columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> QStandardItemModel:
-    model = QStandardItemModel(len(rows), len(columns))
+def _table(view: QTableView, columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    """Show `rows` in `view` (the model is the view's child, so it lives as long as the view)."""
+    old = view.model()
+    model = QStandardItemModel(len(rows), len(columns), view)
     model.setHorizontalHeaderLabels(list(columns))
     for r, row in enumerate(rows):
         for c, text in enumerate(row):
             model.setItem(r, c, QStandardItem(text))
-    return model
+    view.setModel(model)
+    if old is not None:
+        old.deleteLater()
 
 
 def _rejection_rows(rejections: tuple[Rejection, ...], limit: int = 500) -> list[tuple[str, ...]]:
@@ -179,7 +183,7 @@ class ImportWizard(QDialog):
             if not self.path.text().strip():
                 self.show_message("Choose a file to import.")
                 return
-            self.presenter.choose(Path(self.path.text().strip()), self.kind.currentData())
+            self.presenter.choose(Path(self.path.text().strip()), ImportKind(self.kind.currentData()))
         elif page == 1:
             self.presenter.preview(self._columns(), self.date_format.text(), self.decimal_comma.isChecked())
         elif page == 2:
@@ -229,9 +233,9 @@ class ImportWizard(QDialog):
 
     def show_preview(self, columns: tuple[str, ...], rows: list[tuple[str, ...]], parsed_rows: int,
                      rejections: tuple[Rejection, ...]) -> None:
-        self.preview.setModel(_table(columns, rows))
+        _table(self.preview, columns, rows)
         self.preview.resizeColumnsToContents()
-        self.preview_rejections.setModel(_table(("Row", "Reason"), _rejection_rows(rejections)))
+        _table(self.preview_rejections, ("Row", "Reason"), _rejection_rows(rejections))
         self.preview_rejections.horizontalHeader().setStretchLastSection(True)
         self.preview_label.setText(f"The first {len(rows)} records as they will land, of {parsed_rows:,} rows read; "
                                    f"{len(rejections):,} rows will be rejected. Nothing has been written yet.")
@@ -250,7 +254,7 @@ class ImportWizard(QDialog):
             f"{report.matched:,} matched to customers ecrm already knew · {len(report.rejections):,} rows "
             f"rejected<br>File read as {report.encoding}, delimiter {report.delimiter!r}, "
             f"{'Shopify export' if report.shopify else 'mapped CSV'}, {report.rows:,} rows.")
-        self.report_rejections.setModel(_table(("Row", "Reason"), _rejection_rows(report.rejections)))
+        _table(self.report_rejections, ("Row", "Reason"), _rejection_rows(report.rejections))
         self.report_rejections.horizontalHeader().setStretchLastSection(True)
         self.save.setEnabled(bool(report.rejections))
         self.run.setEnabled(report.dry_run or report.cancelled)
