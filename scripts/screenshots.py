@@ -36,6 +36,7 @@ from ecrm_desktop.sync.http import HttpOptions
 from ecrm_desktop.views.customers_screen import CustomersScreen
 from ecrm_desktop.views.dashboard_report import write_pdf
 from ecrm_desktop.views.dashboard_screen import DashboardScreen
+from ecrm_desktop.views.import_wizard import ImportWizard
 from ecrm_desktop.views.main_window import MainWindow
 from ecrm_desktop.views.order_screen import OrderScreen
 from ecrm_desktop.views.orders_screen import OrdersScreen
@@ -148,7 +149,7 @@ def demo_workspace(folder: Path) -> UserSession:
     return session
 
 
-def main(out: Path) -> int:
+def main(out: Path) -> int:  # noqa: PLR0915 (one screen after another)
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv)
     with tempfile.TemporaryDirectory() as tmp:
@@ -200,6 +201,7 @@ def main(out: Path) -> int:
         shoot_segments(window, session, out)
         sync_screens(window, session, secrets, out)
         dashboard_screenshots(app, window, out)
+        import_wizard_screens(window, session, Path(tmp), out)
         window.close()
         runner.wait()
         session.close()
@@ -242,6 +244,46 @@ def sync_screens(window: MainWindow, session: UserSession, secrets: SecretStore,
     finally:
         shop_server.stop()
         books_server.stop()
+
+
+def import_wizard_screens(window: MainWindow, session: UserSession, tmp: Path, out: Path) -> None:
+    """File → Import CSV… on another CRM's export: the guessed columns, the preview, the dry run, the import."""
+    from sqlalchemy import select
+
+    from ecrm_desktop.storage.tables import Customer
+
+    with session.workspace.sessions() as s:
+        known = [e for e in s.execute(select(Customer.email).where(Customer.email.is_not(None)).limit(6)).scalars()]
+    rows = ["E-Mail;Firstname;Surname;Mobile;City;Country;Newsletter;Signup Date;Labels"]
+    rows += [f"{email};Known;Customer{i};;;Germany;yes;0{i + 1}/02/2024;import" for i, email in enumerate(known)]
+    names = [("Lena", "Fischer", "Berlin"), ("Jonas", "Weber", "Hamburg"), ("Mia", "Schulz", "München"),
+             ("Paul", "Wagner", "Köln"), ("Emma", "Becker", "Leipzig"), ("Ben", "Hoffmann", "Dresden")]
+    rows += [f"{first.lower()}.{last.lower()}@example.de;{first};{last};+49 30 555 01{i:02d};{city};DE;"
+             f"{'yes' if i % 2 else 'no'};1{i}/03/2024;\"spring, newsletter\""
+             for i, (first, last, city) in enumerate(names)]
+    rows += ["not-an-email;Bad;Row;;;;no;01/01/2024;", "tom@example.de;Tom;Late;;;DE;no;31/02/2024;",
+             f"{known[0]};Known;Twice;;;DE;yes;01/02/2024;"]
+    path = tmp / "crm-export.csv"
+    path.write_bytes("\r\n".join(rows).encode("cp1252"))
+    window.import_action.trigger()
+    wizard = QApplication.activeModalWidget()
+    assert isinstance(wizard, ImportWizard) and wizard.presenter is not None
+    wizard.resize(1000, 640)
+    wizard.path.setText(str(path))
+    wizard.next.click()
+    settle(lambda: wizard.pages.currentIndex() == 1)
+    wizard.date_format.setText("%d/%m/%Y")
+    save(wizard, out, "import-columns")
+    wizard.next.click()
+    settle(lambda: wizard.pages.currentIndex() == 2)
+    save(wizard, out, "import-preview")
+    wizard.next.click()
+    settle(lambda: wizard.pages.currentIndex() == 3 and "Dry run" in wizard.summary.text())
+    save(wizard, out, "import-dry-run")
+    wizard.run.click()
+    settle(lambda: "Imported" in wizard.summary.text())
+    save(wizard, out, "import-done")
+    wizard.close()
 
 
 if __name__ == "__main__":

@@ -248,7 +248,8 @@ class ImportWizard(QDialog):
         elif report.dry_run:
             head = "Dry run — nothing was written. The import would make:"
         else:
-            head = f"Imported in one transaction ({report.seconds:.1f} s):"
+            head = (f"Imported in one transaction ({report.seconds:.1f} s); segments and predictions are being "
+                    "updated:")
         self.summary.setText(
             f"<b>{head}</b><br>{report.new:,} new {what} · {report.updated:,} updated (imported before) · "
             f"{report.matched:,} matched to customers ecrm already knew · {len(report.rejections):,} rows "
