@@ -122,6 +122,11 @@ class ImportWizardPresenter:
         """Stop the running dry run or import; it rolls back, so nothing is imported."""
         self._cancel.set()
 
+    def close(self) -> None:
+        """The wizard closes: stop what runs (it rolls back) and let go of the file's records."""
+        self._cancel.set()
+        self.parsed = self.report = None
+
     def save_rejections(self, out: Path) -> None:
         path, _ = self._file()
         rejections = self.report.rejections if self.report else self.parsed.rejections if self.parsed else ()

@@ -176,6 +176,14 @@ class ImportWizard(QDialog):
         self.dry.clicked.connect(presenter.dry_run)
         self.run.clicked.connect(presenter.start_import)
 
+    def done(self, result: int) -> None:
+        """Closing stops a running dry run or import (it rolls back); the dialog goes once nothing runs."""
+        if self.presenter is not None:
+            self.presenter.close()
+        if not self.progress.isVisible():
+            self.deleteLater()
+        super().done(result)
+
     def _next(self) -> None:
         assert self.presenter is not None
         page = self.pages.currentIndex()
