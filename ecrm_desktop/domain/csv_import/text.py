@@ -28,11 +28,7 @@ class CsvRow:
 
     number: int
     cells: tuple[str, ...]
-
-    @property
-    def broken(self) -> bool:
-        """Whether the row holds bytes that are not valid in the file's encoding."""
-        return any(_BROKEN.search(cell) for cell in self.cells)
+    broken: bool = False  # holds bytes that are not valid in the file's encoding
 
 
 @dataclass(frozen=True)
@@ -92,8 +88,9 @@ def read_csv(data: bytes) -> CsvText:
         header = tuple(cell.strip() for cell in next(reader, []))
         if not any(header):
             raise UsageError("The file is empty: a CSV import needs a header row naming its columns.")
-        rows = tuple(CsvRow(number, tuple(cells)) for number, cells in enumerate(reader, start=2)
-                     if any(cell.strip() for cell in cells))
+        damaged = _BROKEN.search(text) is not None  # then each row is looked at
+        rows = tuple(CsvRow(number, tuple(cells), damaged and _BROKEN.search("\x00".join(cells)) is not None)
+                     for number, cells in enumerate(reader, start=2) if any(cell.strip() for cell in cells))
     except csv.Error as exc:
         raise UsageError(f"The file is not readable as CSV ({exc}).") from None
     return CsvText(header, rows, encoding, delimiter)
