@@ -47,6 +47,8 @@ from ecrm_desktop.sync.runner import reporting_rate
 __all__ = ["CsvImportService", "ImportKind", "ImportReport"]
 
 BATCH = 2000
+# Fields a customer already known keeps from before when the file has no column for them.
+KEPT_WHEN_UNMAPPED = frozenset({"first_name", "last_name", "phone", "accepts_email_marketing", "tags"})
 AnyParsed = Parsed[CustomerRecord] | Parsed[OrderRecord]
 
 
@@ -140,8 +142,9 @@ class CsvImportService:
         report.updated += len(known)
         report.matched += by_phone + sum(1 for r in records if r.external_id not in accounts
                                          and target[r.external_id] is not None)
-        held = held_customers(s, (cid for cid in target.values() if cid is not None))
-        records = [_keep_unmapped(r, held.get(target[r.external_id] or 0), mapped) for r in records]
+        if KEPT_WHEN_UNMAPPED - mapped:
+            held = held_customers(s, (cid for cid in target.values() if cid is not None))
+            records = [_keep_unmapped(r, held.get(target[r.external_id] or 0), mapped) for r in records]
         created, _ = StoreWriter(s, store).upsert_customers(records)
         report.new += created
 
