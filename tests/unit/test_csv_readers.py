@@ -142,3 +142,10 @@ def test_guess_reads_generic_headers_and_mapping_files_are_checked() -> None:
     with pytest.raises(UsageError, match="not valid TOML"):
         parse_mapping("columns = [", ".toml")
     assert read_csv(b"a;b\n1;2\n").delimiter == ";" and read_csv(b"a\tb\n1\t2\n").delimiter == "\t"
+
+
+def test_duplicates_name_what_repeats() -> None:
+    _, rejected, _ = customers(b"Customer ID,Email,Phone\n1,a@x.com,\n1,b@x.com,\n2,a@x.com,\n,,+1 555 0100\n"
+                               b",,+1 555 0100\n,c@x.com,+1 555 0100\n")
+    assert rejected == {3: "duplicate of row 2 (same customer id)", 4: "duplicate of row 2 (same email)",
+                        6: "duplicate of row 5 (same phone)"}  # row 7 shares a phone, not an identity: kept

@@ -25,23 +25,32 @@ def read_customers(csv: CsvText, mapping: ColumnMapping, now: datetime) -> Parse
     cells = Cells(csv.header, mapping)
     records: list[tuple[int, CustomerRecord]] = []
     rejections: list[Rejection] = []
-    seen: dict[str, int] = {}  # identity or email -> the row that had it first
+    seen: dict[tuple[str, str], int] = {}  # (what, value) -> the row that had it first
     for row in csv.rows:
         try:
             record = _customer(cells.of(row), cells, mapping, now)
-            for key in {f"id:{record.external_id}", f"email:{record.email}" if record.email else ""} - {""}:
+            keys = _keys(record)
+            for key in keys:
                 if key in seen:
-                    raise BadValue(f"duplicate of row {seen[key]} (same {key.split(':')[0]})")
+                    raise BadValue(f"duplicate of row {seen[key]} (same {key[0]})")
         except BadValue as exc:
             rejections.append(Rejection(row.number, str(exc)))
             continue
-        seen.setdefault(f"id:{record.external_id}", row.number)
-        if record.email:
-            seen.setdefault(f"email:{record.email}", row.number)
+        seen.update((key, row.number) for key in keys)
         records.append((row.number, record))
     return Parsed(ImportKind.CUSTOMERS, csv.header, mapping, csv.encoding, csv.delimiter,
                   is_shopify_export(ImportKind.CUSTOMERS, csv.header), len(csv.rows), tuple(records),
                   tuple(rejections))
+
+
+def _keys(record: CustomerRecord) -> list[tuple[str, str]]:
+    """What tells this customer apart, each of which a later row may not repeat."""
+    keys = [("email", record.email)] if record.email else []
+    if record.external_id.startswith("phone:"):
+        keys.append(("phone", record.external_id))
+    elif record.external_id != record.email:
+        keys.append(("customer id", record.external_id))
+    return keys
 
 
 def _customer(c: dict[str, str], cells: Cells, mapping: ColumnMapping, now: datetime) -> CustomerRecord:
