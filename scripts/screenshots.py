@@ -253,16 +253,20 @@ def import_wizard_screens(window: MainWindow, session: UserSession, tmp: Path, o
     from ecrm_desktop.storage.tables import Customer
 
     with session.workspace.sessions() as s:
-        known = [e for e in s.execute(select(Customer.email).where(Customer.email.is_not(None)).limit(6)).scalars()]
+        known = s.execute(select(Customer.email, Customer.first_name, Customer.last_name, Customer.city,
+                                 Customer.country).where(Customer.email.is_not(None), Customer.city.is_not(None))
+                          .limit(60)).all()
+    known = [k for k in known if _in_cp1252(" ".join(map(str, k)))][:6]  # the file is written as Excel would
     rows = ["E-Mail;Firstname;Surname;Mobile;City;Country;Newsletter;Signup Date;Labels"]
-    rows += [f"{email};Known;Customer{i};;;Germany;yes;0{i + 1}/02/2024;import" for i, email in enumerate(known)]
+    rows += [f"{email};{first};{last};;{city};{country};yes;0{i + 1}/02/2024;import"
+             for i, (email, first, last, city, country) in enumerate(known)]
     names = [("Lena", "Fischer", "Berlin"), ("Jonas", "Weber", "Hamburg"), ("Mia", "Schulz", "München"),
              ("Paul", "Wagner", "Köln"), ("Emma", "Becker", "Leipzig"), ("Ben", "Hoffmann", "Dresden")]
     rows += [f"{first.lower()}.{last.lower()}@example.de;{first};{last};+49 30 555 01{i:02d};{city};DE;"
              f"{'yes' if i % 2 else 'no'};1{i}/03/2024;\"spring, newsletter\""
              for i, (first, last, city) in enumerate(names)]
     rows += ["not-an-email;Bad;Row;;;;no;01/01/2024;", "tom@example.de;Tom;Late;;;DE;no;31/02/2024;",
-             f"{known[0]};Known;Twice;;;DE;yes;01/02/2024;"]
+             f"{known[0][0]};{known[0][1]};Twice;;;DE;yes;01/02/2024;"]
     path = tmp / "crm-export.csv"
     path.write_bytes("\r\n".join(rows).encode("cp1252"))
     window.import_action.trigger()
@@ -284,6 +288,14 @@ def import_wizard_screens(window: MainWindow, session: UserSession, tmp: Path, o
     settle(lambda: "Imported" in wizard.summary.text())
     save(wizard, out, "import-done")
     wizard.close()
+
+
+def _in_cp1252(text: str) -> bool:
+    try:
+        text.encode("cp1252")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 if __name__ == "__main__":
