@@ -185,8 +185,7 @@ def build_main_window(session: UserSession, runner: TaskRunner, secrets: SecretS
     for attach, needs in attachments:
         if session.may(needs):
             attach()
-    if session.may(Operation.HANDLE_TICKETS):
-        mail.append(support_mailbox(window, session, secrets))
+    _menus(window, session, secrets, sync_runner, refresh_status=status.refresh, mail=mail)
     _offer_privacy(window, runner, profile_view, profile, privacy=privacy,
                    after_erasure=lambda: nav.go(Place(Screen.CUSTOMERS)))
     _lock_when_idle(window, session, runner, settings_view)
@@ -421,6 +420,44 @@ def _follow_syncs(window: MainWindow, session: UserSession, sync: SyncPresenter,
 
     sync.on_synced = after_sync
     window.closing.append(stop_syncing)
+
+
+def _menus(window: MainWindow, session: UserSession, secrets: SecretStore | None, sync_runner: TaskRunner, *,
+           refresh_status: Callable[[], None], mail: list[MailWatchPresenter]) -> None:
+    """File → Import CSV… and Settings → Support mailbox…, for the roles that may use them."""
+    from ecrm_desktop.domain.permissions import Operation
+
+    if session.may(Operation.MANAGE_STORES):
+        _import_wizard(window, session, sync_runner, refresh_status)
+    else:
+        window.import_action.setEnabled(False)
+    if session.may(Operation.HANDLE_TICKETS):
+        mail.append(support_mailbox(window, session, secrets))
+    else:
+        window.mailbox_action.setEnabled(False)
+
+
+def _import_wizard(window: MainWindow, session: UserSession, sync_runner: TaskRunner,
+                   refresh_status: Callable[[], None]) -> None:
+    """File → Import CSV… opens the wizard; the import runs on the sync worker (a long write, while screens keep
+    reading), and what is derived from the data is refreshed after it, as after a sync."""
+    from ecrm_desktop.presenters.csv_import import ImportWizardPresenter
+    from ecrm_desktop.services.after_sync import refresh_derived_data
+    from ecrm_desktop.services.csv_import import CsvImportService
+    from ecrm_desktop.views.import_wizard import ImportWizard
+
+    def imported(_report: object) -> None:
+        refresh_status()
+        sync_runner.submit(lambda _s: refresh_derived_data(session),
+                           lambda message: window.statusBar().showMessage(message, 15_000),
+                           "Updating segments and predictions")
+
+    def open_wizard() -> None:
+        wizard = ImportWizard(window)
+        wizard.attach(ImportWizardPresenter(wizard, CsvImportService(session), sync_runner, imported))
+        wizard.open()
+
+    window.import_action.triggered.connect(open_wizard)
 
 
 def build_sync_screen(session: UserSession, runner: TaskRunner, sync_runner: TaskRunner,

@@ -47,6 +47,7 @@ from ecrm_desktop.views.audit_screen import AuditScreen
 from ecrm_desktop.views.customers_screen import CustomersScreen
 from ecrm_desktop.views.dashboard_report import write_pdf
 from ecrm_desktop.views.dashboard_screen import DashboardScreen
+from ecrm_desktop.views.import_wizard import ImportWizard
 from ecrm_desktop.views.inbox_screen import InboxScreen
 from ecrm_desktop.views.lock_screen import LockScreen
 from ecrm_desktop.views.mailbox_dialog import MailboxDialog
@@ -283,6 +284,7 @@ def main(out: Path) -> int:
         save(window, out, "orders")
 
         section_screens(app, window, session, runner, secrets=secrets, out=out)
+        import_wizard_screens(window, session, Path(tmp), out)
         window.close()
         runner.wait()
         session.close()
@@ -456,6 +458,58 @@ def mailbox_screens(window: MainWindow, out: Path) -> None:
         smtp.stop()
         stop_dovecot(servers)
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def import_wizard_screens(window: MainWindow, session: UserSession, tmp: Path, out: Path) -> None:
+    """File → Import CSV… on another CRM's export: the guessed columns, the preview, the dry run, the import."""
+    from sqlalchemy import select
+
+    from ecrm_desktop.storage.tables import Customer
+
+    with session.workspace.sessions() as s:
+        known = s.execute(select(Customer.email, Customer.first_name, Customer.last_name, Customer.city,
+                                 Customer.country).where(Customer.email.is_not(None), Customer.city.is_not(None))
+                          .limit(60)).all()
+    known = [k for k in known if _in_cp1252(" ".join(map(str, k)))][:6]  # the file is written as Excel would
+    rows = ["E-Mail;Firstname;Surname;Mobile;City;Country;Newsletter;Signup Date;Labels"]
+    rows += [f"{email};{first};{last};;{city};{country};yes;0{i + 1}/02/2024;import"
+             for i, (email, first, last, city, country) in enumerate(known)]
+    names = [("Lena", "Fischer", "Berlin"), ("Jonas", "Weber", "Hamburg"), ("Mia", "Schulz", "München"),
+             ("Paul", "Wagner", "Köln"), ("Emma", "Becker", "Leipzig"), ("Ben", "Hoffmann", "Dresden")]
+    rows += [f"{first.lower()}.{last.lower()}@example.de;{first};{last};+49 30 555 01{i:02d};{city};DE;"
+             f"{'yes' if i % 2 else 'no'};1{i}/03/2024;\"spring, newsletter\""
+             for i, (first, last, city) in enumerate(names)]
+    rows += ["not-an-email;Bad;Row;;;;no;01/01/2024;", "tom@example.de;Tom;Late;;;DE;no;31/02/2024;",
+             f"{known[0][0]};{known[0][1]};Twice;;;DE;yes;01/02/2024;"]
+    path = tmp / "crm-export.csv"
+    path.write_bytes("\r\n".join(rows).encode("cp1252"))
+    window.import_action.trigger()
+    wizard = QApplication.activeModalWidget()
+    assert isinstance(wizard, ImportWizard) and wizard.presenter is not None
+    wizard.resize(1000, 640)
+    wizard.path.setText(str(path))
+    wizard.next.click()
+    settle(lambda: wizard.pages.currentIndex() == 1)
+    wizard.date_format.setText("%d/%m/%Y")
+    save(wizard, out, "import-columns")
+    wizard.next.click()
+    settle(lambda: wizard.pages.currentIndex() == 2)
+    save(wizard, out, "import-preview")
+    wizard.next.click()
+    settle(lambda: wizard.pages.currentIndex() == 3 and "Dry run" in wizard.summary.text())
+    save(wizard, out, "import-dry-run")
+    wizard.run.click()
+    settle(lambda: "Imported" in wizard.summary.text())
+    save(wizard, out, "import-done")
+    wizard.close()
+
+
+def _in_cp1252(text: str) -> bool:
+    try:
+        text.encode("cp1252")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 if __name__ == "__main__":

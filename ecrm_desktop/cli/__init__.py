@@ -16,6 +16,7 @@ from ecrm_desktop import __version__
 from ecrm_desktop.cli import (
     customer_commands,
     emulator_commands,
+    import_commands,
     inbox_commands,
     key_commands,
     model_commands,
@@ -28,16 +29,10 @@ from ecrm_desktop.cli import (
     workspace_commands,
 )
 from ecrm_desktop.cli.common import Parser, workspace_folder
-from ecrm_desktop.domain.errors import EcrmError, UsageError
+from ecrm_desktop.domain.errors import EcrmError
 from ecrm_desktop.services.log_files import configure_logging
 
 log = logging.getLogger("ecrm")
-
-# Commands of CLI.md that later work will build; until then they say so with exit code 2.
-NOT_YET = {
-    "import": "CSV import",
-}
-
 
 def build_parser() -> argparse.ArgumentParser:
     common = Parser(add_help=False)
@@ -61,12 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     for module in (workspace_commands, customer_commands, store_commands, model_commands, report_commands,
                    update_commands, emulator_commands, inbox_commands, ticket_commands, security_commands,
-                   privacy_commands, key_commands):
+                   privacy_commands, key_commands, import_commands):
         module.register(add, common)
-    for name, what in NOT_YET.items():
-        later = sub.add_parser(name, help=f"{what} (not available yet)", add_help=False)
-        later.add_argument("rest", nargs=argparse.REMAINDER)
-        later.set_defaults(handler=_not_yet)
     return parser
 
 
@@ -99,7 +90,3 @@ def _self_test(args: argparse.Namespace) -> int:
     if args.self_test == "first-paint":
         return selftest.first_paint(workspace_folder(args))
     return selftest.run_self_test()
-
-
-def _not_yet(args: argparse.Namespace) -> int:
-    raise UsageError(f"'ecrm {args.command}' ({NOT_YET[args.command]}) is not available in this version yet.")

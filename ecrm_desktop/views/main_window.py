@@ -98,6 +98,9 @@ class MainWindow(QMainWindow):
         find = QAction("Find", self, shortcut=QKeySequence("Ctrl+F"), toolTip="Focus the search box (Ctrl+F)")
         find.triggered.connect(self.focus_search)
         bar.addAction(find)
+        self.import_action = QAction("Import CSV…", self, shortcut=QKeySequence("Ctrl+Shift+I"),
+                                     toolTip="Import customers or orders from a CSV file (Ctrl+Shift+I)")
+        self.menuBar().addMenu("&File").addAction(self.import_action)
         self.mailbox_action = QAction("Support &mailbox…", self, toolTip="Connect the support mailbox")
         self.menuBar().addMenu("&Settings").addAction(self.mailbox_action)
         for i, screen in enumerate(SECTIONS, start=1):

@@ -114,7 +114,8 @@ def test_users_add_and_list(filled_workspace: Path) -> None:
 @pytest.mark.parametrize(("args", "message"), [
     (["frobnicate"], "invalid choice"),
     (["export", "customers", "--format", "xml"], "invalid choice"),
-    (["import", "customers", "x.csv"], "not available in this version yet"),
+    (["import", "products", "x.csv"], "invalid choice"),
+    (["tickets", "list", "--status", "whenever"], "is not one of OPEN"),
 ])
 def test_usage_errors_exit_2(args: list[str], message: str) -> None:
     result = ecrm(*args)
