@@ -122,7 +122,7 @@ def build_main_window(session: UserSession, runner: TaskRunner, secrets: SecretS
     store secrets live in `secrets` (the system keyring unless given)."""
     from ecrm_desktop.domain.permissions import Operation
     from ecrm_desktop.presenters.customers import CustomersPresenter
-    from ecrm_desktop.presenters.navigation import NavigationPresenter, Screen
+    from ecrm_desktop.presenters.navigation import NavigationPresenter, Place, Screen
     from ecrm_desktop.presenters.orders import OrderPresenter, OrdersPresenter
     from ecrm_desktop.presenters.profile import ProfilePresenter
     from ecrm_desktop.presenters.status import StatusPresenter

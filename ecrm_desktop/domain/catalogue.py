@@ -45,3 +45,6 @@ class CheckoutRecord:
     completed_at: datetime | None = None
     summary: str | None = None
     recovery_url: str | None = None
+    # news of a cart ecrm may already hold (a platform that reports carts as orders once placed): written only
+    # over a checkout already known, never as a new one
+    update_only: bool = False

@@ -111,7 +111,7 @@ class CatalogueWriter:
                    rec.total_cents, rec.items_count, rec.summary, rec.recovery_url)
             if rec.external_id in existing:
                 replaced.append((*row, existing[rec.external_id]))
-            else:
+            elif not rec.update_only:
                 inserted.append((store_id, rec.external_id, *row))
         sql.many(NEW_CHECKOUT, inserted)
         sql.many(CHECKOUT_UPDATE, replaced)

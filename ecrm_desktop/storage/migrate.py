@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,14 +30,30 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Apply every pending migration; a failure rolls the whole upgrade back."""
-    with engine.begin() as conn:
-        command.upgrade(alembic_config(conn), revision)
+    _migrate(engine, lambda config: command.upgrade(config, revision))
 
 
 def downgrade(engine: Engine, revision: str) -> None:
     """Step the schema back to `revision` (tests and emergency rollbacks)."""
-    with engine.begin() as conn:
-        command.downgrade(alembic_config(conn), revision)
+    _migrate(engine, lambda config: command.downgrade(config, revision))
+
+
+def _migrate(engine: Engine, step: Callable[[Config], None]) -> None:
+    """Run `step` in one transaction with foreign keys off, as SQLite's procedure for schema changes asks: a
+    batch operation recreates a table, and dropping the old one would otherwise cascade-delete the rows that
+    refer to it (a ticket's messages, say). The references are checked before the transaction commits."""
+    with engine.connect() as conn:
+        raw = conn.connection.dbapi_connection  # outside SQLAlchemy's BEGIN, where SQLite honours the pragma
+        assert raw is not None
+        raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with conn.begin():
+                step(alembic_config(conn))
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").first()
+                if broken is not None:
+                    raise RuntimeError(f"The schema change left a broken reference in table {broken[0]}.")
+        finally:
+            raw.execute("PRAGMA foreign_keys = ON")
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -285,7 +285,7 @@ def checkout_record(c: Cart) -> CheckoutRecord:
         currency=c.currency_code.upper(), total_cents=c.total_with_tax, items_count=c.total_quantity,
         email=c.customer.email_address if c.customer else None,
         customer_external_id=c.customer.id if c.customer else None,
-        completed_at=None if c.active else utc(c.order_placed_at or c.updated_at),
+        completed_at=None if c.active else utc(c.order_placed_at or c.updated_at), update_only=not c.active,
         summary=(titles[0] if len(titles) == 1 else f"{titles[0]} and {len(titles) - 1} more") if titles else None)
 
 

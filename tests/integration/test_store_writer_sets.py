@@ -203,6 +203,19 @@ def test_counts_say_created_and_updated_as_one_by_one_would(user_session: UserSe
         assert (c.orders_count, c.total_spent_cents) == (2, 200)
 
 
+def test_news_of_a_placed_cart_only_completes_a_known_checkout(user_session: UserSession) -> None:
+    with user_session.workspace.sessions() as s, s.begin():
+        store = make_store(s)
+        writer = CatalogueWriter(s, store)
+        assert writer.upsert_checkouts([CheckoutRecord("k1", T0, T0, "USD", 500)]) == (1, 0)
+        placed = T0 + timedelta(hours=2)
+        assert writer.upsert_checkouts([
+            CheckoutRecord("k1", T0, placed, "USD", 500, completed_at=placed, update_only=True),
+            CheckoutRecord("k2", T0, placed, "USD", 700, completed_at=placed, update_only=True)]) == (0, 1)
+        rows = s.execute(text("SELECT external_id, completed_at IS NOT NULL FROM abandoned_checkouts")).all()
+        assert [tuple(r) for r in rows] == [("k1", 1)]
+
+
 def test_store_updates_leave_what_ecrm_owns(user_session: UserSession) -> None:
     with user_session.workspace.sessions() as s, s.begin():
         store = make_store(s)
