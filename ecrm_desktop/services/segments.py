@@ -46,9 +46,10 @@ class SegmentService:
 
     def count(self, query: str) -> int:
         require(self.session, Operation.VIEW_SEGMENT_COUNTS)
-        condition = self._members(query)
+        day, zone = self._today()
+        node = self._parsed(query)
         with self.session.workspace.sessions() as s:
-            return segment_queries.count(s, condition)
+            return segment_queries.count_members(s, node, day, zone)
 
     def member_ids(self, query: str, limit: int = 100, offset: int = 0) -> list[int]:
         """One page of the ids of the customers `query` selects, in id order."""
@@ -208,13 +209,17 @@ class SegmentService:
     def _members(self, query: str, consenting_only: bool = False,
                  today: tuple[date, tzinfo] | None = None) -> ColumnElement[bool]:
         day, zone = today or self._today()
+        return segment_queries.members(self._parsed(query), day, zone, consenting_only=consenting_only)
+
+    def _parsed(self, query: str) -> Node:
+        """`query` parsed, with the RFM scores and predictions it reads computed first when missing."""
         node = parse(query)
         used = filters_used(node)
         if "rfm_group" in used:
             self.ensure_rfm()
         if used & segment_predictions.PREDICTED:
             self._ensure_predictions()
-        return segment_queries.members(node, day, zone, consenting_only=consenting_only)
+        return node
 
     def _source(self, source: Members) -> ColumnElement[bool]:
         if isinstance(source, RfmCell):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, tzinfo
 
-from sqlalchemy import ColumnElement, and_, delete, func, select, text
+from sqlalchemy import ColumnElement, and_, delete, distinct, func, select, text
 from sqlalchemy.orm import Session
 
 from ecrm_desktop.domain.customers import CustomerSummary
@@ -16,7 +16,7 @@ from ecrm_desktop.domain.segments.saved import SavedSegment
 from ecrm_desktop.storage import customer_queries, segment_history
 from ecrm_desktop.storage.directory_queries import MATCHES, SORT_KEYS
 from ecrm_desktop.storage.search_index import match_expression
-from ecrm_desktop.storage.segment_sql import compile_segment
+from ecrm_desktop.storage.segment_sql import compile_segment, member_rows
 from ecrm_desktop.storage.tables import Customer, Segment, User, utcnow
 
 
@@ -30,6 +30,18 @@ def members(node: Node, today: date, zone: tzinfo, *, consenting_only: bool = Fa
 
 def count(session: Session, condition: ColumnElement[bool]) -> int:
     return session.execute(select(func.count()).select_from(Customer).where(condition)).scalar_one()
+
+
+def count_members(session: Session, node: Node, today: date, zone: tzinfo) -> int:
+    """How many customers the segment `node` holds: from the aggregate rows naming them when it is one purchase
+    window (`segment_sql.member_rows`), otherwise by testing the customers."""
+    rows = member_rows(node, today, zone)
+    if rows is None:
+        return count(session, members(node, today, zone))
+    customer = rows.selected_columns[0]
+    merged = select(Customer.id).where(Customer.merged_into_id.is_not(None))
+    return session.execute(rows.with_only_columns(func.count(distinct(customer))).where(
+        customer.not_in(merged))).scalar_one()
 
 
 def member_ids(session: Session, condition: ColumnElement[bool], limit: int, offset: int = 0) -> list[int]:

@@ -93,9 +93,22 @@ def compile_segment(node: Node, today: date, zone: tzinfo) -> Expr:
     return _Compiler(Calendar(today, zone)).node(node)
 
 
+def member_rows(node: Node, today: date, zone: tzinfo) -> Select[Any] | None:
+    """When the whole segment is one purchase window (`orders_placed(count_at_least: N, date: >= ...)` or
+    `products_purchased(category: ..., date: ...)`), the aggregate rows that name its members (a member may have
+    several; merged customers have none, their orders having moved): a range of one narrow index, so counting
+    their distinct customers takes milliseconds where testing every customer row takes a scan. None otherwise."""
+    if not isinstance(node, FunctionCondition) or (node.value is True) != (node.operator is Operator.EQ):
+        return None
+    compiler = _Compiler(Calendar(today, zone))
+    expr = compiler.function(node)
+    return compiler.within[1] if compiler.within and compiler.within[0] is expr else None
+
+
 class _Compiler:
     def __init__(self, calendar: Calendar) -> None:
         self.cal = calendar
+        self.within: tuple[Expr, Select[Any]] | None = None  # the latest `ordered_within`: its condition and rows
 
     def node(self, node: Node) -> Expr:
         if isinstance(node, And):
@@ -240,7 +253,9 @@ class _Compiler:
             implied.append(self.days(Unindexed(Customer.last_order_at), since.operator, since.value))
         if (until := _until(window)) is not None:
             implied.append(self.days(Unindexed(Customer.first_order_at), until.operator, until.value))
-        return and_(*implied, Unindexed(Customer.id).in_(rows))
+        condition = and_(*implied, Unindexed(Customer.id).in_(rows))
+        self.within = condition, rows
+        return condition
 
     def orders_placed(self, f: FunctionCondition) -> Expr:
         window = f.param("date")

@@ -36,6 +36,7 @@ from ecrm_desktop.services.secrets import SecretStore
 from ecrm_desktop.services.segments import SegmentService
 from ecrm_desktop.services.workspace import UserSession, WorkspaceService
 from ecrm_desktop.storage import segment_queries
+from ecrm_desktop.storage.segment_sql import member_rows
 from ecrm_desktop.storage.store_writer import StoreWriter
 from ecrm_desktop.storage.tables import (
     AbandonedCheckout,
@@ -352,6 +353,33 @@ def test_lapsed_vips_scan_the_narrow_index_rather_than_walk_one(user_session: Us
         plan = s.connection().exec_driver_sql(  # the plan does not depend on the values bound
             "EXPLAIN QUERY PLAN " + str(statement), (None,) * len(statement.positiontup or ())).all()
     assert [row[3] for row in plan] == ["SCAN customers USING COVERING INDEX ix_customers_segment_scan"]
+
+
+WINDOWS = ("orders_placed(count_at_least: 2, date: >= -365d) = true",
+           "products_purchased(category: 'Shoes', date: >= -180d) = true",
+           "products_purchased(category: ('Books', 'Apparel'), date: BETWEEN 2025-01-01 AND 2025-06-30) = true")
+
+
+@pytest.mark.parametrize("query", WINDOWS)
+def test_a_lone_purchase_window_is_counted_from_its_aggregate_rows_less_the_merged(
+        user_session: UserSession, service: SegmentService, query: str) -> None:
+    """Such a segment is counted from the narrow aggregate rows naming its members, not by testing every customer;
+    a member merged into another (marked here without moving the orders, which a real merge does) is not counted."""
+    node = parse(query)
+    assert member_rows(node, TODAY, ZONE) is not None
+    members = service.member_ids(query, limit=1000)
+    with user_session.workspace.sessions() as s, s.begin():
+        s.execute(update(Customer).where(Customer.id == members[0]).values(merged_into_id=members[-1]))
+        general = segment_queries.count(s, segment_queries.members(node, TODAY, ZONE))
+        assert segment_queries.count_members(s, node, TODAY, ZONE) == general == len(members) - 1
+        s.rollback()
+
+
+@pytest.mark.parametrize("query", ["NOT (" + WINDOWS[0] + ")", WINDOWS[1] + " AND amount_spent > 100",
+                                   "orders_placed(count_at_least: 2, count_at_most: 3, date: > -200d) = true",
+                                   "products_purchased(id: 1001) = true"])
+def test_other_segments_are_counted_by_testing_each_customer(query: str) -> None:
+    assert member_rows(parse(query), TODAY, ZONE) is None
 
 
 def test_members_page_in_id_order(service: SegmentService) -> None:

@@ -25,7 +25,7 @@ class Customer(Base):
     email: Mapped[str | None] = mapped_column(Email, index=True)
     phone: Mapped[str | None] = mapped_column(String(32))
     # Of the default address, denormalised so lists and segments filter without a join.
-    country: Mapped[str | None] = mapped_column(String(2), index=True)
+    country: Mapped[str | None] = mapped_column(String(2))
     region: Mapped[str | None] = mapped_column(String(100))
     city: Mapped[str | None] = mapped_column(Name)
     email_consent: Mapped[ConsentState] = mapped_column(
@@ -49,6 +49,8 @@ class Customer(Base):
 
     __table_args__ = (
         Index("ix_customers_name", "last_name", "first_name"),
+        # "Country X and subscribed" is a range of three short columns (also serves country alone).
+        Index("ix_customers_country_consent", "country", "email_consent", "merged_into_id"),
         # Partial: lists find the few merged records in it, while "not merged" filters never walk it.
         Index("ix_customers_merged", "merged_into_id", sqlite_where=text("merged_into_id IS NOT NULL")),
     )
