@@ -6,15 +6,12 @@ from datetime import UTC, datetime, time, timedelta
 
 from PySide6.QtCore import QDate, QModelIndex
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -24,6 +21,7 @@ from ecrm_desktop.domain.orders import OrderRow
 from ecrm_desktop.presenters.orders import OrdersPresenter
 from ecrm_desktop.views.format import money, status, when
 from ecrm_desktop.views.paged_model import Column, PagedTableModel
+from ecrm_desktop.views.tables import list_table
 
 COLUMNS: list[Column[OrderRow]] = [
     Column("number", "Order", lambda r: r.number),
@@ -65,16 +63,7 @@ class OrdersScreen(QWidget):
             edit.setEnabled(False)
             self.use_dates.toggled.connect(edit.setEnabled)
         self.count = QLabel()
-        self.table = QTableView()
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.verticalHeader().setDefaultSectionSize(26)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = list_table()
         top = QHBoxLayout()
         top.addWidget(self.number, 1)
         top.addWidget(self.status)

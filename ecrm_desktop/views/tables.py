@@ -1,4 +1,5 @@
-"""Small item models for read-only detail screens: rows of text, optionally with child rows, and an id."""
+"""Tables of the views: small item models for read-only detail screens (rows of text, optionally with child rows,
+and an id), and the view of the long paged lists."""
 
 from __future__ import annotations
 
@@ -43,6 +44,22 @@ def read_only_table(model: QStandardItemModel, widths: Sequence[int] = ()) -> QT
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     for i, w in enumerate(widths):
         view.setColumnWidth(i, w)
+    return view
+
+
+def list_table() -> QTableView:
+    """The view of a long paged list (customers, orders): whole rows, one at a time, of one fixed height (so
+    that scrolling never measures rows), unwrapped, the last column taking the spare width."""
+    view = QTableView()
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.verticalHeader().hide()
+    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    view.verticalHeader().setDefaultSectionSize(26)
+    view.horizontalHeader().setStretchLastSection(True)
     return view
 
 
