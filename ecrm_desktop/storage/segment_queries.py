@@ -13,7 +13,7 @@ from ecrm_desktop.domain.directory import CustomerQuery
 from ecrm_desktop.domain.enums import ConsentState
 from ecrm_desktop.domain.segments.ast import Node
 from ecrm_desktop.domain.segments.saved import SavedSegment
-from ecrm_desktop.storage import customer_queries, segment_history
+from ecrm_desktop.storage import customer_facets, customer_queries, segment_history
 from ecrm_desktop.storage.directory_queries import MATCHES, SORT_KEYS
 from ecrm_desktop.storage.search_index import match_expression
 from ecrm_desktop.storage.segment_sql import compile_segment, member_rows
@@ -33,8 +33,11 @@ def count(session: Session, condition: ColumnElement[bool]) -> int:
 
 
 def count_members(session: Session, node: Node, today: date, zone: tzinfo) -> int:
-    """How many customers the segment `node` holds: from the aggregate rows naming them when it is one purchase
-    window (`segment_sql.member_rows`), otherwise by testing the customers."""
+    """How many customers the segment `node` holds: summed from the country-and-consent facets when it reads
+    nothing else, from the aggregate rows naming them when it is one purchase window (`segment_sql.member_rows`),
+    otherwise by testing the customers."""
+    if customer_facets.covers(node):
+        return customer_facets.count(session, compile_segment(node, today, zone))
     rows = member_rows(node, today, zone)
     if rows is None:
         return count(session, members(node, today, zone))

@@ -44,6 +44,7 @@ from ecrm_desktop.storage.tables.rollups import (
 )
 from ecrm_desktop.storage.tables.segments import (
     CategoryPurchase,
+    CustomerFacet,
     CustomerRfm,
     RecentOrder,
     SegmentChange,
@@ -71,6 +72,7 @@ __all__ = [
     "CustomerCategory",
     "CustomerDay",
     "CustomerEmail",
+    "CustomerFacet",
     "CustomerFirstOrder",
     "CustomerIdentity",
     "CustomerMerge",

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, SmallInteger, text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, SmallInteger, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ecrm_desktop.domain.enums import ConsentState
 from ecrm_desktop.domain.segments.rfm import RfmGroup
 from ecrm_desktop.storage.tables.base import Base, UtcDateTime, enum_type, utcnow
 from ecrm_desktop.storage.tables.commerce import Order
@@ -42,6 +43,22 @@ class RecentOrder(Base):
     rank: Mapped[int] = mapped_column(Integer, primary_key=True)
     ordered_at: Mapped[datetime] = mapped_column(UtcDateTime)
     __table_args__ = (Index("ix_recent_orders_rank", "rank", "ordered_at"), {"sqlite_with_rowid": False})
+
+
+class CustomerFacet(Base):
+    """Aggregate: how many customers (not merged into another) share a country and an email consent state.
+
+    Kept by triggers on `customers` (migration 0016, `storage.customer_facets`), so every write path keeps it in
+    its own transaction; a segment on country and consent alone is a sum over these few rows rather than a count
+    of its members. A migration that rebuilds `customers` in a batch drops the triggers with the old table and
+    must create them again."""
+
+    __tablename__ = "customer_facets"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    country: Mapped[str | None] = mapped_column(String(2))
+    email_consent: Mapped[ConsentState] = mapped_column(enum_type(ConsentState))
+    customers: Mapped[int] = mapped_column(Integer, default=0)
+    __table_args__ = (Index("ix_customer_facets_key", "country", "email_consent"),)
 
 
 class CategoryPurchase(Base):
