@@ -42,7 +42,7 @@ test: venv system-deps lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest
 
 screenshots: venv system-deps
-	QT_QPA_PLATFORM=offscreen $(BIN)/python scripts/screenshots.py docs/screenshots
+	QT_QPA_PLATFORM=offscreen PYTHONPATH=. $(BIN)/python scripts/screenshots.py docs/screenshots
 
 benchmark: venv
 	$(BIN)/python benchmarks/run_benchmarks.py

@@ -6,7 +6,7 @@ server's time included) and writes them between the `vendure` markers of benchma
 file is kept). Vendure runs on sql.js here (an in-memory SQLite written to a file), so the server side is slower
 than a production Vendure on PostgreSQL would be.
 
-Usage: .venv/bin/python benchmarks/vendure_benchmark.py [--customers 400] [--orders 300] [--no-write]
+Usage: PYTHONPATH=. .venv/bin/python benchmarks/vendure_benchmark.py [--customers 400] [--orders 300] [--no-write]
 (Node 20+ and npm needed; the first run installs Vendure from npm into ~/.cache/ecrm-tests).
 """
 
