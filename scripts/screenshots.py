@@ -252,7 +252,8 @@ def main(out: Path) -> int:
         window.show()
         customers = window.screens[Screen.CUSTOMERS]
         assert isinstance(customers, CustomersScreen) and customers.presenter is not None
-        settle(lambda: customers.presenter is not None and customers.presenter.rows.row(25) is not None)
+        settle(lambda: customers.presenter is not None and customers.presenter.rows.row(25) is not None
+               and not window.data_as_of.text().endswith("…"))
         save(window, out, "customers")
 
         customers.presenter.open(2)
