@@ -381,8 +381,9 @@ def _lock_when_idle(window: MainWindow, session: UserSession, runner: TaskRunner
     from ecrm_desktop.views.lock_screen import ActivityFilter, LockScreen
 
     lock_view = LockScreen(window, session.user_name)
-    lock = IdleLockPresenter(lock_view, runner, lambda pw: WorkspaceService().reauthenticate(session, pw),
-                             SettingsService(session).idle_lock_minutes())
+    lock = IdleLockPresenter(lock_view, runner, lambda pw, code: WorkspaceService().reauthenticate(session, pw, code),
+                             SettingsService(session).idle_lock_minutes(),
+                             WorkspaceService().has_second_factor(session))
     lock_view.attach(lock)
     activity = ActivityFilter(lock.activity)
     activity.setParent(window)

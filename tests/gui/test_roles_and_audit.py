@@ -3,6 +3,7 @@ lock, the second factor's enrolment in Settings and the unlock dialog asking for
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -126,6 +127,39 @@ def test_idle_lock_hides_the_window_and_keeps_its_place(qtbot: QtBot, window: Ma
     assert window.centralWidget().isEnabled() and window.stack.currentWidget() is before
 
 
+def _type_and_unlock(qtbot: QtBot, lock_view: LockScreen, password: str, code: str) -> None:
+    lock_view.password.clear()
+    qtbot.keyClicks(lock_view.password, password)
+    lock_view.code.clear()
+    qtbot.keyClicks(lock_view.code, code)
+    qtbot.keyClick(lock_view.code, Qt.Key.Key_Return)
+
+
+def test_idle_lock_asks_for_the_second_factor(qtbot: QtBot, user_session: UserSession, runner: TaskRunner,
+                                              memory_keyring: MemoryKeyring) -> None:
+    mfa = MfaService(user_session)
+    enrolment = mfa.begin()
+    totp = pyotp.TOTP(enrolment.secret)
+    codes = mfa.confirm(enrolment, totp.now())
+    window = open_window(qtbot, user_session, runner, memory_keyring)  # built for a user with a second factor
+    lock_view = window.findChild(LockScreen)
+    assert lock_view is not None
+    assert lock_view.presenter is not None
+    lock_view.presenter.lock()  # what its timer does after the idle minutes
+    qtbot.waitUntil(lambda: lock_view.isVisible() and lock_view.code.isVisible())
+    assert "authenticator app" in lock_view.code_hint.text()
+    qtbot.keyClicks(lock_view.password, PASSWORD)
+    qtbot.keyClick(lock_view.password, Qt.Key.Key_Return)  # the password alone does not open it
+    qtbot.waitUntil(lambda: "code from your authenticator" in lock_view.message.text())
+    _type_and_unlock(qtbot, lock_view, PASSWORD, totp.now())  # the enrolment spent this step's code
+    qtbot.waitUntil(lambda: "already used" in lock_view.message.text(), timeout=20_000)
+    assert lock_view.isVisible() and not window.centralWidget().isEnabled()
+    _type_and_unlock(qtbot, lock_view, PASSWORD, codes[0])
+    qtbot.waitUntil(lambda: not lock_view.isVisible(), timeout=20_000)
+    assert window.centralWidget().isEnabled()
+    window.close()
+
+
 def test_settings_enrols_a_second_factor_and_sign_in_asks_for_the_code(
         qtbot: QtBot, window: MainWindow, user_session: UserSession, tmp_path: Path, runner: TaskRunner,
         workspace_service: WorkspaceService) -> None:
@@ -153,7 +187,7 @@ def test_settings_enrols_a_second_factor_and_sign_in_asks_for_the_code(
         qtbot.keyClicks(d.password, PASSWORD)
         qtbot.keyClick(d.password, Qt.Key.Key_Return)
         qtbot.waitUntil(lambda: d.code.isVisible() and "authenticator" in d.message.text(), timeout=20_000)
-        qtbot.keyClicks(d.code, pyotp.TOTP(secret).now())
+        qtbot.keyClicks(d.code, pyotp.TOTP(secret).at(time.time() + 30))  # the enrolment spent the current code
         qtbot.keyClick(d.code, Qt.Key.Key_Return)
         qtbot.waitUntil(lambda: not d.isVisible() or "Wrong" in d.message.text(), timeout=20_000)
         assert not d.isVisible(), d.message.text()  # a refused code fails the test instead of leaving it waiting

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import time
 from pathlib import Path
 
 import pyotp
@@ -126,7 +127,7 @@ def test_second_factor_from_ecrm_totp(workspace: Path) -> None:
     code, _, _ = as_user("sally", "mfa", "status", workspace=workspace, ECRM_TOTP="000000")
     assert code == 5 or pyotp.TOTP(enrolment.secret).verify("000000", valid_window=1)
     code, stdout, stderr = as_user("sally", "mfa", "status", "--json", workspace=workspace,
-                                   ECRM_TOTP=pyotp.TOTP(enrolment.secret).now())
+                                   ECRM_TOTP=pyotp.TOTP(enrolment.secret).at(time.time() + 30))  # confirm spent now's
     assert code == 0, stderr
     assert json.loads(stdout) == {"enrolled": True, "recovery_codes_left": 10}
     assert as_user("admin", "mfa", "disable", "--user", "sally", workspace=workspace)[0] == 0
