@@ -18,6 +18,7 @@ from ecrm_desktop.domain.segments.rfm import RfmCell
 from ecrm_desktop.domain.segments.saved import Evaluation, MembershipChange, SavedSegment
 from ecrm_desktop.domain.zones import workspace_zone
 from ecrm_desktop.services.permissions import require, require_any
+from ecrm_desktop.services.search_scope import search_fields
 from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.storage import audit, directory_queries, rfm, segment_history, segment_predictions, segment_queries
 from ecrm_desktop.storage.settings import read_setting, reporting_currency
@@ -69,7 +70,7 @@ class SegmentService:
         """How many of the customers `source` (a query, or a cell of the R x F grid) selects the customer list
         shows for `listing` (its search text)."""
         require(self.session, Operation.VIEW_SEGMENT_MEMBERS)
-        condition = segment_queries.listed(self._source(source), listing)
+        condition = segment_queries.listed(self._source(source), listing, search_fields(self.session))
         if condition is None:
             return 0
         with self.session.workspace.sessions() as s:
@@ -78,7 +79,7 @@ class SegmentService:
     def page_rows(self, source: Members, listing: CustomerQuery, offset: int, limit: int) -> list[CustomerRow]:
         """Rows [offset, offset + limit) of those customers, in the customer list's order."""
         require(self.session, Operation.VIEW_SEGMENT_MEMBERS)
-        condition = segment_queries.listed(self._source(source), listing)
+        condition = segment_queries.listed(self._source(source), listing, search_fields(self.session))
         if condition is None:
             return []
         with self.session.workspace.sessions() as s:

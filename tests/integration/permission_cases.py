@@ -349,6 +349,7 @@ EXEMPT: Mapping[str, str] = {
     "orders.visible_payment": "the filter that hides payment details from roles without VIEW_PAYMENT",
     "permissions.require": "the check itself",
     "permissions.require_any": "the check itself",
+    "search_scope.search_fields": "which index columns the user's own searches match in",
 }
 
 

@@ -17,13 +17,16 @@ from sqlalchemy import select, update
 
 import ecrm_desktop.services
 from ecrm_desktop.domain.audit import AuditFilter
+from ecrm_desktop.domain.directory import CustomerQuery
 from ecrm_desktop.domain.enums import Role
 from ecrm_desktop.domain.errors import PermissionDenied
 from ecrm_desktop.domain.helpdesk.macros import MacroDef
 from ecrm_desktop.domain.helpdesk.rules import RuleDef
 from ecrm_desktop.domain.permissions import DEFAULT_GRANTS, Operation
 from ecrm_desktop.services.audit import AuditService
+from ecrm_desktop.services.customer_directory import CustomerDirectory
 from ecrm_desktop.services.customer_profile import CustomerProfileService
+from ecrm_desktop.services.customers import CustomerService
 from ecrm_desktop.services.demo import fill_demo
 from ecrm_desktop.services.macros import MacroService
 from ecrm_desktop.services.mail_channel.attachments import Attachments
@@ -174,3 +177,46 @@ def test_last_administrator_cannot_be_demoted(admin: tuple[UserSession, Seeded])
     session, _ = admin
     with pytest.raises(Exception, match="at least one administrator"):
         UserService(session).set_role("admin", Role.SALES)
+
+
+def _found(session: UserSession, words: str) -> dict[str, bool]:
+    """Whether each way of searching customers finds anyone by `words`."""
+    listing = CustomerQuery(search=words)
+    return {"search": bool(CustomerService(session).search(words)),
+            "directory": CustomerDirectory(session).count(listing) > 0
+            and bool(CustomerDirectory(session).page(listing, 0, 5)),
+            "segment": SegmentService(session).count_rows("number_of_orders >= 0", listing) > 0
+            if session.may(Operation.VIEW_SEGMENT_MEMBERS) else False}
+
+
+@pytest.mark.parametrize("role", [Role.ADMINISTRATOR, Role.SALES, Role.SUPPORT])
+def test_search_never_finds_a_customer_by_a_sensitive_note_or_payment_details(
+        admin: tuple[UserSession, Seeded], role: Role) -> None:
+    session, seeded = admin
+    profiles = CustomerProfileService(session)
+    profiles.add_note(seeded.customer, "Chargeback over xylophonist lessons", sensitive=True)
+    edited = profiles.add_note(seeded.other, "Quokkaphone fan")
+    profiles.edit_note(seeded.sensitive_note, "Disputed a charge for zebrafinch food")
+    user = as_role(session, role)
+    for secret in ("xylophonist", "zebrafinch", "shopify_payments", "Visa 4242"):
+        assert not any(_found(user, secret).values()), secret
+    found = _found(user, "quokkaphone")
+    assert found["search"] and found["directory"]
+    assert found["segment"] is user.may(Operation.VIEW_SEGMENT_MEMBERS)
+    CustomerProfileService(session).edit_note(edited, "Plain note")
+
+
+def test_a_role_that_may_not_read_notes_or_orders_does_not_search_them(admin: tuple[UserSession, Seeded]) -> None:
+    session, seeded = admin
+    CustomerProfileService(session).add_note(seeded.customer, "Loves narwhalcakes")
+    with session.workspace.sessions() as s:
+        number = s.get_one(Order, seeded.order).number
+    grants = {**DEFAULT_GRANTS, Role.SALES: DEFAULT_GRANTS[Role.SALES] - {Operation.VIEW_NOTES, Operation.VIEW_ORDERS}}
+    limited = replace(session, role=Role.SALES, role_grants=grants, user_name="limited")
+    full = as_role(session, Role.SALES)
+    assert _found(full, "narwhalcakes") == {"search": True, "directory": True, "segment": True}
+    assert _found(limited, "narwhalcakes") == {"search": False, "directory": False, "segment": False}
+    assert seeded.customer in {c.id for c in CustomerService(full).search(number)}
+    assert seeded.customer not in {c.id for c in CustomerService(limited).search(number)}
+    email = CustomerProfileService(session).profile(seeded.customer).email or ""
+    assert seeded.customer in {c.id for c in CustomerService(limited).search(email)}  # what the role may read
