@@ -331,6 +331,7 @@ def _security_screens(session: UserSession, runner: TaskRunner
     from ecrm_desktop.presenters.navigation import Screen
     from ecrm_desktop.presenters.security import SecurityPresenter
     from ecrm_desktop.services.audit import AuditService
+    from ecrm_desktop.services.keys import KeyService
     from ecrm_desktop.services.mfa import MfaService
     from ecrm_desktop.services.permissions import RoleService
     from ecrm_desktop.services.settings import SettingsService
@@ -341,7 +342,8 @@ def _security_screens(session: UserSession, runner: TaskRunner
     settings_view = SettingsScreen(session.user_name)
     security = SecurityPresenter(settings_view, runner, mfa=MfaService(session), settings=SettingsService(session),
                                  users=UserService(session), roles=lambda: RoleService(session),
-                                 refusal=refusal_of(session.role, session.may))
+                                 refusal=refusal_of(session.role, session.may),
+                                 key_reminder=KeyService(session).reminder)
     settings_view.attach(security)
     openers: dict[Screen, Callable[[int | None], None]] = {Screen.SETTINGS: lambda _i: security.start()}
     if not session.may(Operation.VIEW_AUDIT):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pyotp
@@ -20,9 +21,11 @@ from ecrm_desktop.domain.enums import Role
 from ecrm_desktop.domain.permissions import DEFAULT_GRANTS, Operation
 from ecrm_desktop.presenters.navigation import SECTIONS, Place, Screen
 from ecrm_desktop.presenters.tasks import TaskRunner
+from ecrm_desktop.services.keys import ROTATED_SETTING
 from ecrm_desktop.services.mfa import MfaService
 from ecrm_desktop.services.secrets import SecretStore
 from ecrm_desktop.services.workspace import UserSession, WorkspaceService
+from ecrm_desktop.storage.settings import write_setting
 from ecrm_desktop.storage.tables import AuditEntry
 from ecrm_desktop.views.audit_screen import AuditScreen
 from ecrm_desktop.views.lock_screen import LockScreen
@@ -157,6 +160,23 @@ def test_idle_lock_asks_for_the_second_factor(qtbot: QtBot, user_session: UserSe
     _type_and_unlock(qtbot, lock_view, PASSWORD, codes[0])
     qtbot.waitUntil(lambda: not lock_view.isVisible(), timeout=20_000)
     assert window.centralWidget().isEnabled()
+    window.close()
+
+
+@pytest.mark.parametrize(("role", "reminded"), [(Role.ADMINISTRATOR, True), (Role.SALES, False)])
+def test_settings_reminds_key_rotators_of_a_key_older_than_90_days(
+        qtbot: QtBot, user_session: UserSession, runner: TaskRunner, memory_keyring: MemoryKeyring, role: Role,
+        reminded: bool) -> None:
+    with user_session.workspace.sessions() as s, s.begin():
+        write_setting(s, ROTATED_SETTING, (datetime.now(UTC) - timedelta(days=120)).isoformat())
+    window = open_window(qtbot, replace(user_session, role=role), runner, memory_keyring)
+    window.go(Place(Screen.SETTINGS))
+    settings = window.screens[Screen.SETTINGS]
+    assert isinstance(settings, SettingsScreen)
+    qtbot.waitUntil(lambda: "Second factor" in settings.mfa_state.text())
+    runner.wait()
+    qtbot.wait(50)
+    assert ("last changed 120 days ago; rotate it" in settings.notice.text()) is reminded, settings.notice.text()
     window.close()
 
 
