@@ -32,8 +32,6 @@ class LockScreen(QWidget):
         self.code.setFixedWidth(280)
         self.code.setInputMethodHints(Qt.InputMethodHint.ImhSensitiveData | Qt.InputMethodHint.ImhNoPredictiveText)
         self.code_hint = QLabel()
-        self.code_hint.setWordWrap(True)
-        self.code_hint.setFixedWidth(360)
         self.unlock_button = QPushButton("Unlock")
         self.message = QLabel()
         self.message.setStyleSheet("color: #b00020;")
