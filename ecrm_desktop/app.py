@@ -244,8 +244,9 @@ def _privacy_actions(buttons: tuple[QPushButton, QPushButton], profile: ProfileP
 
 def _analysis_screens(session: UserSession, runner: TaskRunner, go: Callable[[Place], None]
                       ) -> tuple[SegmentsScreen, SegmentsPresenter, DashboardScreen, DashboardPresenter]:
-    """The Segments and Dashboard screens with their presenters, attached."""
+    """The Segments and Dashboard screens with their presenters, attached for the roles that may see them."""
     from ecrm_desktop.cli.writers import write_contacts, write_csv
+    from ecrm_desktop.domain.permissions import Operation
     from ecrm_desktop.presenters.access import refusal_of
     from ecrm_desktop.presenters.dashboard import DashboardPresenter
     from ecrm_desktop.presenters.segments import SegmentsPresenter
@@ -258,8 +259,10 @@ def _analysis_screens(session: UserSession, runner: TaskRunner, go: Callable[[Pl
     segments = SegmentsPresenter(segments_view, SegmentService(session), runner, go, write_csv=write_csv,
                                  write_contacts=write_contacts, refusal=refusal_of(session.role, session.may))
     dashboard = DashboardPresenter(dashboard_view, DashboardService(session), runner)
-    segments_view.attach(segments)
-    dashboard_view.attach(dashboard)
+    if session.may(Operation.VIEW_SEGMENT_COUNTS):  # attaching starts loading: only what the role may see
+        segments_view.attach(segments)
+    if session.may(Operation.VIEW_DASHBOARD):
+        dashboard_view.attach(dashboard)
     return segments_view, segments, dashboard_view, dashboard
 
 

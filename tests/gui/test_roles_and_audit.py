@@ -87,6 +87,31 @@ def test_marketing_sees_denied_screens_with_the_reason_and_opens_on_segments(
     assert errors == []
 
 
+@pytest.mark.parametrize("role", list(Role))
+def test_every_section_a_role_may_open_loads_without_a_refusal(qtbot: QtBot, store: UserSession, runner: TaskRunner,
+                                                               memory_keyring: MemoryKeyring, role: Role) -> None:
+    """The window asks the services only for what the role may do: opening each section it may open (and one
+    customer, where it may) ends with no refusal in the banner."""
+    window = open_window(qtbot, replace(store, role=role, user_name=f"{role}-user"), runner, memory_keyring)
+    refusals: list[str] = []
+    runner.failed.connect(refusals.append)
+    opened = []
+    for screen in SECTIONS:
+        if window.nav.item(SECTIONS.index(screen)).flags() & Qt.ItemFlag.ItemIsEnabled:
+            window.go(Place(screen))
+            opened.append(screen)
+            runner.wait()
+            qtbot.wait(20)
+    if Screen.CUSTOMERS in opened:
+        window.go(Place(Screen.CUSTOMER, 1))
+        runner.wait()
+        qtbot.wait(20)
+    assert refusals == [] and not window.error.text(), (refusals, window.error.text())
+    assert len(opened) == {Role.ADMINISTRATOR: 9, Role.SALES: 6, Role.SUPPORT: 5, Role.MARKETING: 4}[role], opened
+    window.close()
+    runner.wait()
+
+
 def test_audit_viewer_filters_exports_and_detects_tampering(qtbot: QtBot, window: MainWindow,
                                                              user_session: UserSession, tmp_path: Path) -> None:
     window.go(Place(Screen.CUSTOMER, 3))  # opening a customer is audited
