@@ -244,8 +244,9 @@ def _privacy_actions(buttons: tuple[QPushButton, QPushButton], profile: ProfileP
 
 def _analysis_screens(session: UserSession, runner: TaskRunner, go: Callable[[Place], None]
                       ) -> tuple[SegmentsScreen, SegmentsPresenter, DashboardScreen, DashboardPresenter]:
-    """The Segments and Dashboard screens with their presenters, attached."""
+    """The Segments and Dashboard screens with their presenters, attached for the roles that may see them."""
     from ecrm_desktop.cli.writers import write_contacts, write_csv
+    from ecrm_desktop.domain.permissions import Operation
     from ecrm_desktop.presenters.access import refusal_of
     from ecrm_desktop.presenters.dashboard import DashboardPresenter
     from ecrm_desktop.presenters.segments import SegmentsPresenter
@@ -258,8 +259,10 @@ def _analysis_screens(session: UserSession, runner: TaskRunner, go: Callable[[Pl
     segments = SegmentsPresenter(segments_view, SegmentService(session), runner, go, write_csv=write_csv,
                                  write_contacts=write_contacts, refusal=refusal_of(session.role, session.may))
     dashboard = DashboardPresenter(dashboard_view, DashboardService(session), runner)
-    segments_view.attach(segments)
-    dashboard_view.attach(dashboard)
+    if session.may(Operation.VIEW_SEGMENT_COUNTS):  # attaching starts loading: only what the role may see
+        segments_view.attach(segments)
+    if session.may(Operation.VIEW_DASHBOARD):
+        dashboard_view.attach(dashboard)
     return segments_view, segments, dashboard_view, dashboard
 
 
@@ -331,6 +334,7 @@ def _security_screens(session: UserSession, runner: TaskRunner
     from ecrm_desktop.presenters.navigation import Screen
     from ecrm_desktop.presenters.security import SecurityPresenter
     from ecrm_desktop.services.audit import AuditService
+    from ecrm_desktop.services.keys import KeyService
     from ecrm_desktop.services.mfa import MfaService
     from ecrm_desktop.services.permissions import RoleService
     from ecrm_desktop.services.settings import SettingsService
@@ -341,7 +345,8 @@ def _security_screens(session: UserSession, runner: TaskRunner
     settings_view = SettingsScreen(session.user_name)
     security = SecurityPresenter(settings_view, runner, mfa=MfaService(session), settings=SettingsService(session),
                                  users=UserService(session), roles=lambda: RoleService(session),
-                                 refusal=refusal_of(session.role, session.may))
+                                 refusal=refusal_of(session.role, session.may),
+                                 key_reminder=KeyService(session).reminder)
     settings_view.attach(security)
     openers: dict[Screen, Callable[[int | None], None]] = {Screen.SETTINGS: lambda _i: security.start()}
     if not session.may(Operation.VIEW_AUDIT):
@@ -381,8 +386,9 @@ def _lock_when_idle(window: MainWindow, session: UserSession, runner: TaskRunner
     from ecrm_desktop.views.lock_screen import ActivityFilter, LockScreen
 
     lock_view = LockScreen(window, session.user_name)
-    lock = IdleLockPresenter(lock_view, runner, lambda pw: WorkspaceService().reauthenticate(session, pw),
-                             SettingsService(session).idle_lock_minutes())
+    lock = IdleLockPresenter(lock_view, runner, lambda pw, code: WorkspaceService().reauthenticate(session, pw, code),
+                             SettingsService(session).idle_lock_minutes(),
+                             WorkspaceService().has_second_factor(session))
     lock_view.attach(lock)
     activity = ActivityFilter(lock.activity)
     activity.setParent(window)

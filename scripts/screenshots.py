@@ -27,9 +27,11 @@ from ecrm_desktop.domain.helpdesk.macros import MacroDef
 from ecrm_desktop.domain.helpdesk.rules import LEAST_LOADED, RuleDef
 from ecrm_desktop.domain.mail import MailSecurity
 from ecrm_desktop.domain.sync_status import ConnectionCheck
+from ecrm_desktop.presenters.idle_lock import CODE_PROMPT
 from ecrm_desktop.presenters.navigation import Place, Screen
 from ecrm_desktop.presenters.tasks import TaskRunner
 from ecrm_desktop.services.demo import fill_demo
+from ecrm_desktop.services.keys import ROTATED_SETTING
 from ecrm_desktop.services.macros import MacroService
 from ecrm_desktop.services.predictions import refresh_predictions
 from ecrm_desktop.services.secrets import SecretStore
@@ -39,6 +41,7 @@ from ecrm_desktop.services.ticket_rules import RuleService
 from ecrm_desktop.services.tickets import TicketService
 from ecrm_desktop.services.users import UserService
 from ecrm_desktop.services.workspace import UserSession, WorkspaceService
+from ecrm_desktop.storage.settings import write_setting
 from ecrm_desktop.sync.emulator.demo_records import demo_emulated_store
 from ecrm_desktop.sync.emulator.faults import Faults
 from ecrm_desktop.sync.emulator.server import serve
@@ -319,15 +322,19 @@ def privacy_screen(window: MainWindow, out: Path) -> None:
 
 def security_screens(window: MainWindow, session: UserSession, runner: TaskRunner, secrets: SecretStore,
                      out: Path) -> None:
-    """Settings (second factor, idle lock, users), the Roles dialog, enrolment with its QR code, the audit trail
-    filtered to one customer with the chain verified, the idle lock, and the window as Marketing sees it."""
+    """Settings (second factor, idle lock, users, the reminder of a key older than 90 days), the Roles dialog,
+    enrolment with its QR code, the audit trail filtered to one customer with the chain verified, the idle lock
+    (also asking for the second factor), and the window as Marketing sees it."""
+    with session.workspace.sessions() as s, s.begin():
+        write_setting(s, ROTATED_SETTING, (datetime.now(UTC) - timedelta(days=97)).isoformat())
     UserService(session).add("mia", Role.MARKETING, "marketing-demo-2026")
     UserService(session).add("sam", Role.SALES, "sales-demo-2026-x")
     window.go(Place(Screen.SETTINGS))
     settings = window.screens[Screen.SETTINGS]
     assert isinstance(settings, SettingsScreen) and settings.presenter is not None
     settings.presenter.start()
-    settle(lambda: settings.users_model.rowCount() == 3 and "Second factor" in settings.mfa_state.text())
+    settle(lambda: settings.users_model.rowCount() == 3 and "Second factor" in settings.mfa_state.text()
+           and "rotate it" in settings.notice.text())
     save(window, out, "settings")
     settings.roles_button.click()
     settle(lambda: settings.roles_dialog is not None and settings.roles_dialog.isVisible())
@@ -348,12 +355,7 @@ def security_screens(window: MainWindow, session: UserSession, runner: TaskRunne
     settle(lambda: audit.verdict.text().startswith(("Intact", "Tampered")))
     save(window, out, "audit")
 
-    lock_view = window.findChild(LockScreen)
-    assert lock_view is not None
-    lock_view.show_locked()
-    settle(lock_view.isVisible)
-    save(window, out, "locked")
-    lock_view.show_unlocked()
+    lock_screens(window, out)
 
     marketing = replace(session, role=Role.MARKETING, user_name="mia")
     seen = build_main_window(marketing, runner, secrets)
@@ -371,6 +373,22 @@ def security_screens(window: MainWindow, session: UserSession, runner: TaskRunne
     settle(lambda: True)
     save(seen, out, "marketing-customers-denied")
     seen.close()
+
+
+def lock_screens(window: MainWindow, out: Path) -> None:
+    """The idle lock over the window: the password, and the password with the second factor's code."""
+    lock_view = window.findChild(LockScreen)
+    assert lock_view is not None
+    lock_view.show_locked()
+    settle(lock_view.isVisible)
+    save(window, out, "locked")
+    lock_view.show_locked()
+    lock_view.ask_lock_code(CODE_PROMPT)  # a user with a second factor
+    lock_view.password.setText("a long passphrase")
+    lock_view.show_lock_error("Enter the code from your authenticator app as well.")
+    settle(lock_view.code.isVisible)
+    save(window, out, "locked-mfa")
+    lock_view.show_unlocked()
 
 
 def shoot_store_dialog(out: Path) -> None:

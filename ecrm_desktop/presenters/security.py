@@ -1,5 +1,5 @@
-"""The Settings screen's security part: the user's own second factor, the idle lock, and (administrators) users'
-roles and what each role may do."""
+"""The Settings screen's security part: the user's own second factor, the idle lock, (administrators) users'
+roles and what each role may do, and the reminder to rotate a database key older than 90 days."""
 
 from __future__ import annotations
 
@@ -43,9 +43,11 @@ class SecurityView(Protocol):
 class SecurityPresenter:
     def __init__(self, view: SecurityView, runner: Runner, *, mfa: MfaService, settings: SettingsService,
                  users: UserService, roles: Callable[[], RoleService], refusal: Refusal,
-                 idle_lock_changed: Callable[[int], None] = lambda _m: None) -> None:
+                 idle_lock_changed: Callable[[int], None] = lambda _m: None,
+                 key_reminder: Callable[[], str | None] = lambda: None) -> None:
         self.view, self.runner, self.mfa, self.settings, self.users = view, runner, mfa, settings, users
         self.roles, self.refusal, self.idle_lock_changed = roles, refusal, idle_lock_changed
+        self.key_reminder = key_reminder
 
     def start(self) -> None:
         self.runner.submit(lambda _s: self.mfa.status(), self.view.show_mfa, "Second factor")
@@ -53,6 +55,11 @@ class SecurityPresenter:
                            lambda m: self.view.show_idle_lock(m, self.refusal(Operation.MANAGE_SETTINGS)), "Idle lock")
         self.runner.submit(lambda _s: self.users.list(),
                            lambda u: self.view.show_users(u, self.refusal(Operation.MANAGE_USERS)), "Users")
+        self.runner.submit(lambda _s: self.key_reminder(), self._remind, "Checking the database key's age")
+
+    def _remind(self, text: str | None) -> None:
+        if text:
+            self.view.show_notice(text)
 
     # -- the second factor ---------------------------------------------------------------------------------
 

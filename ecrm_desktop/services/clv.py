@@ -20,7 +20,7 @@ from ecrm_desktop.domain.clv.prediction import CustomerPrediction, predictions, 
 from ecrm_desktop.domain.clv.summary import TimeUnit, merge_days, rfm
 from ecrm_desktop.domain.errors import UsageError
 from ecrm_desktop.domain.permissions import Operation
-from ecrm_desktop.services.permissions import require
+from ecrm_desktop.services.permissions import require, require_any
 from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.storage import clv_queries
 
@@ -55,7 +55,8 @@ def predict_workspace(session: UserSession, today: date, lap: Callable[[str], No
 
 def score_customers(session: UserSession, today: date, lap: Callable[[str], None] | None = None,
                     horizon_days: int = 365) -> list[CustomerPrediction]:
-    """`predict_workspace` without its permission check, for the refresh after a sync (checked there)."""
+    """The predictions of every customer: for those who run models, and for the refresh after a sync."""
+    require_any(session, Operation.RUN_MODELS, Operation.SYNC)
     lap = lap or (lambda _step: None)
     with session.workspace.sessions() as s:
         history = clv_queries.order_history(s, today)

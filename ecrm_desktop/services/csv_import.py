@@ -71,6 +71,7 @@ class CsvImportService:
 
     def columns(self, path: Path) -> tuple[str, ...]:
         """The file's header row (for the mapping step)."""
+        self._require_admin()
         return read_csv(_bytes(path)).header
 
     @staticmethod
@@ -158,6 +159,7 @@ class CsvImportService:
     def save_rejections(self, source: Path, rejections: Sequence[Rejection], out: TextIO) -> int:
         """Write the rejected rows of `source` as CSV with the file's own columns plus "Row" and "Reason"; returns
         how many rows were written."""
+        self._require_admin()
         text = read_csv(_bytes(source))
         cells = {row.number: row.cells for row in text.rows}
         writer = csv.writer(out)

@@ -6,6 +6,7 @@ from ecrm_desktop.domain.directory import SORTABLE, CustomerQuery, CustomerRow
 from ecrm_desktop.domain.errors import UsageError
 from ecrm_desktop.domain.permissions import Operation
 from ecrm_desktop.services.permissions import require
+from ecrm_desktop.services.search_scope import search_fields
 from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.storage import directory_queries
 from ecrm_desktop.storage.settings import reporting_currency
@@ -20,7 +21,7 @@ class CustomerDirectory:
     def count(self, query: CustomerQuery) -> int:
         require(self.session, Operation.VIEW_CUSTOMERS)
         with self.session.workspace.sessions() as s:
-            n = directory_queries.count(s, query)
+            n = directory_queries.count(s, query, search_fields(self.session))
         if len(self._matches) > 50:
             self._matches.clear()
         self._matches[query.search] = n
@@ -34,5 +35,6 @@ class CustomerDirectory:
         with self.session.workspace.sessions() as s:
             if self._currency is None:
                 self._currency = reporting_currency(s)
-            ids = directory_queries.page_ids(s, query, offset, limit, self._matches.get(query.search))
+            ids = directory_queries.page_ids(s, query, offset, limit, self._matches.get(query.search),
+                                             fields=search_fields(self.session))
             return directory_queries.rows(s, ids, self._currency)

@@ -16,6 +16,7 @@ from ecrm_desktop.domain.permissions import Operation
 from ecrm_desktop.domain.profile import CustomerProfile
 from ecrm_desktop.services.orders import visible_payment
 from ecrm_desktop.services.permissions import require
+from ecrm_desktop.services.search_scope import search_fields
 from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.storage import audit, customer_queries, merges, predictions, profile_queries, search_index
 from ecrm_desktop.storage.settings import reporting_currency
@@ -125,7 +126,8 @@ class CustomerProfileService:
         """Customers matching the text who could be merged into this one (not itself, not already merged)."""
         require(self.session, Operation.MERGE_CUSTOMERS)
         with self.session.workspace.sessions() as s:
-            ids = [i for i in customer_queries.search_ids(s, user_text, limit + 1) if i != customer_id]
+            found = customer_queries.search_ids(s, user_text, limit + 1, search_fields(self.session))
+            ids = [i for i in found if i != customer_id]
             return customer_queries.summaries(s, ids[:limit])
 
     def merge(self, survivor_id: int, absorbed_id: int) -> int:

@@ -113,6 +113,7 @@ class DashboardService:
         """Fit the models on all orders but the last HOLDOUT_DAYS days and compare their predictions for those
         days with what happened (as `ecrm clv validate`); kept until new orders arrive. Takes seconds per
         100,000 customers: the screen runs it after the figures are shown."""
+        require(self.session, Operation.RUN_MODELS)
         with self.session.workspace.sessions() as s:
             last = clv_queries.last_order_day(s)
         if last is None:

@@ -10,6 +10,7 @@ from ecrm_desktop.domain.enums import ConsentState
 from ecrm_desktop.domain.errors import NotFound, UsageError
 from ecrm_desktop.domain.helpdesk.inbox import SenderCard
 from ecrm_desktop.services.customer_profile import CustomerProfileService
+from ecrm_desktop.services.search_scope import search_fields
 from ecrm_desktop.services.tickets import HANDLING_ROLES, READING_ROLES, TicketService
 from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.storage import audit, customer_queries, search_index
@@ -35,7 +36,7 @@ class SenderService:
             customer_id = ticket.customer_id or match_customer(s, email)
             if customer_id is None:
                 words = " ".join(w for w in (email or name or "").replace("@", " ").split()[:2])
-                ids = customer_queries.search_ids(s, words, CANDIDATES) if words else []
+                ids = customer_queries.search_ids(s, words, CANDIDATES, search_fields(self.session)) if words else []
                 return SenderCard(ticket_id, email, name, None, (), tuple(customer_queries.summaries(s, ids)))
             segments = tuple(s.execute(select(Segment.name).join(SegmentMember, SegmentMember.segment_id == Segment.id)
                                        .where(SegmentMember.customer_id == customer_id).order_by(Segment.name))

@@ -1,4 +1,4 @@
-"""The database key: rotation (Settings → Rotate key, `ecrm key rotate`), its 90-day reminder, and removing a
+"""The database key: rotation (Privacy → Rotate key…, `ecrm key rotate`), its 90-day reminder, and removing a
 user, which rotates the key so that the removed user's old slot opens nothing any more."""
 
 from __future__ import annotations
@@ -44,8 +44,8 @@ class KeyService:
         now = now or datetime.now(UTC)
         if last is None or now - last < REMIND_AFTER:
             return None
-        return (f"The database key was last changed {(now - last).days} days ago; rotate it in Settings → "
-                "Rotate key (or 'ecrm key rotate').")
+        return (f"The database key was last changed {(now - last).days} days ago; rotate it with Privacy → "
+                "Rotate key… (or 'ecrm key rotate').")
 
     def rotate(self) -> None:
         """Re-encrypt the workspace under a new key sealed for every user; audited."""

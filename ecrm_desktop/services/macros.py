@@ -7,9 +7,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ecrm_desktop.domain.enums import FulfillmentStatus, ShipmentStatus, TicketStatus
-from ecrm_desktop.domain.errors import NotFound, PermissionDenied, UsageError
+from ecrm_desktop.domain.errors import NotFound, UsageError
 from ecrm_desktop.domain.helpdesk.macros import AppliedMacro, MacroDef, MacroFacts, check_body, render
-from ecrm_desktop.services.tickets import HANDLING_ROLES, TicketService, utc_now
+from ecrm_desktop.domain.permissions import Operation
+from ecrm_desktop.services.permissions import require
+from ecrm_desktop.services.tickets import TicketService, utc_now
 from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.storage import audit
 from ecrm_desktop.storage.tables import Customer, Fulfillment, Macro, Order, Ticket, User
@@ -28,6 +30,7 @@ class MacroService:
         self.tickets = tickets or TicketService(session, utc_now)
 
     def list(self) -> list[MacroDef]:
+        require(self.session, Operation.VIEW_TICKETS)
         with self.session.workspace.sessions() as s:
             names = dict(s.execute(select(User.id, User.name)).all())
             return [MacroDef(m.id, m.name, m.body, m.set_status, m.add_tag,
@@ -68,6 +71,7 @@ class MacroService:
 
     def preview(self, body: str, ticket_id: int) -> str:
         """`body` as it would read on the ticket (for the editor's live preview)."""
+        require(self.session, Operation.VIEW_TICKETS)
         with self.session.workspace.sessions() as s:
             return render(body, self._facts(s, ticket_id))
 
@@ -115,8 +119,7 @@ class MacroService:
         return MacroFacts(values)
 
     def _require(self) -> None:
-        if self.session.role not in HANDLING_ROLES:
-            raise PermissionDenied("Only administrators and support agents can change macros.")
+        require(self.session, Operation.HANDLE_TICKETS)
 
     @staticmethod
     def _user_id(s: Session, name: str | None) -> int | None:

@@ -15,7 +15,7 @@ from ecrm_desktop.domain.accounts import Enrolment, MfaStatus
 from ecrm_desktop.domain.errors import NotFound, UsageError
 from ecrm_desktop.domain.permissions import Operation
 from ecrm_desktop.services.permissions import require
-from ecrm_desktop.services.second_factor import code_digest
+from ecrm_desktop.services.second_factor import code_digest, matching_step
 from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.storage import audit
 from ecrm_desktop.storage.tables import RecoveryCode, User
@@ -48,12 +48,12 @@ class MfaService:
 
     def confirm(self, enrolment: Enrolment, code: str) -> list[str]:
         """Store the secret once `code` proves the app has it; returns ten new recovery codes (shown once)."""
-        if not pyotp.TOTP(enrolment.secret).verify(code.strip().replace(" ", ""), for_time=self.clock(),
-                                                   valid_window=1):
+        step = matching_step(enrolment.secret, code.strip().replace(" ", ""), self.clock())
+        if step is None:
             raise UsageError("That code does not match; check the time on your phone and enter the current code.")
         with self.session.workspace.sessions() as s, s.begin():
             user = s.get_one(User, self.session.user_id)
-            user.totp_secret = enrolment.secret
+            user.totp_secret, user.totp_last_step = enrolment.secret, step  # the confirming code is spent
             codes = _replace_codes(s, user.id)
             audit.append(s, self.session.user_name, "mfa.enrol", "user", user.id)
         return codes
@@ -77,7 +77,7 @@ class MfaService:
             user = s.execute(select(User).where(func.lower(User.name) == name.lower())).scalar()
             if user is None:
                 raise NotFound(f"There is no user named {name}.")
-            user.totp_secret = None
+            user.totp_secret = user.totp_last_step = None
             s.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
             audit.append(s, self.session.user_name, "mfa.disable", "user", user.id, name=user.name)
 

@@ -24,6 +24,12 @@ def require(session: UserSession, operation: Operation) -> None:
         raise PermissionDenied(denial(session.role, operation))
 
 
+def require_any(session: UserSession, *operations: Operation) -> None:
+    """Raise `PermissionDenied` (naming the first) unless the user's role holds at least one of `operations`."""
+    if not any(session.may(o) for o in operations):
+        raise PermissionDenied(denial(session.role, operations[0]))
+
+
 class RoleService:
     """The grants of each role, as stored in the workspace; only administrators may read or change them."""
 

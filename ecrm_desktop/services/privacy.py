@@ -113,10 +113,10 @@ class PrivacyService:
             return RetentionPreview(policy, cutoff, tuple(retention.inactive_customers(s, cutoff)))
 
     def apply_retention(self, preview: RetentionPreview) -> RetentionResult:
-        return apply_retention(self.session, preview, self.session.user_name)
+        return _apply_retention(self.session, preview, self.session.user_name)
 
 
-def apply_retention(session: UserSession, preview: RetentionPreview, actor: str) -> RetentionResult:
+def _apply_retention(session: UserSession, preview: RetentionPreview, actor: str) -> RetentionResult:
     """Treat the previewed customers that are still inactive at the preview's cutoff, in one transaction."""
     with session.workspace.sessions() as s, s.begin():
         still = set(retention.inactive_customers(s, preview.cutoff)) & set(preview.customer_ids)
@@ -130,6 +130,7 @@ def apply_retention(session: UserSession, preview: RetentionPreview, actor: str)
 
 def run_due_retention(session: UserSession, now: datetime | None = None) -> RetentionResult | None:
     """Run the workspace's scheduled retention policy when a day has passed since its last run (after a sync)."""
+    require(session, Operation.SYNC)
     now = now or datetime.now(UTC)
     with session.workspace.sessions() as s:
         policy = _policy(s)
@@ -141,7 +142,7 @@ def run_due_retention(session: UserSession, now: datetime | None = None) -> Rete
     cutoff = policy.cutoff(now)
     with session.workspace.sessions() as s:
         preview = RetentionPreview(policy, cutoff, tuple(retention.inactive_customers(s, cutoff)))
-    result = apply_retention(session, preview, SCHEDULER)
+    result = _apply_retention(session, preview, SCHEDULER)
     log.info("retention policy ran: %d customers %sd", result.erased.customers, policy.action.value)
     return result
 

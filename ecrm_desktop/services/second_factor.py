@@ -26,8 +26,13 @@ def verify(s: Session, user: User, code: str | None, clock: Clock = lambda: date
     if not code:
         raise SecondFactorRequired("Enter the 6-digit code from your authenticator app (ECRM_TOTP on the command "
                                    "line), or one of your recovery codes.")
-    if code.isdigit() and pyotp.TOTP(user.totp_secret).verify(code, for_time=clock(), valid_window=1):
-        return "totp"
+    if code.isdigit():
+        step = matching_step(user.totp_secret, code, clock())
+        if step is not None:
+            if user.totp_last_step is not None and step <= user.totp_last_step:
+                raise AuthenticationFailed("That authentication code was already used; wait for the next one.")
+            user.totp_last_step = step
+            return "totp"
     digest = code_digest(code)
     for row in s.execute(select(RecoveryCode).where(RecoveryCode.user_id == user.id,
                                                     RecoveryCode.used_at.is_(None))).scalars():
@@ -35,6 +40,16 @@ def verify(s: Session, user: User, code: str | None, clock: Clock = lambda: date
             row.used_at = utcnow()
             return "recovery"
     raise AuthenticationFailed("Wrong authentication code.")
+
+
+def matching_step(secret: str, code: str, at: datetime) -> int | None:
+    """The TOTP time step (the current one or a neighbour, for clock drift) whose code is `code`, else None."""
+    totp = pyotp.TOTP(secret)
+    now = totp.timecode(at)
+    for step in (now - 1, now, now + 1):
+        if hmac.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
 
 
 def code_digest(code: str) -> str:

@@ -17,7 +17,8 @@ from ecrm_desktop.domain.segments.ast import Node, filters_used
 from ecrm_desktop.domain.segments.rfm import RfmCell
 from ecrm_desktop.domain.segments.saved import Evaluation, MembershipChange, SavedSegment
 from ecrm_desktop.domain.zones import workspace_zone
-from ecrm_desktop.services.permissions import require
+from ecrm_desktop.services.permissions import require, require_any
+from ecrm_desktop.services.search_scope import search_fields
 from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.storage import audit, directory_queries, rfm, segment_history, segment_predictions, segment_queries
 from ecrm_desktop.storage.settings import read_setting, reporting_currency
@@ -60,7 +61,9 @@ class SegmentService:
 
     def includes(self, name: str, customer_id: int) -> bool:
         """Whether the customer is in the saved segment `name` right now (evaluated live, for ticket rules)."""
-        condition = and_(self._members(self.get(name).query), Customer.id == customer_id)
+        require_any(self.session, Operation.VIEW_SEGMENT_COUNTS, Operation.HANDLE_TICKETS)
+        saved = self._saved_or_missing(name)  # not `get`: agents who handle tickets need not list segments
+        condition = and_(self._members(saved.query), Customer.id == customer_id)
         with self.session.workspace.sessions() as s:
             return segment_queries.count(s, condition) > 0
 
@@ -68,7 +71,7 @@ class SegmentService:
         """How many of the customers `source` (a query, or a cell of the R x F grid) selects the customer list
         shows for `listing` (its search text)."""
         require(self.session, Operation.VIEW_SEGMENT_MEMBERS)
-        condition = segment_queries.listed(self._source(source), listing)
+        condition = segment_queries.listed(self._source(source), listing, search_fields(self.session))
         if condition is None:
             return 0
         with self.session.workspace.sessions() as s:
@@ -77,7 +80,7 @@ class SegmentService:
     def page_rows(self, source: Members, listing: CustomerQuery, offset: int, limit: int) -> list[CustomerRow]:
         """Rows [offset, offset + limit) of those customers, in the customer list's order."""
         require(self.session, Operation.VIEW_SEGMENT_MEMBERS)
-        condition = segment_queries.listed(self._source(source), listing)
+        condition = segment_queries.listed(self._source(source), listing, search_fields(self.session))
         if condition is None:
             return []
         with self.session.workspace.sessions() as s:
@@ -125,6 +128,9 @@ class SegmentService:
 
     def get(self, name: str) -> SavedSegment:
         require(self.session, Operation.VIEW_SEGMENT_COUNTS)
+        return self._saved_or_missing(name)
+
+    def _saved_or_missing(self, name: str) -> SavedSegment:
         found = self._saved(name.strip())
         if found is None:
             raise NotFound(f"There is no saved segment named '{name}'; 'ecrm segment list' shows them.")

@@ -48,12 +48,14 @@ class StoreService:
         return self._add(name, Platform.SHOPIFY, shop_url, {"api_version": api_version}, token)
 
     def add_woocommerce(self, name: str, url: str, key: str, secret: str) -> StoreInfo:
+        require(self.session, Operation.MANAGE_STORES)  # before checking what was typed: refusals say why first
         if not key.strip():
             raise UsageError("A WooCommerce store needs its consumer key (--key).")
         return self._add(name, Platform.WOOCOMMERCE, url, {"key": key.strip()}, secret)
 
     def add_vendure(self, name: str, url: str, user: str, password: str) -> StoreInfo:
         """A Vendure store is read through its Admin API as an administrator (`user`, `password`)."""
+        require(self.session, Operation.MANAGE_STORES)
         if not user.strip():
             raise UsageError("A Vendure store needs the user name of an administrator (--user).")
         return self._add(name, Platform.VENDURE, url, {"user": user.strip()}, password)

@@ -10,10 +10,12 @@ from pathlib import Path
 from sqlalchemy import select
 
 from ecrm_desktop.domain.enums import MessageKind, TicketChannel, TicketStatus
-from ecrm_desktop.domain.errors import PermissionDenied, UsageError
+from ecrm_desktop.domain.errors import UsageError
 from ecrm_desktop.domain.helpdesk.ticket_csv import ImportedTicket, RejectedRow, column_map, read_row
+from ecrm_desktop.domain.permissions import Operation
+from ecrm_desktop.services.permissions import require
 from ecrm_desktop.services.ticket_automation import AGENT_ROLES, add_tag, apply_sla, sla_targets
-from ecrm_desktop.services.tickets import HANDLING_ROLES, Clock, utc_now
+from ecrm_desktop.services.tickets import Clock, utc_now
 from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.storage import audit
 from ecrm_desktop.storage.tables import Ticket, TicketMessage, User
@@ -38,8 +40,7 @@ class TicketImportService:
         self.session, self.clock = session, clock
 
     def import_csv(self, path: Path, dry_run: bool = False) -> ImportReport:
-        if self.session.role not in HANDLING_ROLES:
-            raise PermissionDenied(f"Your role ({self.session.role.value}) cannot import support tickets.")
+        require(self.session, Operation.HANDLE_TICKETS)
         tickets, rejected, columns = self._read(path)
         if not dry_run and tickets:
             self._write(tickets)

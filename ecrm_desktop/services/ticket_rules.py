@@ -6,10 +6,12 @@ from dataclasses import replace
 
 from sqlalchemy import func, select
 
-from ecrm_desktop.domain.enums import Role, TicketPriority
-from ecrm_desktop.domain.errors import NotFound, PermissionDenied, UsageError
+from ecrm_desktop.domain.enums import TicketPriority
+from ecrm_desktop.domain.errors import NotFound, UsageError
 from ecrm_desktop.domain.helpdesk.rules import STRATEGIES, RuleDef
 from ecrm_desktop.domain.helpdesk.sla import SlaTargets
+from ecrm_desktop.domain.permissions import Operation
+from ecrm_desktop.services.permissions import require
 from ecrm_desktop.services.ticket_automation import AGENT_ROLES, rule_defs, sla_targets
 from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.storage import audit
@@ -21,6 +23,7 @@ class RuleService:
         self.session = session
 
     def rules(self) -> list[RuleDef]:
+        require(self.session, Operation.VIEW_TICKETS)
         with self.session.workspace.sessions() as s:
             return rule_defs(s)
 
@@ -63,10 +66,12 @@ class RuleService:
 
     def segment_names(self) -> list[str]:
         """The saved segments a rule's condition may name."""
+        require(self.session, Operation.VIEW_TICKETS)
         with self.session.workspace.sessions() as s:
             return list(s.execute(select(Segment.name).order_by(Segment.name)).scalars())
 
     def sla_targets(self) -> dict[TicketPriority, SlaTargets]:
+        require(self.session, Operation.VIEW_TICKETS)
         with self.session.workspace.sessions() as s:
             return sla_targets(s)
 
@@ -85,5 +90,5 @@ class RuleService:
                          resolution_minutes=targets.resolution_minutes)
 
     def _require_admin(self) -> None:
-        if self.session.role is not Role.ADMINISTRATOR:
-            raise PermissionDenied("Only an administrator can change ticket rules and SLA policies.")
+        """Rules and SLA policies are workspace settings (administrators by default)."""
+        require(self.session, Operation.MANAGE_SETTINGS)

@@ -85,6 +85,7 @@ class TicketService:
 
     def agents(self) -> list[Agent]:
         """The people tickets can be assigned to, with availability and load."""
+        self.require(READING_ROLES)
         with self.session.workspace.sessions() as s:
             load = ticket_queries.unsolved_load(s)
             found = s.execute(select(User.id, User.name, AgentStatus.available)
@@ -94,6 +95,7 @@ class TicketService:
 
     def breach_count(self) -> int:
         """Unsolved tickets past their next SLA deadline (the dashboard's "SLA breaches")."""
+        self.require(READING_ROLES)
         with self.session.workspace.sessions() as s:
             return ticket_queries.breaches(s, self.clock())
 
@@ -136,6 +138,7 @@ class TicketService:
         return self._process(ticket_ids, new=False)
 
     def _process(self, ticket_ids: Sequence[int], new: bool) -> list[str]:
+        self.require(HANDLING_ROLES)
         if not ticket_ids:
             return []
         with self.session.workspace.sessions() as s, s.begin():
@@ -144,6 +147,7 @@ class TicketService:
     def on_mail(self, s: Session, created: list[int], updated: list[int]) -> None:
         """The mail channel's hook: deadlines and rules for the tickets a batch of mail made or touched, in that
         batch's transaction."""
+        self.require(HANDLING_ROLES)
         self._apply_rules(s, created, True)
         self._apply_rules(s, updated, False)
 
@@ -291,6 +295,9 @@ class TicketService:
             audit.append(s, self.session.user_name, "ticket.merge", "ticket", target_id, merged=sources)
 
     def wake_snoozed(self) -> int:
+        """Open again the snoozed tickets whose time has come; returns how many. Housekeeping any reader of the
+        inbox triggers: the time has come whoever looks."""
+        self.require(READING_ROLES)
         with self.session.workspace.sessions() as s, s.begin():
             return ticket_queries.wake_snoozed(s, self.clock())
 

@@ -131,21 +131,31 @@ class WorkspaceService:
             return None
         return self._session_for(workspace, user, remembered=True)
 
-    def reauthenticate(self, session: UserSession, password: str) -> None:
-        """Check the signed-in user's password again (the idle lock), counting failures like a sign-in; audited."""
+    def reauthenticate(self, session: UserSession, password: str, code: str | None = None) -> None:
+        """Check the signed-in user's password again (the idle lock) and, when they have one, their second factor
+        (`SecondFactorRequired` without `code`); failures count like a sign-in's, and the unlock is audited."""
         folder = session.workspace.paths.folder
         guard = SignInGuard(folder, self.clock)
         guard.check(session.user_name)
         try:
             read_keyslots(folder).unwrap(session.user_name, password)
+            with session.workspace.sessions() as s, s.begin():
+                factor = second_factor.verify(s, s.get_one(User, session.user_id), code, self.clock)
+                for name, at in guard.unaudited():
+                    audit.append(s, name, "user.sign_in_failed", detail_at=at)
+                audit.append(s, session.user_name, "user.unlock", "user", session.user_id,
+                             method="+".join(filter(None, ["password", factor])))
+        except SecondFactorRequired:
+            raise
         except AuthenticationFailed:
             guard.failed(session.user_name)
             raise
-        with session.workspace.sessions() as s, s.begin():
-            for name, at in guard.unaudited():
-                audit.append(s, name, "user.sign_in_failed", detail_at=at)
-            audit.append(s, session.user_name, "user.unlock", "user", session.user_id)
         guard.succeeded(session.user_name)
+
+    def has_second_factor(self, session: UserSession) -> bool:
+        """Whether the signed-in user must give a second factor to unlock (the lock screen asks for it)."""
+        with session.workspace.sessions() as s:
+            return bool(s.get_one(User, session.user_id).totp_secret)
 
     def forget(self, folder: Path, user: str) -> None:
         """Remove a remembered key from the keyring."""

@@ -14,9 +14,10 @@ from ecrm_desktop.storage.search_index import match_expression
 from ecrm_desktop.storage.tables import Customer, CustomerIdentity, CustomerRfm, CustomerTag, Store, Tag
 
 
-def search_ids(session: Session, user_text: str, limit: int = 50) -> list[int]:
-    """Customer ids whose search document matches every word typed (as prefixes), best match first."""
-    expr = match_expression(user_text)
+def search_ids(session: Session, user_text: str, limit: int = 50, fields: Sequence[str] | None = None) -> list[int]:
+    """Customer ids whose search document (or its `fields`) matches every word typed (as prefixes), best match
+    first."""
+    expr = match_expression(user_text, fields)
     if expr is None:
         return []
     rows = session.execute(text(

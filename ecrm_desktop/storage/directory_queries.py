@@ -6,6 +6,7 @@ A page is found in two steps: the ids of the page by walking the sort column's i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, select, text
@@ -33,9 +34,10 @@ ROW_COLUMNS = (
 )
 
 
-def count(session: Session, query: CustomerQuery) -> int:
-    """How many customers the query lists (the FTS index counts a search; the id index counts everyone)."""
-    expr = match_expression(query.search)
+def count(session: Session, query: CustomerQuery, fields: Sequence[str] | None = None) -> int:
+    """How many customers the query lists (the FTS index counts a search, in `fields` if given; the id index
+    counts everyone)."""
+    expr = match_expression(query.search, fields)
     if query.search.strip() and expr is None:
         return 0
     if expr is not None:
@@ -52,10 +54,11 @@ MATCHES = "SELECT rowid FROM customer_search WHERE customer_search MATCH :q"
 MERGED = "SELECT id FROM customers WHERE merged_into_id IS NOT NULL"
 
 
-def page_ids(session: Session, query: CustomerQuery, offset: int, limit: int, matches: int | None = None) -> list[int]:
+def page_ids(session: Session, query: CustomerQuery, offset: int, limit: int, matches: int | None = None, *,
+             fields: Sequence[str] | None = None) -> list[int]:
     """Ids of rows [offset, offset + limit) of the query, in its order; `matches` is the search's count."""
     stmt: Select[Any] = select(Customer.id)
-    expr = match_expression(query.search)
+    expr = match_expression(query.search, fields)
     if query.search.strip() and expr is None:
         return []
     if expr is not None and matches is not None and matches <= FEW_MATCHES:

@@ -1,7 +1,9 @@
 """The customer full-text index (SQLite FTS5): what it holds, how it is kept current, how it is queried.
 
 Each customer is one document (rowid = customer id) with their names, every email and phone, tags,
-non-sensitive notes and order numbers. Writers call `reindex_customers` in their own transaction.
+non-sensitive notes and order numbers. Sensitive notes and payment details are never indexed, so no role finds a
+customer by them; a search can be limited to some columns (a role that may not read notes does not match on
+them). Writers call `reindex_customers` in their own transaction.
 """
 
 from __future__ import annotations
@@ -19,10 +21,14 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 CHUNK = 500
 
 
-def match_expression(user_text: str) -> str | None:
-    """Turn what a person typed into an FTS5 query: every word must match as a prefix (None if no words)."""
+def match_expression(user_text: str, fields: Sequence[str] | None = None) -> str | None:
+    """Turn what a person typed into an FTS5 query: every word must match as a prefix (None if no words), in
+    any column or only in `fields`."""
     tokens = _TOKEN.findall(user_text.casefold())
-    return " AND ".join(f'"{t}"*' for t in tokens) if tokens else None
+    if not tokens:
+        return None
+    words = " AND ".join(f'"{t}"*' for t in tokens)
+    return words if fields is None else f"{{{' '.join(fields)}}} : ({words})"
 
 
 def phone_terms(phone: str) -> str:

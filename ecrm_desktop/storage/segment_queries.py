@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date, tzinfo
 
 from sqlalchemy import ColumnElement, and_, delete, distinct, func, select, text
@@ -53,9 +53,11 @@ def member_ids(session: Session, condition: ColumnElement[bool], limit: int, off
     return list(rows.scalars())
 
 
-def listed(condition: ColumnElement[bool], query: CustomerQuery) -> ColumnElement[bool] | None:
-    """Members that also match the customer list's search text (None when the text can match nobody)."""
-    expr = match_expression(query.search)
+def listed(condition: ColumnElement[bool], query: CustomerQuery,
+           fields: Sequence[str] | None = None) -> ColumnElement[bool] | None:
+    """Members that also match the customer list's search text, in `fields` if given (None when the text can
+    match nobody)."""
+    expr = match_expression(query.search, fields)
     if query.search.strip() and expr is None:
         return None
     return condition if expr is None else and_(condition, Customer.id.in_(text(MATCHES).bindparams(q=expr)))

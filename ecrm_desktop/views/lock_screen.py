@@ -1,5 +1,6 @@
 """The lock over the main window (idle lock): an opaque page that hides every screen, keeping their state, and
-asks for the password; and the application-wide filter that notices a person is still there."""
+asks for the password (and the code, for a user with a second factor); and the application-wide filter that
+notices a person is still there."""
 
 from __future__ import annotations
 
@@ -27,20 +28,29 @@ class LockScreen(QWidget):
         hint = QLabel(f"Signed in as {user}. Enter your password to go on where you left off.")
         self.password = QLineEdit(echoMode=QLineEdit.EchoMode.Password, placeholderText="password")
         self.password.setFixedWidth(280)
+        self.code = QLineEdit(placeholderText="authentication code")
+        self.code.setFixedWidth(280)
+        self.code.setInputMethodHints(Qt.InputMethodHint.ImhSensitiveData | Qt.InputMethodHint.ImhNoPredictiveText)
+        self.code_hint = QLabel()
         self.unlock_button = QPushButton("Unlock")
         self.message = QLabel()
         self.message.setStyleSheet("color: #b00020;")
         layout = QVBoxLayout(self)
         layout.addStretch(1)
-        for w in (title, hint, self.password, self.unlock_button, self.message):
+        for w in (title, hint, self.password, self.code_hint, self.code, self.unlock_button, self.message):
             layout.addWidget(w, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(2)
+        self.code.hide()
+        self.code_hint.hide()
+        self.presenter: IdleLockPresenter | None = None
         self.hide()
         window.installEventFilter(self)
 
     def attach(self, presenter: IdleLockPresenter) -> None:
-        self.unlock_button.clicked.connect(lambda: presenter.unlock(self.password.text()))
+        self.presenter = presenter
+        self.unlock_button.clicked.connect(lambda: presenter.unlock(self.password.text(), self.code.text()))
         self.password.returnPressed.connect(self.unlock_button.click)
+        self.code.returnPressed.connect(self.unlock_button.click)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
         if watched is self.window_ and event.type() == QEvent.Type.Resize:
@@ -53,12 +63,21 @@ class LockScreen(QWidget):
         self.setGeometry(self.window_.rect())
         self.message.clear()
         self.password.clear()
+        self.code.clear()
         self.show()
         self.raise_()
         self.password.setFocus()
 
+    def ask_lock_code(self, message: str) -> None:
+        self.code_hint.setText(message)
+        self.code_hint.show()
+        self.code.show()
+        if self.password.text():
+            self.code.setFocus()
+
     def show_unlocked(self) -> None:
         self.password.clear()
+        self.code.clear()
         self.hide()
         self._set_window_usable(True)
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ecrm_desktop.presenters.navigation import SECTIONS, Place, Screen
+from ecrm_desktop.views.clipboard_guard import ClipboardGuard
 from ecrm_desktop.views.format import when
 
 
@@ -51,6 +52,7 @@ class MainWindow(QMainWindow):
         self.place: Place | None = None
         self.back: Callable[[], None] = lambda: None
         self.closing: list[Callable[[], None]] = []  # called as the window closes (stop background work)
+        ClipboardGuard(self)  # customer data copied from any screen stays out of clipboard history
         self.screens = {s: screens.get(s) or NotBuiltYet(s) for s in Screen}
         self.stack = QStackedWidget()
         for widget in dict.fromkeys(self.screens.values()):

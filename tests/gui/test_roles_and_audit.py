@@ -3,8 +3,10 @@ lock, the second factor's enrolment in Settings and the unlock dialog asking for
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pyotp
@@ -19,9 +21,11 @@ from ecrm_desktop.domain.enums import Role
 from ecrm_desktop.domain.permissions import DEFAULT_GRANTS, Operation
 from ecrm_desktop.presenters.navigation import SECTIONS, Place, Screen
 from ecrm_desktop.presenters.tasks import TaskRunner
+from ecrm_desktop.services.keys import ROTATED_SETTING
 from ecrm_desktop.services.mfa import MfaService
 from ecrm_desktop.services.secrets import SecretStore
 from ecrm_desktop.services.workspace import UserSession, WorkspaceService
+from ecrm_desktop.storage.settings import write_setting
 from ecrm_desktop.storage.tables import AuditEntry
 from ecrm_desktop.views.audit_screen import AuditScreen
 from ecrm_desktop.views.lock_screen import LockScreen
@@ -83,6 +87,31 @@ def test_marketing_sees_denied_screens_with_the_reason_and_opens_on_segments(
     assert errors == []
 
 
+@pytest.mark.parametrize("role", list(Role))
+def test_every_section_a_role_may_open_loads_without_a_refusal(qtbot: QtBot, store: UserSession, runner: TaskRunner,
+                                                               memory_keyring: MemoryKeyring, role: Role) -> None:
+    """The window asks the services only for what the role may do: opening each section it may open (and one
+    customer, where it may) ends with no refusal in the banner."""
+    window = open_window(qtbot, replace(store, role=role, user_name=f"{role}-user"), runner, memory_keyring)
+    refusals: list[str] = []
+    runner.failed.connect(refusals.append)
+    opened = []
+    for screen in SECTIONS:
+        if window.nav.item(SECTIONS.index(screen)).flags() & Qt.ItemFlag.ItemIsEnabled:
+            window.go(Place(screen))
+            opened.append(screen)
+            runner.wait()
+            qtbot.wait(20)
+    if Screen.CUSTOMERS in opened:
+        window.go(Place(Screen.CUSTOMER, 1))
+        runner.wait()
+        qtbot.wait(20)
+    assert refusals == [] and not window.error.text(), (refusals, window.error.text())
+    assert len(opened) == {Role.ADMINISTRATOR: 9, Role.SALES: 6, Role.SUPPORT: 5, Role.MARKETING: 4}[role], opened
+    window.close()
+    runner.wait()
+
+
 def test_audit_viewer_filters_exports_and_detects_tampering(qtbot: QtBot, window: MainWindow,
                                                              user_session: UserSession, tmp_path: Path) -> None:
     window.go(Place(Screen.CUSTOMER, 3))  # opening a customer is audited
@@ -126,6 +155,56 @@ def test_idle_lock_hides_the_window_and_keeps_its_place(qtbot: QtBot, window: Ma
     assert window.centralWidget().isEnabled() and window.stack.currentWidget() is before
 
 
+def _type_and_unlock(qtbot: QtBot, lock_view: LockScreen, password: str, code: str) -> None:
+    lock_view.password.clear()
+    qtbot.keyClicks(lock_view.password, password)
+    lock_view.code.clear()
+    qtbot.keyClicks(lock_view.code, code)
+    qtbot.keyClick(lock_view.code, Qt.Key.Key_Return)
+
+
+def test_idle_lock_asks_for_the_second_factor(qtbot: QtBot, user_session: UserSession, runner: TaskRunner,
+                                              memory_keyring: MemoryKeyring) -> None:
+    mfa = MfaService(user_session)
+    enrolment = mfa.begin()
+    totp = pyotp.TOTP(enrolment.secret)
+    codes = mfa.confirm(enrolment, totp.now())
+    window = open_window(qtbot, user_session, runner, memory_keyring)  # built for a user with a second factor
+    lock_view = window.findChild(LockScreen)
+    assert lock_view is not None
+    assert lock_view.presenter is not None
+    lock_view.presenter.lock()  # what its timer does after the idle minutes
+    qtbot.waitUntil(lambda: lock_view.isVisible() and lock_view.code.isVisible())
+    assert "authenticator app" in lock_view.code_hint.text()
+    qtbot.keyClicks(lock_view.password, PASSWORD)
+    qtbot.keyClick(lock_view.password, Qt.Key.Key_Return)  # the password alone does not open it
+    qtbot.waitUntil(lambda: "code from your authenticator" in lock_view.message.text())
+    _type_and_unlock(qtbot, lock_view, PASSWORD, totp.now())  # the enrolment spent this step's code
+    qtbot.waitUntil(lambda: "already used" in lock_view.message.text(), timeout=20_000)
+    assert lock_view.isVisible() and not window.centralWidget().isEnabled()
+    _type_and_unlock(qtbot, lock_view, PASSWORD, codes[0])
+    qtbot.waitUntil(lambda: not lock_view.isVisible(), timeout=20_000)
+    assert window.centralWidget().isEnabled()
+    window.close()
+
+
+@pytest.mark.parametrize(("role", "reminded"), [(Role.ADMINISTRATOR, True), (Role.SALES, False)])
+def test_settings_reminds_key_rotators_of_a_key_older_than_90_days(
+        qtbot: QtBot, user_session: UserSession, runner: TaskRunner, memory_keyring: MemoryKeyring, role: Role,
+        reminded: bool) -> None:
+    with user_session.workspace.sessions() as s, s.begin():
+        write_setting(s, ROTATED_SETTING, (datetime.now(UTC) - timedelta(days=120)).isoformat())
+    window = open_window(qtbot, replace(user_session, role=role), runner, memory_keyring)
+    window.go(Place(Screen.SETTINGS))
+    settings = window.screens[Screen.SETTINGS]
+    assert isinstance(settings, SettingsScreen)
+    qtbot.waitUntil(lambda: "Second factor" in settings.mfa_state.text())
+    runner.wait()
+    qtbot.wait(50)
+    assert ("last changed 120 days ago; rotate it" in settings.notice.text()) is reminded, settings.notice.text()
+    window.close()
+
+
 def test_settings_enrols_a_second_factor_and_sign_in_asks_for_the_code(
         qtbot: QtBot, window: MainWindow, user_session: UserSession, tmp_path: Path, runner: TaskRunner,
         workspace_service: WorkspaceService) -> None:
@@ -153,7 +232,7 @@ def test_settings_enrols_a_second_factor_and_sign_in_asks_for_the_code(
         qtbot.keyClicks(d.password, PASSWORD)
         qtbot.keyClick(d.password, Qt.Key.Key_Return)
         qtbot.waitUntil(lambda: d.code.isVisible() and "authenticator" in d.message.text(), timeout=20_000)
-        qtbot.keyClicks(d.code, pyotp.TOTP(secret).now())
+        qtbot.keyClicks(d.code, pyotp.TOTP(secret).at(time.time() + 30))  # the enrolment spent the current code
         qtbot.keyClick(d.code, Qt.Key.Key_Return)
         qtbot.waitUntil(lambda: not d.isVisible() or "Wrong" in d.message.text(), timeout=20_000)
         assert not d.isVisible(), d.message.text()  # a refused code fails the test instead of leaving it waiting

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import time
 from pathlib import Path
 
 import pyotp
@@ -67,14 +68,32 @@ DENIED = [
     ("sally", ("roles", "list")),
     ("sally", ("stores", "add", "shopify", "--name", "X", "--shop-url", "https://x.example")),
     ("mia", ("settings", "idle-lock", "5")),
+    ("mia", ("tickets", "list")),
+    ("sally", ("tickets", "create", "--subject", "Late", "--body", "Where is it?")),
+    ("mia", ("tickets", "rule", "list")),
+    ("sue", ("tickets", "sla", "set", "high", "--first-response", "60", "--resolution", "600")),
+    ("sally", ("tickets", "import", "{csv}", "--dry-run")),
+    ("sally", ("inbox", "fetch")),
+    ("sue", ("import", "customers", "{csv}", "--dry-run")),
+    ("sue", ("privacy", "export", "ada@example.com", "--out", "{out}")),
+    ("sally", ("privacy", "erase", "ada@example.com", "--yes")),
+    ("mia", ("privacy", "retention", "--years", "5")),
+    ("sue", ("backup", "--out", "{out}")),
+    ("sally", ("key", "rotate")),
+    ("sue", ("clv", "validate", "--calibration-end", "2026-01-01")),
+    ("sue", ("recommend", "evaluate")),
+    ("sally", ("mfa", "disable", "--user", "sue")),
+    ("sue", ("audit", "export", "--out", "{out}")),
 ]
 
 
 @pytest.mark.parametrize(("user", "args"), DENIED, ids=[f"{u}-{' '.join(a[:2])}" for u, a in DENIED])
 def test_denied_command_exits_4_with_one_sentence(workspace: Path, tmp_path: Path, user: str,
                                                   args: tuple[str, ...]) -> None:
-    out = tmp_path / "out.file"
-    code, stdout, stderr = as_user(user, *(a.replace("{out}", str(out)) for a in args), workspace=workspace,
+    out, csv_in = tmp_path / "out.file", tmp_path / "in.csv"
+    csv_in.write_text("Email,First Name\nnew@example.com,New\n", encoding="utf-8")
+    code, stdout, stderr = as_user(user, *(a.replace("{out}", str(out)).replace("{csv}", str(csv_in)) for a in args),
+                                   workspace=workspace,
                                    ECRM_NEW_PASSWORD="another-password-long", ECRM_STORE_TOKEN="t")
     assert code == 4, stderr
     assert stderr.startswith("ecrm: Your role (") and stderr.count("\n") == 1 and "Traceback" not in stderr
@@ -126,7 +145,7 @@ def test_second_factor_from_ecrm_totp(workspace: Path) -> None:
     code, _, _ = as_user("sally", "mfa", "status", workspace=workspace, ECRM_TOTP="000000")
     assert code == 5 or pyotp.TOTP(enrolment.secret).verify("000000", valid_window=1)
     code, stdout, stderr = as_user("sally", "mfa", "status", "--json", workspace=workspace,
-                                   ECRM_TOTP=pyotp.TOTP(enrolment.secret).now())
+                                   ECRM_TOTP=pyotp.TOTP(enrolment.secret).at(time.time() + 30))  # confirm spent now's
     assert code == 0, stderr
     assert json.loads(stdout) == {"enrolled": True, "recovery_codes_left": 10}
     assert as_user("admin", "mfa", "disable", "--user", "sally", workspace=workspace)[0] == 0

@@ -147,3 +147,70 @@ def test_idle_lock_reauthentication_counts_failures(folder: Path, clock: Clock) 
         assert _actions(session)[-2:] == [("admin", "user.sign_in_failed"), ("admin", "user.unlock")]
     finally:
         session.close()
+
+
+def _enrolled(service: WorkspaceService, folder: Path, clock: Clock) -> tuple[pyotp.TOTP, list[str]]:
+    session = service.unlock(folder, "admin", PASSWORD)
+    try:
+        mfa = MfaService(session, clock)
+        enrolment = mfa.begin()
+        totp = pyotp.TOTP(enrolment.secret)
+        return totp, mfa.confirm(enrolment, totp.at(clock()))
+    finally:
+        session.close()
+
+
+def test_a_totp_code_is_accepted_once(folder: Path, clock: Clock) -> None:
+    service = WorkspaceService(kdf=FAST_KDF, clock=clock)
+    totp, _ = _enrolled(service, folder, clock)
+    with pytest.raises(AuthenticationFailed, match="already used"):  # the enrolment's code is spent
+        service.unlock(folder, "admin", PASSWORD, code=totp.at(clock()))
+    clock.advance(30)
+    code = totp.at(clock())
+    service.unlock(folder, "admin", PASSWORD, code=code).close()
+    clock.advance(10)  # still the same 30-second step: an onlooker replaying it is refused
+    with pytest.raises(AuthenticationFailed, match="already used"):
+        service.unlock(folder, "admin", PASSWORD, code=code)
+    with pytest.raises(AuthenticationFailed, match="already used"):  # an older step inside the drift window too
+        service.unlock(folder, "admin", PASSWORD, code=totp.at(clock() - timedelta(seconds=30)))
+    clock.advance(30)
+    service.unlock(folder, "admin", PASSWORD, code=totp.at(clock())).close()
+    restarted = WorkspaceService(kdf=FAST_KDF, clock=clock)  # the last step is stored, not remembered in memory
+    with pytest.raises(AuthenticationFailed, match="already used"):
+        restarted.unlock(folder, "admin", PASSWORD, code=totp.at(clock()))
+
+
+def test_a_refused_replay_counts_towards_the_lock_out(folder: Path, clock: Clock) -> None:
+    service = WorkspaceService(kdf=FAST_KDF, clock=clock)
+    totp, _ = _enrolled(service, folder, clock)
+    for _ in range(5):
+        with pytest.raises(AuthenticationFailed):
+            service.unlock(folder, "admin", PASSWORD, code=totp.at(clock()))
+    with pytest.raises(LockedOut):
+        service.unlock(folder, "admin", PASSWORD, code=totp.at(clock() + timedelta(seconds=30)))
+
+
+def test_idle_unlock_asks_for_the_second_factor(folder: Path, clock: Clock) -> None:
+    service = WorkspaceService(kdf=FAST_KDF, clock=clock)
+    totp, codes = _enrolled(service, folder, clock)
+    clock.advance(30)
+    session = service.unlock(folder, "admin", PASSWORD, code=totp.at(clock()))
+    try:
+        assert service.has_second_factor(session)
+        with pytest.raises(SecondFactorRequired):
+            service.reauthenticate(session, PASSWORD)
+        with pytest.raises(AuthenticationFailed, match="already used"):  # the sign-in's code does not unlock
+            service.reauthenticate(session, PASSWORD, totp.at(clock()))
+        with pytest.raises(AuthenticationFailed, match="Wrong user name or password"):
+            service.reauthenticate(session, "wrong-password-here", totp.at(clock() + timedelta(seconds=30)))
+        clock.advance(30)
+        service.reauthenticate(session, PASSWORD, totp.at(clock()))
+        service.reauthenticate(session, PASSWORD, codes[0])
+        with pytest.raises(AuthenticationFailed, match="Wrong authentication code"):  # a recovery code: once
+            service.reauthenticate(session, PASSWORD, codes[0])
+        with session.workspace.sessions() as s:
+            unlocks = [e.detail_json for e in s.execute(select(AuditEntry).where(
+                AuditEntry.action == "user.unlock").order_by(AuditEntry.id)).scalars()]
+        assert unlocks == ['{"method": "password+totp"}', '{"method": "password+recovery"}']
+    finally:
+        session.close()

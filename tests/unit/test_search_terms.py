@@ -13,3 +13,8 @@ def test_punctuation_and_fts_syntax_are_not_passed_through() -> None:
 def test_phone_is_searchable_by_digits() -> None:
     terms = phone_terms("+1 (555) 010-2030")
     assert "15550102030" in terms and "5550102030" in terms
+
+
+def test_a_search_can_be_limited_to_some_columns() -> None:
+    assert match_expression("ada 42", ("name", "email")) == '{name email} : ("ada"* AND "42"*)'
+    assert match_expression("  ", ("name",)) is None

@@ -14,6 +14,8 @@ from sqlalchemy import select
 
 from ecrm_desktop.domain.enums import MessageKind
 from ecrm_desktop.domain.errors import NotFound, UsageError
+from ecrm_desktop.domain.permissions import Operation
+from ecrm_desktop.services.permissions import require
 from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.storage import audit
 from ecrm_desktop.storage.tables import MailAttachment, TicketMessage
@@ -37,6 +39,7 @@ class Attachments:
 
     def of_message(self, message_row_id: int) -> list[AttachmentInfo]:
         """The files of one ticket message, without their bytes."""
+        require(self.session, Operation.VIEW_TICKETS)
         with self.session.workspace.sessions() as s:
             rows = s.execute(select(MailAttachment.id, MailAttachment.message_id, MailAttachment.filename,
                                     MailAttachment.content_type, MailAttachment.size, MailAttachment.content_id)
@@ -44,6 +47,7 @@ class Attachments:
         return [AttachmentInfo(*row) for row in rows]
 
     def content(self, attachment_id: int) -> bytes:
+        require(self.session, Operation.VIEW_TICKETS)
         with self.session.workspace.sessions() as s:
             data = s.execute(select(MailAttachment.content).where(MailAttachment.id == attachment_id)).scalar()
         if data is None:
@@ -68,6 +72,7 @@ class Attachments:
 
     def attach(self, message_row_id: int, filename: str, data: bytes, content_type: str | None = None) -> int:
         """Add a file to a reply that has not been sent yet."""
+        require(self.session, Operation.HANDLE_TICKETS)
         if len(data) > MAX_ATTACHMENT:
             raise UsageError(f"{filename} is larger than {MAX_ATTACHMENT // (1024 * 1024)} MB, more than mail "
                              "servers accept.")

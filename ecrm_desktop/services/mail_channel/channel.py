@@ -15,8 +15,8 @@ from email.utils import format_datetime, formataddr, make_msgid
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from ecrm_desktop.domain.enums import MessageKind, Role, TicketChannel, TicketStatus
-from ecrm_desktop.domain.errors import EcrmError, PermissionDenied
+from ecrm_desktop.domain.enums import MessageKind, TicketChannel, TicketStatus
+from ecrm_desktop.domain.errors import EcrmError
 from ecrm_desktop.domain.mail import (
     DeliveryState,
     MailboxAuthFailed,
@@ -25,10 +25,12 @@ from ecrm_desktop.domain.mail import (
     message_ids,
     reply_subject,
 )
+from ecrm_desktop.domain.permissions import Operation
 from ecrm_desktop.services.mail_channel.mailbox import MailboxService
 from ecrm_desktop.services.mail_channel.parsing import InboundMail, parse_mail
 from ecrm_desktop.services.mail_channel.threads import customer_for, known_message, ticket_by_headers, ticket_by_subject
 from ecrm_desktop.services.mail_channel.transport import ContextFactory, ImapSession, smtp_connection
+from ecrm_desktop.services.permissions import require
 from ecrm_desktop.services.secrets import SecretStore
 from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.storage import audit
@@ -295,6 +297,7 @@ class MailChannel:
         """Until `stop`: poll, then wait for new mail with IDLE where the server has it (else up to `poll_seconds`)
         or for `wake` (a reply was queued), and poll again. Reports each poll and each failure; connection failures
         back off up to ten minutes; a refused password ends the watch (retrying could lock the account)."""
+        require(self.session, Operation.HANDLE_TICKETS)
         wake = wake or threading.Event()
         backoff = 0.0
         while not stop.is_set():
@@ -335,8 +338,7 @@ class MailChannel:
         return settings, self.mailbox.password()
 
     def _require_support_role(self) -> None:
-        if self.session.role not in (Role.ADMINISTRATOR, Role.SUPPORT):
-            raise PermissionDenied("Only administrators and support agents can fetch and send support mail.")
+        require(self.session, Operation.HANDLE_TICKETS)
 
 
 def _text(value: bytes | str) -> str:

@@ -6,10 +6,11 @@ from __future__ import annotations
 import ssl
 from dataclasses import dataclass
 
-from ecrm_desktop.domain.enums import Role
-from ecrm_desktop.domain.errors import PermissionDenied, UsageError
+from ecrm_desktop.domain.errors import UsageError
 from ecrm_desktop.domain.mail import MailboxError, MailboxSettings
+from ecrm_desktop.domain.permissions import Operation
 from ecrm_desktop.services.mail_channel.transport import ContextFactory, ImapSession, smtp_connection
+from ecrm_desktop.services.permissions import require, require_any
 from ecrm_desktop.services.secrets import SecretStore
 from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.storage import audit
@@ -43,12 +44,14 @@ class MailboxService:
 
     def settings(self) -> MailboxSettings | None:
         """The connected mailbox's settings, or None when none is connected."""
+        require_any(self.session, Operation.VIEW_TICKETS, Operation.MANAGE_SETTINGS)
         with self.session.workspace.sessions() as s:
             value = read_setting(s, SETTINGS_KEY)
         return MailboxSettings.from_json(value) if isinstance(value, dict) else None
 
     def password(self) -> str:
-        """The mailbox password from wherever `connect` put it."""
+        """The mailbox password from wherever `connect` put it (for those who fetch and send support mail)."""
+        require(self.session, Operation.HANDLE_TICKETS)
         settings = self.settings()
         if settings is None:
             raise UsageError("No support mailbox is connected; connect one with 'ecrm inbox connect' or "
@@ -63,6 +66,7 @@ class MailboxService:
 
     def test(self, settings: MailboxSettings, password: str) -> ConnectionTest:
         """Sign in to the IMAP and SMTP servers with these settings; `MailboxError` says what failed."""
+        require(self.session, Operation.MANAGE_SETTINGS)
         if not password:
             raise UsageError("The mailbox password is empty; set ECRM_MAIL_PASSWORD or type it at the prompt.")
         with ImapSession(settings, password, self.tls) as imap:
@@ -75,8 +79,7 @@ class MailboxService:
 
     def connect(self, settings: MailboxSettings, password: str) -> tuple[ConnectionTest, str]:
         """Test, then save the settings and the password; returns the test and where the password went."""
-        if self.session.role is not Role.ADMINISTRATOR:
-            raise PermissionDenied("Only an administrator can connect the support mailbox.")
+        require(self.session, Operation.MANAGE_SETTINGS)
         result = self.test(settings, password)
         problem = self.secrets.set(self._keyring_name(), password)
         with self.session.workspace.sessions() as s, s.begin():
