@@ -3,14 +3,14 @@ replaces the index on country alone (its prefix), so such a count reads three sh
 than the wide segment index.
 
 Revision ID: 0015
-Revises: 0012
+Revises: 0014
 Create Date: 2026-12-03 08:20:00
 """
 
 from alembic import op
 
 revision = '0015'
-down_revision = '0012'
+down_revision = '0014'
 branch_labels = None
 depends_on = None
 
