@@ -56,3 +56,12 @@ def user_session(tmp_path: Path, workspace_service: WorkspaceService) -> Iterato
     session = workspace_service.create(tmp_path / "ws", "admin", PASSWORD)
     yield session
     session.close()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Empty the clipboard while Qt still runs. Qt's offscreen platform (the tests') frees clipboard contents a
+    program set as QMimeData twice at exit, which ecrm's clipboard guard does: the run would end in a crash."""
+    from PySide6.QtGui import QGuiApplication
+
+    if QGuiApplication.instance() is not None:
+        QGuiApplication.clipboard().clear()

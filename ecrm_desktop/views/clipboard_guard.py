@@ -26,8 +26,16 @@ class ClipboardGuard(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.clipboard = QGuiApplication.clipboard()
-        self.clipboard.dataChanged.connect(lambda: self.conceal(QClipboard.Mode.Clipboard))
-        self.clipboard.selectionChanged.connect(lambda: self.conceal(QClipboard.Mode.Selection))
+        # Bound methods, not lambdas: Qt then drops the connections when the guard goes (with its window), and
+        # the clipboard's last signals at exit no longer call into a deleted object (a crash at interpreter exit).
+        self.clipboard.dataChanged.connect(self._clipboard_changed)
+        self.clipboard.selectionChanged.connect(self._selection_changed)
+
+    def _clipboard_changed(self) -> None:
+        self.conceal(QClipboard.Mode.Clipboard)
+
+    def _selection_changed(self) -> None:
+        self.conceal(QClipboard.Mode.Selection)
 
     def conceal(self, mode: QClipboard.Mode) -> None:
         """Re-publish the current contents with the hints, if ecrm put them there and they lack them."""
