@@ -186,6 +186,8 @@ def build_main_window(session: UserSession, runner: TaskRunner, secrets: SecretS
         if session.may(needs):
             attach()
     _menus(window, session, secrets, sync_runner, refresh_status=status.refresh, mail=mail)
+    for watch in mail:  # mail that made or touched tickets shows in the inbox at once
+        watch.changed.connect(inbox.refresh)
     _offer_privacy(window, runner, profile_view, profile, privacy=privacy,
                    after_erasure=lambda: nav.go(Place(Screen.CUSTOMERS)))
     _lock_when_idle(window, session, runner, settings_view)
@@ -246,6 +248,7 @@ def _analysis_screens(session: UserSession, runner: TaskRunner, go: Callable[[Pl
                       ) -> tuple[SegmentsScreen, SegmentsPresenter, DashboardScreen, DashboardPresenter]:
     """The Segments and Dashboard screens with their presenters, attached."""
     from ecrm_desktop.cli.writers import write_contacts, write_csv
+    from ecrm_desktop.domain.permissions import Operation
     from ecrm_desktop.presenters.access import refusal_of
     from ecrm_desktop.presenters.dashboard import DashboardPresenter
     from ecrm_desktop.presenters.segments import SegmentsPresenter
@@ -258,7 +261,8 @@ def _analysis_screens(session: UserSession, runner: TaskRunner, go: Callable[[Pl
     segments = SegmentsPresenter(segments_view, SegmentService(session), runner, go, write_csv=write_csv,
                                  write_contacts=write_contacts, refusal=refusal_of(session.role, session.may))
     dashboard = DashboardPresenter(dashboard_view, DashboardService(session), runner)
-    segments_view.attach(segments)
+    if session.may(Operation.VIEW_SEGMENT_COUNTS):  # attaching loads the list (an agent's window must not fail)
+        segments_view.attach(segments)
     dashboard_view.attach(dashboard)
     return segments_view, segments, dashboard_view, dashboard
 

@@ -148,8 +148,12 @@ class InboxPresenter:
             self._show(None)
         elif self.current is None:
             self.view.select_row(0)
-        else:
-            self.view.select_row(min(self.current, total - 1))
+        else:  # stay on the open ticket; where it left the view, its successor takes its place
+            kept = self.rows.find(lambda r: r.id == self.open_id) if self.open_id is not None else None
+            if kept is not None:
+                self.view.select_row(kept)
+            elif self.current < self.rows.page_size:  # (further down it may just not be fetched yet: stay)
+                self.view.select_row(min(self.current, total - 1))
 
     def refresh_counts(self) -> None:
         """The views' counts, then the tag views' (slower: they visit every unsolved ticket)."""
@@ -172,10 +176,11 @@ class InboxPresenter:
     # the open ticket
     def open_row(self, index: int) -> None:
         row = self.rows.row(index)
-        if row is None or (index == self.current and row.id == self.open_id):
+        if row is None:
             return
         self.current = index
-        self.open_ticket(row.id)
+        if row.id != self.open_id:  # the open ticket at another row (the list was read again) keeps its draft
+            self.open_ticket(row.id)
 
     def move(self, step: int) -> None:
         """j / k: the next or previous ticket of the list."""
@@ -185,6 +190,17 @@ class InboxPresenter:
 
     def open_ticket(self, ticket_id: int) -> None:
         self.open_id, self.applied = ticket_id, None
+        self._load(ticket_id)
+
+    def refresh(self) -> None:
+        """Mail arrived (or something else changed the tickets): count and list again and read the open ticket
+        again, keeping it open with its draft and applied macro."""
+        self.refresh_counts()
+        self.rows.reset(self.query)
+        if self.open_id is not None:
+            self._load(self.open_id)
+
+    def _load(self, ticket_id: int) -> None:
         self.runner.submit(lambda _s: self.tickets.conversation(ticket_id), self._conversation_loaded, "Ticket")
         self.runner.submit(lambda _s: self.senders.card(ticket_id), self._card_loaded, "Customer")
 

@@ -58,8 +58,12 @@ class SegmentService:
             return segment_queries.member_ids(s, condition, limit, offset)
 
     def includes(self, name: str, customer_id: int) -> bool:
-        """Whether the customer is in the saved segment `name` right now (evaluated live, for ticket rules)."""
-        condition = and_(self._members(self.get(name).query), Customer.id == customer_id)
+        """Whether the customer is in the saved segment `name` right now (evaluated live, for ticket rules, which
+        run for whoever is signed in, so no role is required; a segment deleted since is no one's)."""
+        saved = self._saved(name.strip())
+        if saved is None:
+            return False
+        condition = and_(self._members(saved.query), Customer.id == customer_id)
         with self.session.workspace.sessions() as s:
             return segment_queries.count(s, condition) > 0
 

@@ -1,7 +1,7 @@
 """The inbox screen: views with counts on the left, the ticket list, the open ticket and the customer sidebar.
 
-Keyboard-first: in the list, j / k move, r replies, n writes a note, e solves, a assigns, s snoozes and / (or
-Ctrl+F) searches. Selected rows take the bulk actions above the list.
+Keyboard-first: in the list, j / k move, r replies, m replies with a macro (Ctrl+M in the reply editor), n writes
+a note, e solves, a assigns, s snoozes and / (or Ctrl+F) searches. Selected rows take the bulk actions above the list.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ecrm_desktop.domain.enums import TicketPriority
+from ecrm_desktop.domain.enums import TicketPriority, TicketStatus
 from ecrm_desktop.domain.helpdesk.inbox import Agent, Conversation, SenderCard, ViewCount
 from ecrm_desktop.domain.helpdesk.macros import MacroDef
 from ecrm_desktop.presenters.inbox import SNOOZE_CHOICES, InboxPresenter
@@ -120,8 +120,11 @@ class InboxScreen(QWidget):
         self.bulk["Macros…"].clicked.connect(self.edit_macros)
         self.bulk["Rules…"].clicked.connect(self.edit_rules)
         pane = self.pane
-        pane.status.activated.connect(lambda _i: p.set_status(self._open_ids(), pane.status.currentData()))
-        pane.priority.activated.connect(lambda _i: p.set_priority(self._open_ids(), pane.priority.currentData()))
+        # (Qt hands item data back as plain strings: make them the enums again)
+        pane.status.activated.connect(lambda _i: p.set_status(self._open_ids(),
+                                                              TicketStatus(pane.status.currentData())))
+        pane.priority.activated.connect(lambda _i: p.set_priority(self._open_ids(),
+                                                                  TicketPriority(pane.priority.currentData())))
         pane.assignee.activated.connect(lambda _i: p.assign(self._open_ids(), pane.assignee.currentData()))
         pane.tag.returnPressed.connect(self._tag_open)
         pane.macro.activated.connect(self._macro)
@@ -160,6 +163,7 @@ class InboxScreen(QWidget):
                 return False
             action = {"j": lambda: self._move(1), "k": lambda: self._move(-1),
                       "r": lambda: self.pane.start(False), "n": lambda: self.pane.start(True), "e": self._solve,
+                      "m": self.pane.pick_macro,
                       "a": self._assign_menu, "s": self._snooze_menu, "/": self.focus_search}.get(event.text())
             if action is not None:
                 action()
@@ -281,7 +285,8 @@ class InboxScreen(QWidget):
     def _priority_menu(self) -> None:
         if self.presenter is not None:
             ids, p = self.selected_ids(), self.presenter
-            self._menu([(x.value.title(), x) for x in reversed(TicketPriority)], lambda v: p.set_priority(ids, v))
+            self._menu([(x.value.title(), x) for x in reversed(TicketPriority)],
+                       lambda v: p.set_priority(ids, TicketPriority(v)))
 
     def _snooze_menu(self) -> None:
         if self.presenter is not None:

@@ -87,7 +87,8 @@ class TicketPane(QWidget):
         self.modes.addButton(self.note_mode)
         self.macro = QComboBox()
         self.macro.setMinimumWidth(200)
-        self.macro.setToolTip("Fill the reply from a macro; edit it before sending")
+        self.macro.setToolTip("Fill the reply from a macro; edit it before sending (Ctrl+M, or m in the list, "
+                              "opens this list: type or use the arrows, then Enter)")
         self.editor = QPlainTextEdit()
         self.editor.setPlaceholderText("Write a reply… (Ctrl+Enter sends, Esc goes back to the list)")
         self.actions_label = QLabel()
@@ -97,6 +98,9 @@ class TicketPane(QWidget):
         self.send.setDefault(True)
         self.send_shortcut = QShortcut(QKeySequence("Ctrl+Return"), self.editor)
         self.escape_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.editor)
+        self.macro_shortcut = QShortcut(QKeySequence("Ctrl+M"), self, context=Qt.ShortcutContext.
+                                        WidgetWithChildrenShortcut)
+        self.macro_shortcut.activated.connect(self.pick_macro)
         self.note_mode.toggled.connect(self._mode)
 
     def _layout(self) -> None:
@@ -110,7 +114,7 @@ class TicketPane(QWidget):
         editor_bar.addWidget(self.reply_mode)
         editor_bar.addWidget(self.note_mode)
         editor_bar.addStretch(1)
-        editor_bar.addWidget(QLabel("Macro"))
+        editor_bar.addWidget(QLabel("Macro (Ctrl+M)"))
         editor_bar.addWidget(self.macro)
         bottom = QWidget()
         editor_box = QVBoxLayout(bottom)
@@ -190,6 +194,13 @@ class TicketPane(QWidget):
     def start(self, note: bool) -> None:
         (self.note_mode if note else self.reply_mode).setChecked(True)
         self.editor.setFocus()
+
+    def pick_macro(self) -> None:
+        """Reply with a macro: open the picker, where typing or the arrows choose and Enter fills the reply."""
+        if self.macro.isEnabled() and self.macro.count() > 1:
+            self.start(False)
+            self.macro.setFocus()
+            self.macro.showPopup()
 
     def _mode(self, note: bool) -> None:
         self.send.setText("Add note" if note else "Send reply")
