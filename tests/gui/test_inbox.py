@@ -150,3 +150,29 @@ def test_rules_dialog_saves_a_rule_and_sla_targets(qtbot: QtBot, inbox: tuple[In
     (rule,) = RuleService(user_session).rules()
     assert (rule.keywords, rule.add_tag, rule.assign) == (("refund", "money back"), "refund", "least-loaded")
     dialog.close()
+
+
+def test_priority_and_status_pickers_of_the_open_ticket(qtbot: QtBot, inbox: tuple[InboxScreen, list[str]],
+                                                        user_session: UserSession) -> None:
+    """The pickers hand the presenter real enums (Qt gives item data back as plain strings), and a re-sorted list
+    keeps the open ticket open."""
+    view, _queued = inbox
+    presenter, pane = view.presenter, view.pane
+    assert presenter is not None
+    qtbot.waitUntil(lambda: presenter.open_id is not None and view.pane.title.text().startswith("#"))
+    view.table.setFocus()
+    qtbot.keyClick(view.table, Qt.Key.Key_J)
+    qtbot.waitUntil(lambda: "Where is my parcel" in pane.title.text())
+    ticket_id = presenter.open_id
+    pane.priority.setCurrentIndex(pane.priority.findData(TicketPriority.URGENT))
+    pane.priority.activated.emit(pane.priority.currentIndex())
+    qtbot.waitUntil(lambda: view.notice.text() == "Priority urgent: 1 ticket.")
+    qtbot.waitUntil(lambda: view.table.model().index(0, 1).data() == "Where is my parcel")  # sorts first now
+    assert presenter.open_id == ticket_id and presenter.current == 0
+    pane.status.setCurrentIndex(pane.status.findData(TicketStatus.PENDING))
+    pane.status.activated.emit(pane.status.currentIndex())
+    qtbot.waitUntil(lambda: view.notice.text() == "Set to pending: 1 ticket.")
+    with user_session.workspace.sessions() as s:
+        ticket = s.get(Ticket, ticket_id)
+        assert ticket is not None and (ticket.priority, ticket.status) == (TicketPriority.URGENT,
+                                                                          TicketStatus.PENDING)
