@@ -189,6 +189,8 @@ class InboxPresenter:
             self.view.select_row(index)
 
     def open_ticket(self, ticket_id: int) -> None:
+        if ticket_id != self.open_id:  # never the last ticket's customer beside this one while it loads
+            self.view.show_sender(None)
         self.open_id, self.applied = ticket_id, None
         self._load(ticket_id)
 
