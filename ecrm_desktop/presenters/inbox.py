@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Protocol
 
 from ecrm_desktop.domain.enums import TicketPriority, TicketStatus
@@ -62,6 +63,12 @@ class Senders(Protocol):
     def create_customer(self, ticket_id: int) -> int: ...
 
 
+class Files(Protocol):
+    """What the conversation needs of `services.mail_channel.Attachments`."""
+
+    def save_to(self, attachment_id: int, path: Path) -> Path: ...
+
+
 class InboxScreenView(Protocol):
     def show_views(self, counts: list[ViewCount], current: int) -> None: ...
     def show_count(self, total: int) -> None: ...
@@ -80,9 +87,10 @@ SNOOZE_CHOICES = {"1 hour": timedelta(hours=1), "4 hours": timedelta(hours=4), "
 
 class InboxPresenter:
     def __init__(self, view: InboxScreenView, tickets: Tickets, macros: Macros, senders: Senders, runner: Runner, *,
-                 navigate: Callable[[Place], None], rules: RuleStore | None = None) -> None:
+                 navigate: Callable[[Place], None], rules: RuleStore | None = None, files: Files | None = None
+                 ) -> None:
         self.view, self.tickets, self.macros, self.senders = view, tickets, macros, senders
-        self.runner, self.navigate, self.rules = runner, navigate, rules
+        self.runner, self.navigate, self.rules, self.files = runner, navigate, rules, files
         self.query = TicketQuery()
         self.counts: list[ViewCount] = []
         self.current: int | None = None  # the open ticket's row index
@@ -218,6 +226,14 @@ class InboxPresenter:
         self.open_id = None
         self.view.show_conversation(conversation)
         self.view.show_sender(None)
+
+    def save_attachment(self, attachment_id: int, path: Path) -> None:
+        """A copy of a message's file where the agent chose (the bytes stay encrypted in the workspace)."""
+        files = self.files
+        if files is not None:
+            self.runner.submit(lambda _s: files.save_to(attachment_id, path),
+                               lambda saved: self.view.show_notice(f"Saved {saved.name} in {saved.parent}."),
+                               "Saving the attachment")
 
     def open_customer(self, customer_id: int) -> None:
         self.navigate(Place(Screen.CUSTOMER, customer_id))

@@ -6,10 +6,13 @@ a note, e solves, a assigns, s snoozes and / (or Ctrl+F) searches. Selected rows
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer, QUrl
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QStandardPaths, Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -49,6 +52,7 @@ class InboxScreen(QWidget):
         self.model: TicketTableModel | None = None
         self.agents: list[Agent] = []
         self.shown_id: int | None = None
+        self.files: dict[int, str] = {}  # the open conversation's attachments: id → file name
         self.rules_dialog: RulesDialog | None = None
         self.views = QListWidget()
         self.views.setFixedWidth(190)
@@ -132,6 +136,7 @@ class InboxScreen(QWidget):
         pane.send_shortcut.activated.connect(self._send)
         pane.escape_shortcut.activated.connect(self.table.setFocus)
         self.sidebar.anchorClicked.connect(self._link)
+        pane.conversation.anchorClicked.connect(self._conversation_link)
         self.recount = QTimer(self, interval=RECOUNT_MS)  # new mail and woken snoozes show in the counts
         self.recount.timeout.connect(lambda: p.refresh_counts() if self.isVisible() else None)
         self.recount.start()
@@ -221,6 +226,7 @@ class InboxScreen(QWidget):
         if now is not None:
             self.pane.show_conversation(conversation, now)
         ticket_id = conversation.ticket.id if conversation else None
+        self.files = {a.id: a.filename for m in (conversation.messages if conversation else ()) for a in m.attachments}
         if ticket_id != self.shown_id:  # a draft belongs to its ticket
             self.pane.clear_draft()
         self.shown_id = ticket_id
@@ -305,6 +311,18 @@ class InboxScreen(QWidget):
         if name and self.presenter is not None:
             self.presenter.add_tag(self._open_ids(), name)
             self.pane.tag.clear()
+
+    def _conversation_link(self, url: QUrl) -> None:
+        """An attachment is saved where the agent chooses; web links open in the browser."""
+        if url.scheme() == "attachment" and self.presenter is not None:
+            attachment_id = int(url.path())
+            folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DownloadLocation)
+            path, _filter = QFileDialog.getSaveFileName(self, "Save the attachment",
+                                                        str(Path(folder) / self.files.get(attachment_id, "")))
+            if path:
+                self.presenter.save_attachment(attachment_id, Path(path))
+        elif url.scheme() in {"http", "https"}:
+            QDesktopServices.openUrl(url)
 
     def _link(self, url: QUrl) -> None:
         if self.presenter is None:

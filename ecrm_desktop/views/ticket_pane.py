@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from ecrm_desktop.domain.enums import MessageKind, TicketPriority, TicketStatus
 from ecrm_desktop.domain.helpdesk.inbox import Agent, Conversation, MessageView
 from ecrm_desktop.domain.helpdesk.macros import MacroDef
-from ecrm_desktop.views.format import status, when
+from ecrm_desktop.views.format import file_size, status, when
 from ecrm_desktop.views.inbox_table import sla_text
 
 BUBBLES = {MessageKind.INBOUND: ("#ffffff", "#d0d0d0", "Customer"),
@@ -47,9 +47,12 @@ def _message_html(m: MessageView) -> str:
     background, border, label = BUBBLES[m.kind]
     delivery = f" · {escape(status(m.delivery))}" if m.delivery else ""
     body = escape(m.body_text).replace("\n", "<br>")
+    files = "".join(f"<br>📎 <a href='attachment:{a.id}'>{escape(a.filename)}</a>"
+                    f" <span style='color:#666'>({file_size(a.size)})</span>" for a in m.attachments)
     return (f"<table width='100%' cellpadding='8' style='background:{background}; border:1px solid {border};"
             f" margin-bottom:8px'><tr><td><b>{escape(m.author or 'Unknown')}</b>"
-            f" <span style='color:#666'>· {label} · {when(m.sent_at)}{delivery}</span><br>{body}</td></tr></table>")
+            f" <span style='color:#666'>· {label} · {when(m.sent_at)}{delivery}</span><br>{body}{files}"
+            "</td></tr></table>")
 
 
 class TicketPane(QWidget):

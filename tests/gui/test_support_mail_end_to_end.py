@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import email
 import json
+import re
 from email import policy
 from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtWidgets import QApplication, QFileDialog
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -52,6 +54,7 @@ SEGMENT, RULE = "Repeat buyers", "Repeat buyers go to Bob"
 TRACKING = "https://track.example/DHL-778899"
 MACRO = ("Hi {customer.first_name},\n\nyour order {order.last.number} is {order.last.status}; you can follow it "
          "here: {order.last.tracking_url}\n\n{agent.name}, Northwind support")
+RECEIPT = b"%PDF-1.4 receipt #1503 ..."
 REPLY = ("Hi Ada,\n\nyour order #1503 is in transit; you can follow it here: " + TRACKING + "\n\n"
          "Bob, Northwind support")
 
@@ -125,7 +128,7 @@ def answer_to(reply: EmailMessage) -> dict[str, str]:
 
 def test_mail_becomes_a_ticket_beside_its_customer_is_routed_answered_with_a_macro_and_threads(
         qtbot: QtBot, user_session: UserSession, workspace_service: WorkspaceService, memory_keyring: MemoryKeyring,
-        mail_servers: MailServers, monkeypatch: pytest.MonkeyPatch) -> None:
+        mail_servers: MailServers, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("SSL_CERT_FILE", str(mail_servers.cafile))  # trust the loopback servers' certificate
     for user in mail_servers.users:
         mail_servers.empty_mailbox(user)
@@ -152,7 +155,8 @@ def test_mail_becomes_a_ticket_beside_its_customer_is_routed_answered_with_a_mac
 
         # 1. mail arrives while the inbox is open: the watcher's IDLE wakes, and the list shows it
         mail_servers.send_to_support("Sizes?", "Do the cups come in a larger size?", sender=OTHER)
-        root = mail_servers.send_to_support("Where is my parcel?", "Hello, my kettle has not arrived yet.\nAda")
+        root = mail_servers.send_to_support("Where is my parcel?", "Hello, my kettle has not arrived yet.\nAda",
+                                            attachments=[("receipt.pdf", "application/pdf", RECEIPT)])
         qtbot.waitUntil(lambda: inbox.count.text() == "2 tickets", timeout=20_000)
         qtbot.waitUntil(lambda: "Sizes?" in inbox.pane.title.text(), timeout=10_000)  # the first is opened
         ada, grace = ticket_of(agent, CUSTOMER), ticket_of(agent, OTHER)
@@ -178,6 +182,15 @@ def test_mail_becomes_a_ticket_beside_its_customer_is_routed_answered_with_a_mac
         for expected in ("Orders\n3", "Spent\n$184.00", "#1503", "In transit", "DHL-778899", SEGMENT):
             assert expected in card, expected
         assert card.index("#1503") < card.index("#1502") < card.index("#1501")  # newest first
+
+        # her attachment is listed with her message and saved where Bob chooses
+        assert f"📎 receipt.pdf ({len(RECEIPT)} bytes)" in inbox.pane.conversation.toPlainText()
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(tmp_path / "receipt.pdf"), ""))
+        [link] = re.findall(r'href="(attachment:\d+)"', inbox.pane.conversation.toHtml())
+        inbox.pane.conversation.anchorClicked.emit(QUrl(link))
+        qtbot.waitUntil(lambda: inbox.notice.text() == f"Saved receipt.pdf in {tmp_path}.", timeout=10_000)
+        assert (tmp_path / "receipt.pdf").read_bytes() == RECEIPT
+        inbox.table.setFocus()
 
         # 4. reply from the keyboard: r, Ctrl+M, type the macro's name, Enter; check the text; Ctrl+Enter
         qtbot.keyClick(inbox.table, Qt.Key.Key_R)

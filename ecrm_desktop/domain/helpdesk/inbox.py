@@ -99,6 +99,15 @@ class TicketRow:
 
 
 @dataclass(frozen=True)
+class AttachmentView:
+    """A file that came with a message (its bytes stay in the database until an agent saves a copy)."""
+
+    id: int
+    filename: str
+    size: int
+
+
+@dataclass(frozen=True)
 class MessageView:
     """One message of a conversation. `delivery` is the sending state of a reply where the mail channel records
     one (None otherwise)."""
@@ -109,6 +118,7 @@ class MessageView:
     body_text: str
     sent_at: datetime
     delivery: str | None = None
+    attachments: tuple[AttachmentView, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ from pathlib import Path
 from sqlalchemy import select
 
 from ecrm_desktop.domain.enums import MessageKind
-from ecrm_desktop.domain.errors import NotFound, UsageError
+from ecrm_desktop.domain.errors import NotFound, PermissionDenied, UsageError
+from ecrm_desktop.services.tickets import READING_ROLES
 from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.storage import audit
 from ecrm_desktop.storage.tables import MailAttachment, TicketMessage
@@ -44,6 +45,8 @@ class Attachments:
         return [AttachmentInfo(*row) for row in rows]
 
     def content(self, attachment_id: int) -> bytes:
+        if self.session.role not in READING_ROLES:
+            raise PermissionDenied("Your role may not read support tickets or their attachments.")
         with self.session.workspace.sessions() as s:
             data = s.execute(select(MailAttachment.content).where(MailAttachment.id == attachment_id)).scalar()
         if data is None:
