@@ -373,7 +373,7 @@ def _restrict(window: MainWindow, nav: NavigationPresenter, session: UserSession
     denied = denied_screens(session.role, session.may)
     nav.openers = {s: o for s, o in nav.openers.items() if s not in denied}
     window.deny(denied)
-    return Place(first_section(denied))
+    return Place(first_section(denied, session.role))
 
 
 def _lock_when_idle(window: MainWindow, session: UserSession, runner: TaskRunner,

@@ -143,12 +143,8 @@ def test_mail_becomes_a_ticket_beside_its_customer_is_routed_answered_with_a_mac
     agent = workspace_service.unlock(user_session.workspace.paths.folder, AGENT, AGENT_PASSWORD)
     window = open_window(qtbot, agent, memory_keyring, agent_runner)
     try:
-        window.activateWindow()
-        qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
-        qtbot.keyClick(window.focusWidget() or window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)  # Inbox
         inbox = window.screens[Screen.INBOX]
-        assert isinstance(inbox, InboxScreen)
-        qtbot.waitUntil(inbox.isVisible)
+        assert isinstance(inbox, InboxScreen) and window.stack.currentWidget() is inbox  # an agent's day starts here
         presenter = inbox.presenter
         assert presenter is not None
         qtbot.waitUntil(lambda: inbox.count.text() == "0 tickets", timeout=10_000)
