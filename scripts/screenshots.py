@@ -162,6 +162,15 @@ def shoot_inbox(window: MainWindow, session: UserSession, out: Path) -> None:
     assert inbox.rules_dialog is not None
     save(inbox.rules_dialog, out, "inbox-rules")
     inbox.rules_dialog.close()
+    taken = inbox.new_ticket()
+    assert taken is not None
+    taken.subject.setText("Phone: deliver to the office instead")
+    taken.email.setText("gudrun@example.is")
+    taken.name.setText("Gudrun Jonsdottir")
+    taken.body.setPlainText("Called at 10:40. Wants her order delivered to her office (Laugavegur 12) because "
+                            "nobody is home during the day.")
+    save(taken, out, "inbox-new-ticket")
+    taken.close()
 
 
 def dark_palette() -> QPalette:

@@ -9,18 +9,19 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
-from ecrm_desktop.domain.enums import TicketPriority, TicketStatus
+from ecrm_desktop.domain.enums import TicketChannel, TicketPriority, TicketStatus
 from ecrm_desktop.domain.helpdesk.inbox import (
     Agent,
     Conversation,
     InboxView,
     SenderCard,
+    TicketDraft,
     TicketQuery,
     TicketRow,
     ViewCount,
 )
 from ecrm_desktop.domain.helpdesk.macros import AppliedMacro, MacroDef
-from ecrm_desktop.presenters.macro_editor import MacroEditorPresenter, MacroEditorView, MacroStore
+from ecrm_desktop.presenters.macro_editor import MacroEditorPresenter, MacroEditorView, MacroStore, attempt
 from ecrm_desktop.presenters.navigation import Place, Screen
 from ecrm_desktop.presenters.paging import PagedRows
 from ecrm_desktop.presenters.rules_editor import RulesEditorPresenter, RulesEditorView, RuleStore
@@ -37,6 +38,8 @@ class Tickets(Protocol):
     def conversation(self, ticket_id: int) -> Conversation: ...
     def agents(self) -> list[Agent]: ...
     def now(self) -> datetime: ...
+    def create(self, subject: str, body: str, *, requester_email: str | None = ..., requester_name: str | None = ...,
+               channel: TicketChannel = ..., priority: TicketPriority = ...) -> int: ...
     def reply(self, ticket_id: int, text: str, status: TicketStatus | None = None) -> int: ...
     def add_note(self, ticket_id: int, text: str) -> int: ...
     def set_status(self, ticket_ids: Sequence[int], status: TicketStatus) -> None: ...
@@ -262,6 +265,24 @@ class InboxPresenter:
             self._write(lambda: self.macros.send(applied, ticket_id, text), "Reply queued for sending.")
         else:
             self._write(lambda: self.tickets.reply(ticket_id, text), "Reply queued for sending.")
+
+    def create_ticket(self, draft: TicketDraft, answer: Callable[[str | None], None]) -> None:
+        """A ticket taken by hand (the rules run on it); `answer` gets the problem to show, or None once it is
+        made, and the new ticket opens."""
+        def create() -> int:
+            return self.tickets.create(draft.subject, draft.body, requester_email=draft.email or None,
+                                       requester_name=draft.name or None, priority=draft.priority)
+
+        def created(outcome: tuple[object, str | None]) -> None:
+            ticket_id, problem = outcome
+            answer(problem)
+            if isinstance(ticket_id, int):
+                self.view.show_notice(f"Created ticket #{ticket_id}.")
+                self.refresh_counts()
+                self.open_ticket(ticket_id)
+                self.rows.reset(self.query)
+
+        self.runner.submit(lambda _s: attempt(create), created, "Creating the ticket")
 
     def add_note(self, text: str) -> None:
         ticket_id = self.open_id

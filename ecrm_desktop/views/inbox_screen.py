@@ -1,7 +1,8 @@
 """The inbox screen: views with counts on the left, the ticket list, the open ticket and the customer sidebar.
 
 Keyboard-first: in the list, j / k move, r replies, m replies with a macro (Ctrl+M in the reply editor), n writes
-a note, e solves, a assigns, s snoozes and / (or Ctrl+F) searches. Selected rows take the bulk actions above the list.
+a note, e solves, a assigns, s snoozes, c creates a ticket by hand and / (or Ctrl+F) searches. Selected rows take
+the bulk actions above the list.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from ecrm_desktop.domain.helpdesk.macros import MacroDef
 from ecrm_desktop.presenters.inbox import SNOOZE_CHOICES, InboxPresenter
 from ecrm_desktop.views.inbox_table import TicketTableModel
 from ecrm_desktop.views.macro_dialog import MacroDialog
+from ecrm_desktop.views.new_ticket_dialog import NewTicketDialog
 from ecrm_desktop.views.rules_dialog import RulesDialog
 from ecrm_desktop.views.sender_card import card_html
 from ecrm_desktop.views.ticket_pane import TicketPane
@@ -71,7 +73,8 @@ class InboxScreen(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.bulk: dict[str, QPushButton] = {name: QPushButton(name) for name in (
-            "Assign… (a)", "Tag…", "Priority…", "Snooze… (s)", "Solve (e)", "Merge", "Macros…", "Rules…")}
+            "New ticket… (c)", "Assign… (a)", "Tag…", "Priority…", "Snooze… (s)", "Solve (e)", "Merge", "Macros…",
+            "Rules…")}
         self.pane = TicketPane()
         self.sidebar = QTextBrowser()
         self.sidebar.setOpenLinks(False)
@@ -115,6 +118,7 @@ class InboxScreen(QWidget):
         self.views.currentRowChanged.connect(p.choose_view)
         self.search.textChanged.connect(p.search)
         self.search.returnPressed.connect(self.table.setFocus)
+        self.bulk["New ticket… (c)"].clicked.connect(self.new_ticket)
         self.bulk["Assign… (a)"].clicked.connect(self._assign_menu)
         self.bulk["Tag…"].clicked.connect(self._tag)
         self.bulk["Priority…"].clicked.connect(self._priority_menu)
@@ -168,12 +172,20 @@ class InboxScreen(QWidget):
                 return False
             action = {"j": lambda: self._move(1), "k": lambda: self._move(-1),
                       "r": lambda: self.pane.start(False), "n": lambda: self.pane.start(True), "e": self._solve,
-                      "m": self.pane.pick_macro,
+                      "m": self.pane.pick_macro, "c": self.new_ticket,
                       "a": self._assign_menu, "s": self._snooze_menu, "/": self.focus_search}.get(event.text())
             if action is not None:
                 action()
                 return True
         return super().eventFilter(watched, event)
+
+    def new_ticket(self) -> NewTicketDialog | None:
+        """Take a ticket by hand (a phone call, a chat transcript)."""
+        if self.presenter is None:
+            return None
+        dialog = NewTicketDialog(self, self.presenter.create_ticket)
+        dialog.open()
+        return dialog
 
     def edit_macros(self) -> MacroDialog | None:
         """Open the macro editor (non-modal; it previews on the open ticket)."""

@@ -10,8 +10,9 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from ecrm_desktop.app import build_inbox_screen
-from ecrm_desktop.domain.enums import MessageKind, TicketPriority, TicketStatus
+from ecrm_desktop.domain.enums import MessageKind, TicketChannel, TicketPriority, TicketStatus
 from ecrm_desktop.domain.helpdesk.macros import MacroDef
+from ecrm_desktop.domain.helpdesk.rules import RuleDef
 from ecrm_desktop.presenters.navigation import Place
 from ecrm_desktop.presenters.tasks import TaskRunner
 from ecrm_desktop.services.macros import MacroService
@@ -20,6 +21,7 @@ from ecrm_desktop.services.tickets import TicketService
 from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.storage.tables import Ticket, TicketMessage
 from ecrm_desktop.views.inbox_screen import InboxScreen
+from ecrm_desktop.views.new_ticket_dialog import NewTicketDialog
 from tests.screen_fixtures import fill_small_store
 
 
@@ -176,3 +178,34 @@ def test_priority_and_status_pickers_of_the_open_ticket(qtbot: QtBot, inbox: tup
         ticket = s.get(Ticket, ticket_id)
         assert ticket is not None and (ticket.priority, ticket.status) == (TicketPriority.URGENT,
                                                                           TicketStatus.PENDING)
+
+
+def test_a_phone_call_becomes_a_ticket_from_the_keyboard(qtbot: QtBot, inbox: tuple[InboxScreen, list[str]],
+                                                          user_session: UserSession) -> None:
+    view, _queued = inbox
+    presenter = view.presenter
+    assert presenter is not None
+    qtbot.waitUntil(lambda: presenter.open_id is not None and view.pane.title.text().startswith("#"))
+    RuleService(user_session).save_rule(RuleDef("Phone calls", channel=TicketChannel.MANUAL, add_tag="phone"))
+    view.table.setFocus()
+    qtbot.keyClick(view.table, Qt.Key.Key_C)
+    [dialog] = view.findChildren(NewTicketDialog)
+    qtbot.waitUntil(dialog.isVisible)
+    qtbot.keyClicks(dialog.subject, "Phone: change the delivery address")
+    dialog.email.setText("person3@example.com")
+    dialog.create_button.click()  # nothing said yet
+    qtbot.waitUntil(lambda: "first message cannot be empty" in dialog.problem.text())
+    assert dialog.isVisible()
+    dialog.body.setPlainText("Wants order #1005 sent to her office instead.")
+    dialog.priority.setCurrentIndex(dialog.priority.findData(TicketPriority.HIGH.value))
+    dialog.create_button.click()
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    qtbot.waitUntil(lambda: view.pane.title.text().endswith("Phone: change the delivery address"))
+    qtbot.waitUntil(lambda: "Name3" in view.sidebar.toPlainText())  # matched by the email given
+    assert view.notice.text().startswith("Created ticket #") and "Manual" in view.pane.meta.text()
+    assert "phone" in view.pane.tags.text()  # the rules ran on it
+    with user_session.workspace.sessions() as s:
+        ticket = s.get(Ticket, presenter.open_id)
+        assert ticket is not None and (ticket.channel, ticket.priority) == (TicketChannel.MANUAL,
+                                                                            TicketPriority.HIGH)
+    dialog.deleteLater()

@@ -99,6 +99,17 @@ class TicketRow:
 
 
 @dataclass(frozen=True)
+class TicketDraft:
+    """A ticket taken by hand, as typed: empty email and name mean unknown."""
+
+    subject: str
+    body: str
+    email: str = ""
+    name: str = ""
+    priority: TicketPriority = TicketPriority.NORMAL
+
+
+@dataclass(frozen=True)
 class AttachmentView:
     """A file that came with a message (its bytes stay in the database until an agent saves a copy)."""
 
