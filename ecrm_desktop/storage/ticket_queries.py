@@ -136,15 +136,15 @@ def conversation(session: Session, ticket_id: int) -> Conversation | None:
     row = rows(session, [ticket_id])[0]
     delivery = _delivery_column()
     columns: list[Any] = [TicketMessage.id, TicketMessage.kind, TicketMessage.author, User.name,
-                          TicketMessage.body_text, TicketMessage.sent_at]
+                          TicketMessage.body_text, TicketMessage.sent_at, TicketMessage.body_html]
     if delivery is not None:
         columns.append(delivery)
     found = session.execute(select(*columns).outerjoin(User, User.id == TicketMessage.author_user_id)
                             .where(TicketMessage.ticket_id == ticket_id)
                             .order_by(TicketMessage.sent_at, TicketMessage.id)).all()
     files = attachments(session, [m[0] for m in found])
-    messages = tuple(MessageView(m[0], m[1], m[3] or m[2], m[4], m[5], m[6] if delivery is not None else None,
-                                 files.get(m[0], ())) for m in found)
+    messages = tuple(MessageView(m[0], m[1], m[3] or m[2], m[4], m[5], m[7] if delivery is not None else None,
+                                 files.get(m[0], ()), m[6]) for m in found)
     return Conversation(row, messages, ticket.merged_into_id)
 
 

@@ -46,7 +46,8 @@ def conversation_html(conversation: Conversation) -> str:
 def _message_html(m: MessageView) -> str:
     background, border, label = BUBBLES[m.kind]
     delivery = f" · {escape(status(m.delivery))}" if m.delivery else ""
-    body = escape(m.body_text).replace("\n", "<br>")
+    # an HTML mail as it was written (sanitised on arrival: nothing runs, nothing remote loads), else its text
+    body = f"<div>{m.body_html}</div>" if m.body_html else escape(m.body_text).replace("\n", "<br>")
     files = "".join(f"<br>📎 <a href='attachment:{a.id}'>{escape(a.filename)}</a>"
                     f" <span style='color:#666'>({file_size(a.size)})</span>" for a in m.attachments)
     return (f"<table width='100%' cellpadding='8' style='background:{background}; border:1px solid {border};"

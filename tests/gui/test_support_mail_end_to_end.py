@@ -54,6 +54,8 @@ SEGMENT, RULE = "Repeat buyers", "Repeat buyers go to Bob"
 TRACKING = "https://track.example/DHL-778899"
 MACRO = ("Hi {customer.first_name},\n\nyour order {order.last.number} is {order.last.status}; you can follow it "
          "here: {order.last.tracking_url}\n\n{agent.name}, Northwind support")
+HOSTILE_HTML = ("<p onclick=\"steal()\">Thank you <b>Bob</b>, I will keep an eye on it.</p>"
+                "<img src=\"https://tracker.example/open.gif?u=ada\"><script>alert('x')</script>")
 RECEIPT = b"%PDF-1.4 receipt #1503 ..."
 REPLY = ("Hi Ada,\n\nyour order #1503 is in transit; you can follow it here: " + TRACKING + "\n\n"
          "Bob, Northwind support")
@@ -225,9 +227,12 @@ def test_mail_becomes_a_ticket_beside_its_customer_is_routed_answered_with_a_mac
 
         # 6. Ada answers the reply; it threads into the same ticket, which is open again
         mail_servers.send_to_support("Re: Where is my parcel?", "Thank you Bob, I will keep an eye on it.",
-                                     headers=answer_to(got))
+                                     headers=answer_to(got), html=HOSTILE_HTML)
         qtbot.waitUntil(lambda: "I will keep an eye on it" in inbox.pane.conversation.toPlainText(),
                         timeout=20_000)
+        shown = inbox.pane.conversation.toHtml()  # her HTML, formatted, with nothing active or remote left
+        assert re.search(r"Thank you <span [^>]*font-weight:700[^>]*>Bob</span>", shown), shown
+        assert "tracker.example" not in shown and "alert" not in shown and "onclick" not in shown
         assert inbox.pane.title.text() == f"#{ada.id}  Where is my parcel?" and inbox.count.text() == "1 ticket"
         assert inbox.pane.status.currentData() == TicketStatus.OPEN
         qtbot.waitUntil(lambda: inbox.views.item(2).text() == "All open   2")  # no third ticket

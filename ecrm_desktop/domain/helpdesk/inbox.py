@@ -121,7 +121,7 @@ class AttachmentView:
 @dataclass(frozen=True)
 class MessageView:
     """One message of a conversation. `delivery` is the sending state of a reply where the mail channel records
-    one (None otherwise)."""
+    one (None otherwise); `body_html` is an HTML mail's body, sanitised when it arrived."""
 
     id: int
     kind: MessageKind
@@ -130,6 +130,7 @@ class MessageView:
     sent_at: datetime
     delivery: str | None = None
     attachments: tuple[AttachmentView, ...] = ()
+    body_html: str | None = None
 
 
 @dataclass(frozen=True)
