@@ -24,7 +24,6 @@ from PySide6.QtWidgets import QApplication, QFileDialog
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
-from ecrm_desktop.app import build_main_window
 from ecrm_desktop.domain.enums import MessageKind, Role, ShipmentStatus, TicketStatus
 from ecrm_desktop.domain.helpdesk.macros import MacroDef
 from ecrm_desktop.domain.helpdesk.rules import RuleDef
@@ -33,7 +32,6 @@ from ecrm_desktop.domain.records import FulfillmentRecord, LineRecord
 from ecrm_desktop.presenters.navigation import Screen
 from ecrm_desktop.presenters.tasks import TaskRunner
 from ecrm_desktop.services.macros import MacroService
-from ecrm_desktop.services.secrets import SecretStore
 from ecrm_desktop.services.segments import SegmentService
 from ecrm_desktop.services.ticket_rules import RuleService
 from ecrm_desktop.services.users import UserService
@@ -45,6 +43,7 @@ from ecrm_desktop.views.mailbox_dialog import MailboxDialog
 from ecrm_desktop.views.main_window import MainWindow
 from tests.conftest import MemoryKeyring
 from tests.factories import customer, make_store, order
+from tests.gui.test_roles_and_audit import open_window
 from tests.mail_support import CUSTOMER, OTHER, SUPPORT, MailServers
 
 pytestmark = pytest.mark.gui
@@ -88,14 +87,6 @@ def set_up_helpdesk(admin: UserSession) -> None:
     macros.save(MacroDef(0, "Shipping update", MACRO, TicketStatus.PENDING))
 
 
-def open_window(qtbot: QtBot, session: UserSession, keyring: MemoryKeyring, runner: TaskRunner) -> MainWindow:
-    window = build_main_window(session, runner, SecretStore(keyring))
-    qtbot.addWidget(window)
-    window.resize(1400, 860)
-    window.show()
-    return window
-
-
 def connect_mailbox(qtbot: QtBot, window: MainWindow, servers: MailServers) -> None:
     """Settings → Support mailbox…, filled in and connected as the administrator would."""
     window.mailbox_action.trigger()
@@ -137,13 +128,13 @@ def test_mail_becomes_a_ticket_beside_its_customer_is_routed_answered_with_a_mac
     fill_store(user_session)
     set_up_helpdesk(user_session)
     admin_runner, agent_runner = TaskRunner(), TaskRunner()
-    admin_window = open_window(qtbot, user_session, memory_keyring, admin_runner)
+    admin_window = open_window(qtbot, user_session, admin_runner, memory_keyring)
     connect_mailbox(qtbot, admin_window, mail_servers)
     admin_window.close()  # the administrator signs out; the agent takes over
     admin_runner.wait()
 
     agent = workspace_service.unlock(user_session.workspace.paths.folder, AGENT, AGENT_PASSWORD)
-    window = open_window(qtbot, agent, memory_keyring, agent_runner)
+    window = open_window(qtbot, agent, agent_runner, memory_keyring)
     try:
         inbox = window.screens[Screen.INBOX]
         assert isinstance(inbox, InboxScreen) and window.stack.currentWidget() is inbox  # an agent's day starts here
