@@ -315,6 +315,7 @@ def build_inbox_screen(session: UserSession, runner: TaskRunner, go: Callable[[P
     from ecrm_desktop.services.inbox_sidebar import SenderService
     from ecrm_desktop.services.macros import MacroService
     from ecrm_desktop.services.mail_channel import Attachments
+    from ecrm_desktop.services.ticket_import import TicketImportService
     from ecrm_desktop.services.ticket_rules import RuleService
     from ecrm_desktop.services.tickets import TicketService
     from ecrm_desktop.views.inbox_screen import InboxScreen
@@ -322,7 +323,8 @@ def build_inbox_screen(session: UserSession, runner: TaskRunner, go: Callable[[P
     tickets = TicketService(session, on_reply_queued=on_reply_queued)
     view = InboxScreen()
     return view, InboxPresenter(view, tickets, MacroService(session, tickets), SenderService(session, tickets),
-                                runner, navigate=go, rules=RuleService(session), files=Attachments(session))
+                                runner, navigate=go, rules=RuleService(session), files=Attachments(session),
+                                imports=TicketImportService(session))
 
 
 def _security_screens(session: UserSession, runner: TaskRunner

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Protocol
 
 from ecrm_desktop.domain.enums import TicketChannel, TicketPriority, TicketStatus
+from ecrm_desktop.domain.errors import EcrmError
 from ecrm_desktop.domain.helpdesk.inbox import (
     Agent,
     Conversation,
@@ -21,6 +22,7 @@ from ecrm_desktop.domain.helpdesk.inbox import (
     ViewCount,
 )
 from ecrm_desktop.domain.helpdesk.macros import AppliedMacro, MacroDef
+from ecrm_desktop.domain.helpdesk.ticket_csv import RejectedRow
 from ecrm_desktop.presenters.macro_editor import MacroEditorPresenter, MacroEditorView, MacroStore, attempt
 from ecrm_desktop.presenters.navigation import Place, Screen
 from ecrm_desktop.presenters.paging import PagedRows
@@ -66,6 +68,26 @@ class Senders(Protocol):
     def create_customer(self, ticket_id: int) -> int: ...
 
 
+class ImportOutcome(Protocol):
+    """What `services.ticket_import.ImportReport` says: rows read, tickets imported, rows left out and why."""
+
+    @property
+    def rows(self) -> int: ...
+    @property
+    def imported(self) -> int: ...
+    @property
+    def rejected(self) -> tuple[RejectedRow, ...]: ...
+
+
+class TicketImports(Protocol):
+    """What the inbox needs of `services.ticket_import.TicketImportService`."""
+
+    def import_csv(self, path: Path, dry_run: bool = False) -> ImportOutcome: ...
+
+
+Imported = Callable[[ImportOutcome | None, str | None], None]  # the outcome, or the problem to show
+
+
 class Files(Protocol):
     """What the conversation needs of `services.mail_channel.Attachments`."""
 
@@ -90,10 +112,10 @@ SNOOZE_CHOICES = {"1 hour": timedelta(hours=1), "4 hours": timedelta(hours=4), "
 
 class InboxPresenter:
     def __init__(self, view: InboxScreenView, tickets: Tickets, macros: Macros, senders: Senders, runner: Runner, *,
-                 navigate: Callable[[Place], None], rules: RuleStore | None = None, files: Files | None = None
-                 ) -> None:
+                 navigate: Callable[[Place], None], rules: RuleStore | None = None, files: Files | None = None,
+                 imports: TicketImports | None = None) -> None:
         self.view, self.tickets, self.macros, self.senders = view, tickets, macros, senders
-        self.runner, self.navigate, self.rules, self.files = runner, navigate, rules, files
+        self.runner, self.navigate, self.rules, self.files, self.imports = runner, navigate, rules, files, imports
         self.query = TicketQuery()
         self.counts: list[ViewCount] = []
         self.current: int | None = None  # the open ticket's row index
@@ -283,6 +305,34 @@ class InboxPresenter:
                 self.rows.reset(self.query)
 
         self.runner.submit(lambda _s: attempt(create), created, "Creating the ticket")
+
+    def check_import(self, path: Path, answer: Imported) -> None:
+        """A dry run of importing a help desk's CSV export: what would be imported and which rows not."""
+        self._import(path, True, answer)
+
+    def run_import(self, path: Path, answer: Imported) -> None:
+        """Import the export's good rows in one transaction, then list again."""
+        def done(outcome: ImportOutcome | None, problem: str | None) -> None:
+            answer(outcome, problem)
+            if outcome is not None:
+                n = outcome.imported
+                self.view.show_notice(f"Imported {n:,} ticket{'s' if n != 1 else ''}.")
+                self.refresh()
+
+        self._import(path, False, done)
+
+    def _import(self, path: Path, dry_run: bool, answer: Imported) -> None:
+        imports = self.imports
+        if imports is None:
+            return
+
+        def job(_s: object) -> tuple[ImportOutcome | None, str | None]:
+            try:
+                return imports.import_csv(path, dry_run), None
+            except EcrmError as exc:
+                return None, str(exc)
+
+        self.runner.submit(job, lambda result: answer(*result), "Reading the export" if dry_run else "Importing")
 
     def add_note(self, text: str) -> None:
         ticket_id = self.open_id

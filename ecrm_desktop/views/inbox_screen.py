@@ -39,6 +39,7 @@ from ecrm_desktop.views.macro_dialog import MacroDialog
 from ecrm_desktop.views.new_ticket_dialog import NewTicketDialog
 from ecrm_desktop.views.rules_dialog import RulesDialog
 from ecrm_desktop.views.sender_card import card_html
+from ecrm_desktop.views.ticket_import_dialog import TicketImportDialog
 from ecrm_desktop.views.ticket_pane import TicketPane
 
 RECOUNT_MS = 60_000
@@ -73,8 +74,8 @@ class InboxScreen(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.bulk: dict[str, QPushButton] = {name: QPushButton(name) for name in (
-            "New ticket… (c)", "Assign… (a)", "Tag…", "Priority…", "Snooze… (s)", "Solve (e)", "Merge", "Macros…",
-            "Rules…")}
+            "New ticket… (c)", "Import…", "Assign… (a)", "Tag…", "Priority…", "Snooze… (s)", "Solve (e)", "Merge",
+            "Macros…", "Rules…")}
         self.pane = TicketPane()
         self.sidebar = QTextBrowser()
         self.sidebar.setOpenLinks(False)
@@ -119,6 +120,8 @@ class InboxScreen(QWidget):
         self.search.textChanged.connect(p.search)
         self.search.returnPressed.connect(self.table.setFocus)
         self.bulk["New ticket… (c)"].clicked.connect(self.new_ticket)
+        self.bulk["Import…"].clicked.connect(self.import_tickets)
+        self.bulk["Import…"].setToolTip("Import tickets from another help desk's CSV export")
         self.bulk["Assign… (a)"].clicked.connect(self._assign_menu)
         self.bulk["Tag…"].clicked.connect(self._tag)
         self.bulk["Priority…"].clicked.connect(self._priority_menu)
@@ -184,6 +187,14 @@ class InboxScreen(QWidget):
         if self.presenter is None:
             return None
         dialog = NewTicketDialog(self, self.presenter.create_ticket)
+        dialog.open()
+        return dialog
+
+    def import_tickets(self) -> TicketImportDialog | None:
+        """Import another help desk's CSV export (a dry run first)."""
+        if self.presenter is None:
+            return None
+        dialog = TicketImportDialog(self, self.presenter)
         dialog.open()
         return dialog
 

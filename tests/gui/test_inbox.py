@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -22,6 +24,7 @@ from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.storage.tables import Ticket, TicketMessage
 from ecrm_desktop.views.inbox_screen import InboxScreen
 from ecrm_desktop.views.new_ticket_dialog import NewTicketDialog
+from ecrm_desktop.views.ticket_import_dialog import TicketImportDialog
 from tests.screen_fixtures import fill_small_store
 
 
@@ -208,4 +211,29 @@ def test_a_phone_call_becomes_a_ticket_from_the_keyboard(qtbot: QtBot, inbox: tu
         ticket = s.get(Ticket, presenter.open_id)
         assert ticket is not None and (ticket.channel, ticket.priority) == (TicketChannel.MANUAL,
                                                                             TicketPriority.HIGH)
+    dialog.deleteLater()
+
+
+EXPORT = """Id,Subject,Requester,Requester email,Status,Priority,Tags,Created at,Description
+1,Late parcel,Name2 Lovelace,person2@example.com,open,high,"late, shipping",2026-01-05T10:00:00Z,Where is it?
+2,Refund,Grace,grace@example.com,frozen,normal,,2026-01-05T10:00:00Z,Bad status
+"""
+
+
+def test_a_help_desk_export_is_checked_then_imported(qtbot: QtBot, inbox: tuple[InboxScreen, list[str]],
+                                                     tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    view, _queued = inbox
+    qtbot.waitUntil(lambda: view.count.text() == "2 tickets")
+    (tmp_path / "zendesk.csv").write_text(EXPORT, encoding="utf-8")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a, **_k: (str(tmp_path / "zendesk.csv"), ""))
+    view.bulk["Import…"].click()
+    [dialog] = view.findChildren(TicketImportDialog)
+    dialog.choose.click()
+    qtbot.waitUntil(dialog.import_button.isEnabled)
+    assert dialog.summary.text() == "2 rows: 1 can be imported, 1 cannot (listed below; they are left out)."
+    assert dialog.left_out.count() == 1 and dialog.left_out.item(0).text().startswith("Line 3: ")
+    assert view.count.text() == "2 tickets"  # a dry run so far
+    dialog.import_button.click()
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    qtbot.waitUntil(lambda: view.notice.text() == "Imported 1 ticket." and view.count.text() == "3 tickets")
     dialog.deleteLater()
