@@ -15,6 +15,7 @@ from ecrm_desktop.domain.enums import TicketPriority, TicketStatus
 from ecrm_desktop.domain.helpdesk.inbox import (
     FIXED_VIEWS,
     UNSOLVED,
+    AttachmentView,
     Conversation,
     InboxView,
     MessageView,
@@ -24,7 +25,7 @@ from ecrm_desktop.domain.helpdesk.inbox import (
     ViewCount,
 )
 from ecrm_desktop.storage import search_index
-from ecrm_desktop.storage.tables import Tag, Ticket, TicketMessage, TicketTag, User
+from ecrm_desktop.storage.tables import MailAttachment, Tag, Ticket, TicketMessage, TicketTag, User
 
 # Views where a ticket waits for an agent: open or pending, not snoozed, not solved.
 WAITING = (TicketStatus.OPEN, TicketStatus.PENDING)
@@ -135,15 +136,26 @@ def conversation(session: Session, ticket_id: int) -> Conversation | None:
     row = rows(session, [ticket_id])[0]
     delivery = _delivery_column()
     columns: list[Any] = [TicketMessage.id, TicketMessage.kind, TicketMessage.author, User.name,
-                          TicketMessage.body_text, TicketMessage.sent_at]
+                          TicketMessage.body_text, TicketMessage.sent_at, TicketMessage.body_html]
     if delivery is not None:
         columns.append(delivery)
     found = session.execute(select(*columns).outerjoin(User, User.id == TicketMessage.author_user_id)
                             .where(TicketMessage.ticket_id == ticket_id)
                             .order_by(TicketMessage.sent_at, TicketMessage.id)).all()
-    messages = tuple(MessageView(m[0], m[1], m[3] or m[2], m[4], m[5], m[6] if delivery is not None else None)
-                     for m in found)
+    files = attachments(session, [m[0] for m in found])
+    messages = tuple(MessageView(m[0], m[1], m[3] or m[2], m[4], m[5], m[7] if delivery is not None else None,
+                                 files.get(m[0], ()), m[6]) for m in found)
     return Conversation(row, messages, ticket.merged_into_id)
+
+
+def attachments(session: Session, message_ids: Sequence[int]) -> dict[int, tuple[AttachmentView, ...]]:
+    """The files of each of these messages (names and sizes, not the bytes)."""
+    found: defaultdict[int, list[AttachmentView]] = defaultdict(list)
+    for message_id, file_id, name, size in session.execute(
+            select(MailAttachment.message_id, MailAttachment.id, MailAttachment.filename, MailAttachment.size)
+            .where(MailAttachment.message_id.in_(message_ids)).order_by(MailAttachment.id)):
+        found[message_id].append(AttachmentView(file_id, name, size))
+    return {k: tuple(v) for k, v in found.items()}
 
 
 def _delivery_column() -> Any:

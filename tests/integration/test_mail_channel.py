@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email import policy
 from pathlib import Path
@@ -11,8 +12,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, update
 
-from ecrm_desktop.domain.enums import MessageKind, TicketChannel, TicketStatus
-from ecrm_desktop.domain.errors import UsageError
+from ecrm_desktop.domain.enums import MessageKind, Role, TicketChannel, TicketStatus
+from ecrm_desktop.domain.errors import PermissionDenied, UsageError
 from ecrm_desktop.domain.mail import MailboxAuthFailed, MailboxError, MailSecurity, mailbox_settings
 from ecrm_desktop.services.mail_channel import Attachments, MailboxService, MailChannel
 from ecrm_desktop.services.secrets import SecretStore
@@ -267,6 +268,10 @@ def test_attachments_open_and_go_out_with_a_reply(channel: MailChannel, mail_ser
     assert (info.filename, info.content_type, info.size) == ("label.pdf", "application/pdf", 14)
     saved = files.save_to(info.id, tmp_path / "label.pdf")
     assert saved.read_bytes() == b"%PDF-1.4 label" and saved.stat().st_mode & 0o077 == 0
+    marketer = replace(channel.session, role=Role.MARKETING)  # may not read tickets, so not their files
+    with pytest.raises(PermissionDenied):
+        Attachments(marketer).save_to(info.id, tmp_path / "copy.pdf")
+    assert not (tmp_path / "copy.pdf").exists()
     row_id = _queue_reply(channel.session, ticket.id, "Here is the return label.")
     files.attach(row_id, "return-label.pdf", b"%PDF-1.4 return")
     with pytest.raises(UsageError, match="still waiting"):
