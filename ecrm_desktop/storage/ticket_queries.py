@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, column, func, inspect, literal_column, select, table, update
+from sqlalchemy import ColumnElement, Select, and_, column, func, literal_column, select, table, update
 from sqlalchemy.orm import Session
 
 from ecrm_desktop.domain.enums import TicketPriority, TicketStatus
@@ -134,17 +134,15 @@ def conversation(session: Session, ticket_id: int) -> Conversation | None:
     if ticket is None:
         return None
     row = rows(session, [ticket_id])[0]
-    delivery = _delivery_column()
-    columns: list[Any] = [TicketMessage.id, TicketMessage.kind, TicketMessage.author, User.name,
-                          TicketMessage.body_text, TicketMessage.sent_at, TicketMessage.body_html]
-    if delivery is not None:
-        columns.append(delivery)
-    found = session.execute(select(*columns).outerjoin(User, User.id == TicketMessage.author_user_id)
+    found = session.execute(select(TicketMessage.id, TicketMessage.kind, TicketMessage.author, User.name,
+                                   TicketMessage.body_text, TicketMessage.sent_at, TicketMessage.body_html,
+                                   TicketMessage.delivery_state, TicketMessage.delivery_error)
+                            .outerjoin(User, User.id == TicketMessage.author_user_id)
                             .where(TicketMessage.ticket_id == ticket_id)
                             .order_by(TicketMessage.sent_at, TicketMessage.id)).all()
     files = attachments(session, [m[0] for m in found])
-    messages = tuple(MessageView(m[0], m[1], m[3] or m[2], m[4], m[5], m[7] if delivery is not None else None,
-                                 files.get(m[0], ()), m[6]) for m in found)
+    messages = tuple(MessageView(m[0], m[1], m[3] or m[2], m[4], m[5], m[7], files.get(m[0], ()), m[6], m[8])
+                     for m in found)
     return Conversation(row, messages, ticket.merged_into_id)
 
 
@@ -157,10 +155,6 @@ def attachments(session: Session, message_ids: Sequence[int]) -> dict[int, tuple
         found[message_id].append(AttachmentView(file_id, name, size))
     return {k: tuple(v) for k, v in found.items()}
 
-
-def _delivery_column() -> Any:
-    """The mail channel's per-message delivery state, where that column exists in this version."""
-    return inspect(TicketMessage).columns.get("delivery_state")
 
 
 def wake_snoozed(session: Session, now: datetime) -> int:

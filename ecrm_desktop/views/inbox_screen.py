@@ -336,8 +336,11 @@ class InboxScreen(QWidget):
             self.pane.tag.clear()
 
     def _conversation_link(self, url: QUrl) -> None:
-        """An attachment is saved where the agent chooses; web links open in the browser."""
-        if url.scheme() == "attachment" and self.presenter is not None:
+        """An attachment is saved where the agent chooses; a failed reply can be sent again; web links open in
+        the browser."""
+        if url.scheme() == "retry" and self.presenter is not None:
+            self.presenter.retry_reply(int(url.path()))
+        elif url.scheme() == "attachment" and self.presenter is not None:
             attachment_id = int(url.path())
             folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DownloadLocation)
             path, _filter = QFileDialog.getSaveFileName(self, "Save the attachment",

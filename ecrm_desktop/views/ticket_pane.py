@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from ecrm_desktop.domain.enums import MessageKind, TicketPriority, TicketStatus
 from ecrm_desktop.domain.helpdesk.inbox import Agent, Conversation, MessageView
 from ecrm_desktop.domain.helpdesk.macros import MacroDef
+from ecrm_desktop.domain.mail import DeliveryState
 from ecrm_desktop.views.format import file_size, status, when
 from ecrm_desktop.views.inbox_table import sla_text
 
@@ -46,6 +47,9 @@ def conversation_html(conversation: Conversation) -> str:
 def _message_html(m: MessageView) -> str:
     background, border, label = BUBBLES[m.kind]
     delivery = f" · {escape(status(m.delivery))}" if m.delivery else ""
+    if m.delivery == DeliveryState.FAILED:  # why, and the way to send it again once the agent has checked
+        delivery = (f" · <span style='color:#b00020'>Not sent: {escape(m.delivery_error or 'unknown reason')}</span>"
+                    f" <a href='retry:{m.id}'>Send again</a>")
     # an HTML mail as it was written (sanitised on arrival: nothing runs, nothing remote loads), else its text
     body = f"<div>{m.body_html}</div>" if m.body_html else escape(m.body_text).replace("\n", "<br>")
     files = "".join(f"<br>📎 <a href='attachment:{a.id}'>{escape(a.filename)}</a>"

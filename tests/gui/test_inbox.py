@@ -6,15 +6,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ecrm_desktop.app import build_inbox_screen
 from ecrm_desktop.domain.enums import MessageKind, TicketChannel, TicketPriority, TicketStatus
 from ecrm_desktop.domain.helpdesk.macros import MacroDef
 from ecrm_desktop.domain.helpdesk.rules import RuleDef
+from ecrm_desktop.domain.mail import DeliveryState
 from ecrm_desktop.presenters.navigation import Place
 from ecrm_desktop.presenters.tasks import TaskRunner
 from ecrm_desktop.services.macros import MacroService
@@ -237,3 +238,29 @@ def test_a_help_desk_export_is_checked_then_imported(qtbot: QtBot, inbox: tuple[
     qtbot.waitUntil(lambda: not dialog.isVisible())
     qtbot.waitUntil(lambda: view.notice.text() == "Imported 1 ticket." and view.count.text() == "3 tickets")
     dialog.deleteLater()
+
+
+def test_a_failed_reply_says_why_and_is_sent_again_from_the_conversation(
+        qtbot: QtBot, inbox: tuple[InboxScreen, list[str]], user_session: UserSession) -> None:
+    view, queued = inbox
+    presenter = view.presenter
+    assert presenter is not None
+    qtbot.waitUntil(lambda: presenter.open_id is not None)
+    ticket_id = presenter.open_id
+    assert ticket_id is not None
+    reply_id = TicketService(user_session).reply(ticket_id, "On its way.")
+    with user_session.workspace.sessions() as s, s.begin():  # what the mail channel records when SMTP refuses it
+        s.execute(update(TicketMessage).where(TicketMessage.id == reply_id).values(
+            delivery_state=DeliveryState.FAILED, delivery_error="The SMTP server refused the customer's address."))
+    presenter.open_ticket(ticket_id)
+    qtbot.waitUntil(lambda: "Not sent: The SMTP server refused" in view.pane.conversation.toPlainText())
+    assert f"retry:{reply_id}" in view.pane.conversation.toHtml()
+
+    view.pane.conversation.anchorClicked.emit(QUrl(f"retry:{reply_id}"))  # the "Send again" link
+    qtbot.waitUntil(lambda: "queued to be sent again" in view.notice.text())
+    with user_session.workspace.sessions() as s:
+        message = s.get(TicketMessage, reply_id)
+        assert message is not None and message.delivery_state == DeliveryState.QUEUED
+        assert message.delivery_error is None
+    assert queued == ["sent"]  # the retry woke the mailbox watch
+    qtbot.waitUntil(lambda: "Not sent" not in view.pane.conversation.toPlainText())

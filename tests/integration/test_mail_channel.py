@@ -17,6 +17,7 @@ from ecrm_desktop.domain.errors import PermissionDenied, UsageError
 from ecrm_desktop.domain.mail import MailboxAuthFailed, MailboxError, MailSecurity, mailbox_settings
 from ecrm_desktop.services.mail_channel import Attachments, MailboxService, MailChannel
 from ecrm_desktop.services.secrets import SecretStore
+from ecrm_desktop.services.tickets import TicketService
 from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.storage.store_writer import StoreWriter
 from ecrm_desktop.storage.tables import MailAttachment, Ticket, TicketMessage
@@ -199,7 +200,7 @@ def test_a_reply_interrupted_mid_send_is_never_sent_blindly_again(channel: MailC
     [reply] = [m for m in _messages(channel.session, ticket.id) if m.id == row_id]
     assert reply.delivery_state == "failed" and "may or may not" in (reply.delivery_error or "")
     assert mail_servers.read_mailbox(CUSTOMER) == []
-    channel.retry(row_id)
+    TicketService(channel.session).retry_reply(row_id)  # what 'Send again' in the conversation does
     assert channel.send_pending().sent == 1
     assert len(mail_servers.wait_for(CUSTOMER, 1)) == 1
 

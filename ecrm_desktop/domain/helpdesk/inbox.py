@@ -120,8 +120,8 @@ class AttachmentView:
 
 @dataclass(frozen=True)
 class MessageView:
-    """One message of a conversation. `delivery` is the sending state of a reply where the mail channel records
-    one (None otherwise); `body_html` is an HTML mail's body, sanitised when it arrived."""
+    """One message of a conversation. `delivery` is the sending state of a reply (None for other messages) and
+    `delivery_error` why it failed; `body_html` is an HTML mail's body, sanitised when it arrived."""
 
     id: int
     kind: MessageKind
@@ -131,6 +131,7 @@ class MessageView:
     delivery: str | None = None
     attachments: tuple[AttachmentView, ...] = ()
     body_html: str | None = None
+    delivery_error: str | None = None
 
 
 @dataclass(frozen=True)
