@@ -186,6 +186,8 @@ def build_main_window(session: UserSession, runner: TaskRunner, secrets: SecretS
         if session.may(needs):
             attach()
     _menus(window, session, secrets, sync_runner, refresh_status=status.refresh, mail=mail)
+    for watch in mail:  # mail that made or touched tickets shows in the inbox at once
+        watch.changed.connect(inbox.refresh)
     _offer_privacy(window, runner, profile_view, profile, privacy=privacy,
                    after_erasure=lambda: nav.go(Place(Screen.CUSTOMERS)))
     _lock_when_idle(window, session, runner, settings_view)
@@ -313,6 +315,8 @@ def build_inbox_screen(session: UserSession, runner: TaskRunner, go: Callable[[P
     from ecrm_desktop.presenters.inbox import InboxPresenter
     from ecrm_desktop.services.inbox_sidebar import SenderService
     from ecrm_desktop.services.macros import MacroService
+    from ecrm_desktop.services.mail_channel import Attachments
+    from ecrm_desktop.services.ticket_import import TicketImportService
     from ecrm_desktop.services.ticket_rules import RuleService
     from ecrm_desktop.services.tickets import TicketService
     from ecrm_desktop.views.inbox_screen import InboxScreen
@@ -320,7 +324,8 @@ def build_inbox_screen(session: UserSession, runner: TaskRunner, go: Callable[[P
     tickets = TicketService(session, on_reply_queued=on_reply_queued)
     view = InboxScreen()
     return view, InboxPresenter(view, tickets, MacroService(session, tickets), SenderService(session, tickets),
-                                runner, navigate=go, rules=RuleService(session))
+                                runner, navigate=go, rules=RuleService(session), files=Attachments(session),
+                                imports=TicketImportService(session))
 
 
 def _security_screens(session: UserSession, runner: TaskRunner
@@ -373,7 +378,7 @@ def _restrict(window: MainWindow, nav: NavigationPresenter, session: UserSession
     denied = denied_screens(session.role, session.may)
     nav.openers = {s: o for s, o in nav.openers.items() if s not in denied}
     window.deny(denied)
-    return Place(first_section(denied))
+    return Place(first_section(denied, session.role))
 
 
 def _lock_when_idle(window: MainWindow, session: UserSession, runner: TaskRunner,

@@ -125,6 +125,15 @@ MACRO = ("Hi {customer.first_name},\n\nYour order {order.last.number} is {order.
          "here: {order.last.tracking_url}\n\nBest wishes,\n{agent.name}")
 
 
+HELP_DESK_EXPORT = """Id,Subject,Requester,Requester email,Status,Priority,Tags,Created at,Description
+101,Parcel stuck in customs,Lena Berg,lena@example.se,open,high,"customs, shipping",2026-09-02T08:10:00Z,Since Monday
+102,Invoice with VAT number,Tom Price,tom@example.co.uk,solved,normal,invoice,2026-09-03T11:00:00Z,Please add VAT
+103,Exchange for size M,Ana Ruiz,ana.ruiz@example.es,pending,low,sizing,2026-09-04T15:30:00Z,Too small
+104,Broken zip,Ana Ruiz,ana.ruiz@example.es,frozen,normal,,2026-09-05T09:00:00Z,The zip broke
+105,,Ivo,ivo@example.nl,open,normal,,2026-09-06T10:00:00Z,No subject here
+"""
+
+
 def shoot_inbox(window: MainWindow, session: UserSession, out: Path) -> None:
     """The inbox on the demo's tickets: a ticket with its customer, a macro applied, a note, an unknown sender,
     the macro editor and the rules dialog."""
@@ -165,6 +174,29 @@ def shoot_inbox(window: MainWindow, session: UserSession, out: Path) -> None:
     assert inbox.rules_dialog is not None
     save(inbox.rules_dialog, out, "inbox-rules")
     inbox.rules_dialog.close()
+    shoot_inbox_dialogs(inbox, out)
+
+
+def shoot_inbox_dialogs(inbox: InboxScreen, out: Path) -> None:
+    """A ticket taken by hand, and a help desk's CSV export checked before it is imported."""
+    taken = inbox.new_ticket()
+    assert taken is not None
+    taken.subject.setText("Phone: deliver to the office instead")
+    taken.email.setText("gudrun@example.is")
+    taken.name.setText("Gudrun Jonsdottir")
+    taken.body.setPlainText("Called at 10:40. Wants her order delivered to her office (Laugavegur 12) because "
+                            "nobody is home during the day.")
+    save(taken, out, "inbox-new-ticket")
+    taken.close()
+    export = Path(tempfile.mkdtemp(prefix="ecrm-shots-")) / "zendesk-export.csv"
+    export.write_text(HELP_DESK_EXPORT, encoding="utf-8")
+    importing = inbox.import_tickets()
+    assert importing is not None
+    importing.check(export)
+    settle(importing.import_button.isEnabled)
+    save(importing, out, "inbox-import")
+    importing.close()
+    shutil.rmtree(export.parent)
 
 
 def dark_palette() -> QPalette:

@@ -30,6 +30,14 @@ def denied_screens(role: Role, may: Callable[[Operation], bool]) -> dict[Screen,
     return {screen: denial(role, op) for screen, op in SCREEN_NEEDS.items() if not may(op)}
 
 
-def first_section(denied: Mapping[Screen, str]) -> Screen:
-    """Where the window opens: the first section of the navigation bar the role may use (Settings at worst)."""
+# Where a role's day starts, when it may open it: support agents work from the inbox.
+HOME: Mapping[Role, Screen] = {Role.SUPPORT: Screen.INBOX}
+
+
+def first_section(denied: Mapping[Screen, str], role: Role | None = None) -> Screen:
+    """Where the window opens: the role's home, else the first section of the navigation bar the role may use
+    (Settings at worst)."""
+    home = HOME.get(role) if role is not None else None
+    if home is not None and home not in denied:
+        return home
     return next((s for s in SECTIONS if s not in denied), Screen.SETTINGS)

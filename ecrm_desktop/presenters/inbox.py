@@ -6,20 +6,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Protocol
 
-from ecrm_desktop.domain.enums import TicketPriority, TicketStatus
+from ecrm_desktop.domain.enums import TicketChannel, TicketPriority, TicketStatus
+from ecrm_desktop.domain.errors import EcrmError
 from ecrm_desktop.domain.helpdesk.inbox import (
     Agent,
     Conversation,
     InboxView,
     SenderCard,
+    TicketDraft,
     TicketQuery,
     TicketRow,
     ViewCount,
 )
 from ecrm_desktop.domain.helpdesk.macros import AppliedMacro, MacroDef
-from ecrm_desktop.presenters.macro_editor import MacroEditorPresenter, MacroEditorView, MacroStore
+from ecrm_desktop.domain.helpdesk.ticket_csv import RejectedRow
+from ecrm_desktop.presenters.macro_editor import MacroEditorPresenter, MacroEditorView, MacroStore, attempt
 from ecrm_desktop.presenters.navigation import Place, Screen
 from ecrm_desktop.presenters.paging import PagedRows
 from ecrm_desktop.presenters.rules_editor import RulesEditorPresenter, RulesEditorView, RuleStore
@@ -36,8 +40,11 @@ class Tickets(Protocol):
     def conversation(self, ticket_id: int) -> Conversation: ...
     def agents(self) -> list[Agent]: ...
     def now(self) -> datetime: ...
+    def create(self, subject: str, body: str, *, requester_email: str | None = ..., requester_name: str | None = ...,
+               channel: TicketChannel = ..., priority: TicketPriority = ...) -> int: ...
     def reply(self, ticket_id: int, text: str, status: TicketStatus | None = None) -> int: ...
     def add_note(self, ticket_id: int, text: str) -> int: ...
+    def retry_reply(self, message_id: int) -> None: ...
     def set_status(self, ticket_ids: Sequence[int], status: TicketStatus) -> None: ...
     def snooze(self, ticket_ids: Sequence[int], until: datetime) -> None: ...
     def set_priority(self, ticket_ids: Sequence[int], priority: TicketPriority) -> None: ...
@@ -62,6 +69,32 @@ class Senders(Protocol):
     def create_customer(self, ticket_id: int) -> int: ...
 
 
+class ImportOutcome(Protocol):
+    """What `services.ticket_import.ImportReport` says: rows read, tickets imported, rows left out and why."""
+
+    @property
+    def rows(self) -> int: ...
+    @property
+    def imported(self) -> int: ...
+    @property
+    def rejected(self) -> tuple[RejectedRow, ...]: ...
+
+
+class TicketImports(Protocol):
+    """What the inbox needs of `services.ticket_import.TicketImportService`."""
+
+    def import_csv(self, path: Path, dry_run: bool = False) -> ImportOutcome: ...
+
+
+Imported = Callable[[ImportOutcome | None, str | None], None]  # the outcome, or the problem to show
+
+
+class Files(Protocol):
+    """What the conversation needs of `services.mail_channel.Attachments`."""
+
+    def save_to(self, attachment_id: int, path: Path) -> Path: ...
+
+
 class InboxScreenView(Protocol):
     def show_views(self, counts: list[ViewCount], current: int) -> None: ...
     def show_count(self, total: int) -> None: ...
@@ -80,9 +113,10 @@ SNOOZE_CHOICES = {"1 hour": timedelta(hours=1), "4 hours": timedelta(hours=4), "
 
 class InboxPresenter:
     def __init__(self, view: InboxScreenView, tickets: Tickets, macros: Macros, senders: Senders, runner: Runner, *,
-                 navigate: Callable[[Place], None], rules: RuleStore | None = None) -> None:
+                 navigate: Callable[[Place], None], rules: RuleStore | None = None, files: Files | None = None,
+                 imports: TicketImports | None = None) -> None:
         self.view, self.tickets, self.macros, self.senders = view, tickets, macros, senders
-        self.runner, self.navigate, self.rules = runner, navigate, rules
+        self.runner, self.navigate, self.rules, self.files, self.imports = runner, navigate, rules, files, imports
         self.query = TicketQuery()
         self.counts: list[ViewCount] = []
         self.current: int | None = None  # the open ticket's row index
@@ -148,8 +182,12 @@ class InboxPresenter:
             self._show(None)
         elif self.current is None:
             self.view.select_row(0)
-        else:
-            self.view.select_row(min(self.current, total - 1))
+        else:  # stay on the open ticket; where it left the view, its successor takes its place
+            kept = self.rows.find(lambda r: r.id == self.open_id) if self.open_id is not None else None
+            if kept is not None:
+                self.view.select_row(kept)
+            elif self.current < self.rows.page_size:  # (further down it may just not be fetched yet: stay)
+                self.view.select_row(min(self.current, total - 1))
 
     def refresh_counts(self) -> None:
         """The views' counts, then the tag views' (slower: they visit every unsolved ticket)."""
@@ -172,10 +210,11 @@ class InboxPresenter:
     # the open ticket
     def open_row(self, index: int) -> None:
         row = self.rows.row(index)
-        if row is None or (index == self.current and row.id == self.open_id):
+        if row is None:
             return
         self.current = index
-        self.open_ticket(row.id)
+        if row.id != self.open_id:  # the open ticket at another row (the list was read again) keeps its draft
+            self.open_ticket(row.id)
 
     def move(self, step: int) -> None:
         """j / k: the next or previous ticket of the list."""
@@ -184,7 +223,20 @@ class InboxPresenter:
             self.view.select_row(index)
 
     def open_ticket(self, ticket_id: int) -> None:
+        if ticket_id != self.open_id:  # never the last ticket's customer beside this one while it loads
+            self.view.show_sender(None)
         self.open_id, self.applied = ticket_id, None
+        self._load(ticket_id)
+
+    def refresh(self) -> None:
+        """Mail arrived (or something else changed the tickets): count and list again and read the open ticket
+        again, keeping it open with its draft and applied macro."""
+        self.refresh_counts()
+        self.rows.reset(self.query)
+        if self.open_id is not None:
+            self._load(self.open_id)
+
+    def _load(self, ticket_id: int) -> None:
         self.runner.submit(lambda _s: self.tickets.conversation(ticket_id), self._conversation_loaded, "Ticket")
         self.runner.submit(lambda _s: self.senders.card(ticket_id), self._card_loaded, "Customer")
 
@@ -200,6 +252,14 @@ class InboxPresenter:
         self.open_id = None
         self.view.show_conversation(conversation)
         self.view.show_sender(None)
+
+    def save_attachment(self, attachment_id: int, path: Path) -> None:
+        """A copy of a message's file where the agent chose (the bytes stay encrypted in the workspace)."""
+        files = self.files
+        if files is not None:
+            self.runner.submit(lambda _s: files.save_to(attachment_id, path),
+                               lambda saved: self.view.show_notice(f"Saved {saved.name} in {saved.parent}."),
+                               "Saving the attachment")
 
     def open_customer(self, customer_id: int) -> None:
         self.navigate(Place(Screen.CUSTOMER, customer_id))
@@ -228,6 +288,56 @@ class InboxPresenter:
             self._write(lambda: self.macros.send(applied, ticket_id, text), "Reply queued for sending.")
         else:
             self._write(lambda: self.tickets.reply(ticket_id, text), "Reply queued for sending.")
+
+    def retry_reply(self, message_id: int) -> None:
+        """Queue a reply that failed to send again; the mailbox watch sends it."""
+        self._write(lambda: self.tickets.retry_reply(message_id), "Reply queued to be sent again.")
+
+    def create_ticket(self, draft: TicketDraft, answer: Callable[[str | None], None]) -> None:
+        """A ticket taken by hand (the rules run on it); `answer` gets the problem to show, or None once it is
+        made, and the new ticket opens."""
+        def create() -> int:
+            return self.tickets.create(draft.subject, draft.body, requester_email=draft.email or None,
+                                       requester_name=draft.name or None, priority=draft.priority)
+
+        def created(outcome: tuple[object, str | None]) -> None:
+            ticket_id, problem = outcome
+            answer(problem)
+            if isinstance(ticket_id, int):
+                self.view.show_notice(f"Created ticket #{ticket_id}.")
+                self.refresh_counts()
+                self.open_ticket(ticket_id)
+                self.rows.reset(self.query)
+
+        self.runner.submit(lambda _s: attempt(create), created, "Creating the ticket")
+
+    def check_import(self, path: Path, answer: Imported) -> None:
+        """A dry run of importing a help desk's CSV export: what would be imported and which rows not."""
+        self._import(path, True, answer)
+
+    def run_import(self, path: Path, answer: Imported) -> None:
+        """Import the export's good rows in one transaction, then list again."""
+        def done(outcome: ImportOutcome | None, problem: str | None) -> None:
+            answer(outcome, problem)
+            if outcome is not None:
+                n = outcome.imported
+                self.view.show_notice(f"Imported {n:,} ticket{'s' if n != 1 else ''}.")
+                self.refresh()
+
+        self._import(path, False, done)
+
+    def _import(self, path: Path, dry_run: bool, answer: Imported) -> None:
+        imports = self.imports
+        if imports is None:
+            return
+
+        def job(_s: object) -> tuple[ImportOutcome | None, str | None]:
+            try:
+                return imports.import_csv(path, dry_run), None
+            except EcrmError as exc:
+                return None, str(exc)
+
+        self.runner.submit(job, lambda result: answer(*result), "Reading the export" if dry_run else "Importing")
 
     def add_note(self, text: str) -> None:
         ticket_id = self.open_id

@@ -36,7 +36,7 @@ class Watchable(Protocol):
 
 class MailWatchPresenter(QObject):
     polled = Signal(str)  # a sentence for the status bar, after a poll that changed something
-    changed = Signal()  # tickets were created or got new mail: the inbox should refresh
+    changed = Signal()  # tickets were created, got new mail or had replies sent: the inbox should refresh
     problem = Signal(str)  # a server refused or could not be reached
 
     def __init__(self, channel: Watchable, runner: Runner, parent: QObject | None = None) -> None:
@@ -64,7 +64,7 @@ class MailWatchPresenter(QObject):
         self.channel.watch(self._stop, self._polled, lambda exc: self.problem.emit(str(exc)), wake=self._wake)
 
     def _polled(self, fetched: PollOutcome, sent: SendOutcome) -> None:
-        if fetched.created or fetched.threaded:
+        if fetched.created or fetched.threaded or sent.sent or sent.failed:
             self.changed.emit()
         if fetched.created or fetched.threaded or sent.sent or sent.failed:
             self.polled.emit(f"Support mailbox: {fetched.created} new tickets, {fetched.threaded} replies from "

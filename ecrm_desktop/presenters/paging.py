@@ -66,6 +66,14 @@ class PagedRows(Generic[Q, T]):
         offset = index - page * self.page_size
         return rows[offset] if offset < len(rows) else None
 
+    def find(self, match: Callable[[T], bool]) -> int | None:
+        """The index of the first fetched row that `match`es (rows not fetched yet are not searched)."""
+        for page, rows in self._pages.items():
+            for offset, row in enumerate(rows):
+                if match(row):
+                    return page * self.page_size + offset
+        return None
+
     def _reset_done(self, result: tuple[int, list[T]]) -> None:
         self.total, first = result
         self._pages.clear()

@@ -60,9 +60,12 @@ class SegmentService:
             return segment_queries.member_ids(s, condition, limit, offset)
 
     def includes(self, name: str, customer_id: int) -> bool:
-        """Whether the customer is in the saved segment `name` right now (evaluated live, for ticket rules)."""
+        """Whether the customer is in the saved segment `name` right now (evaluated live, for ticket rules, which
+        run for whoever handles the tickets; a segment deleted since is no one's)."""
         require_any(self.session, Operation.VIEW_SEGMENT_COUNTS, Operation.HANDLE_TICKETS)
-        saved = self._saved_or_missing(name)  # not `get`: agents who handle tickets need not list segments
+        saved = self._saved(name.strip())  # not `get`: agents who handle tickets need not list segments
+        if saved is None:
+            return False
         condition = and_(self._members(saved.query), Customer.id == customer_id)
         with self.session.workspace.sessions() as s:
             return segment_queries.count(s, condition) > 0

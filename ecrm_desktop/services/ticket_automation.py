@@ -109,7 +109,8 @@ class Automation:
             agent = self._agent(s, ticket, rule.assign, now)
             if agent is not None and agent != ticket.assignee_id:
                 ticket.assignee_id = agent
-                done.append(f"#{ticket.id} assigned to user {agent} ({rule.name})")
+                name = s.execute(select(User.name).where(User.id == agent)).scalar_one()
+                done.append(f"#{ticket.id} assigned to {name} ({rule.name})")
         if done:
             ticket.updated_at = now
         return done

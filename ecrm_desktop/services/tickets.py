@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from ecrm_desktop.domain.enums import MessageKind, Role, TicketChannel, TicketPriority, TicketStatus
 from ecrm_desktop.domain.errors import NotFound, PermissionDenied, UsageError
 from ecrm_desktop.domain.helpdesk.inbox import Agent, Conversation, TicketQuery, TicketRow, ViewCount
+from ecrm_desktop.domain.mail import DeliveryState
 from ecrm_desktop.domain.permissions import Operation
 from ecrm_desktop.services.permissions import require
 from ecrm_desktop.services.segments import SegmentService
@@ -195,6 +196,20 @@ class TicketService:
         if kind is MessageKind.REPLY:
             self.on_reply_queued()
         return message_id
+
+    def retry_reply(self, message_id: int) -> None:
+        """Queue a reply that failed to send again (after the agent read why), and let the mail channel send it."""
+        self.require(HANDLING_ROLES)
+        with self.session.workspace.sessions() as s, s.begin():
+            queued = s.execute(update(TicketMessage).where(
+                TicketMessage.id == message_id, TicketMessage.kind == MessageKind.REPLY,
+                TicketMessage.delivery_state == DeliveryState.FAILED)
+                .values(delivery_state=DeliveryState.QUEUED, delivery_error=None)
+                .returning(TicketMessage.ticket_id)).scalar()
+            if queued is None:
+                raise UsageError(f"Message {message_id} is not a reply that failed to send.")
+            audit.append(s, self.session.user_name, "ticket.reply_retry", "ticket", queued, message_id=message_id)
+        self.on_reply_queued()
 
     # fields, one ticket or many
     def set_status(self, ticket_ids: Iterable[int], status: TicketStatus) -> None:

@@ -8,13 +8,14 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, column, func, inspect, literal_column, select, table, update
+from sqlalchemy import ColumnElement, Select, and_, column, func, literal_column, select, table, update
 from sqlalchemy.orm import Session
 
 from ecrm_desktop.domain.enums import TicketPriority, TicketStatus
 from ecrm_desktop.domain.helpdesk.inbox import (
     FIXED_VIEWS,
     UNSOLVED,
+    AttachmentView,
     Conversation,
     InboxView,
     MessageView,
@@ -24,7 +25,7 @@ from ecrm_desktop.domain.helpdesk.inbox import (
     ViewCount,
 )
 from ecrm_desktop.storage import search_index
-from ecrm_desktop.storage.tables import Tag, Ticket, TicketMessage, TicketTag, User
+from ecrm_desktop.storage.tables import MailAttachment, Tag, Ticket, TicketMessage, TicketTag, User
 
 # Views where a ticket waits for an agent: open or pending, not snoozed, not solved.
 WAITING = (TicketStatus.OPEN, TicketStatus.PENDING)
@@ -133,22 +134,27 @@ def conversation(session: Session, ticket_id: int) -> Conversation | None:
     if ticket is None:
         return None
     row = rows(session, [ticket_id])[0]
-    delivery = _delivery_column()
-    columns: list[Any] = [TicketMessage.id, TicketMessage.kind, TicketMessage.author, User.name,
-                          TicketMessage.body_text, TicketMessage.sent_at]
-    if delivery is not None:
-        columns.append(delivery)
-    found = session.execute(select(*columns).outerjoin(User, User.id == TicketMessage.author_user_id)
+    found = session.execute(select(TicketMessage.id, TicketMessage.kind, TicketMessage.author, User.name,
+                                   TicketMessage.body_text, TicketMessage.sent_at, TicketMessage.body_html,
+                                   TicketMessage.delivery_state, TicketMessage.delivery_error)
+                            .outerjoin(User, User.id == TicketMessage.author_user_id)
                             .where(TicketMessage.ticket_id == ticket_id)
                             .order_by(TicketMessage.sent_at, TicketMessage.id)).all()
-    messages = tuple(MessageView(m[0], m[1], m[3] or m[2], m[4], m[5], m[6] if delivery is not None else None)
+    files = attachments(session, [m[0] for m in found])
+    messages = tuple(MessageView(m[0], m[1], m[3] or m[2], m[4], m[5], m[7], files.get(m[0], ()), m[6], m[8])
                      for m in found)
     return Conversation(row, messages, ticket.merged_into_id)
 
 
-def _delivery_column() -> Any:
-    """The mail channel's per-message delivery state, where that column exists in this version."""
-    return inspect(TicketMessage).columns.get("delivery_state")
+def attachments(session: Session, message_ids: Sequence[int]) -> dict[int, tuple[AttachmentView, ...]]:
+    """The files of each of these messages (names and sizes, not the bytes)."""
+    found: defaultdict[int, list[AttachmentView]] = defaultdict(list)
+    for message_id, file_id, name, size in session.execute(
+            select(MailAttachment.message_id, MailAttachment.id, MailAttachment.filename, MailAttachment.size)
+            .where(MailAttachment.message_id.in_(message_ids)).order_by(MailAttachment.id)):
+        found[message_id].append(AttachmentView(file_id, name, size))
+    return {k: tuple(v) for k, v in found.items()}
+
 
 
 def wake_snoozed(session: Session, now: datetime) -> int:

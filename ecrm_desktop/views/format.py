@@ -29,6 +29,14 @@ def status(value: str) -> str:
 PLATFORM_NAMES = {"shopify": "Shopify", "woocommerce": "WooCommerce", "vendure": "Vendure"}
 
 
+def file_size(size: int) -> str:
+    """1,234,567 → 1.2 MB."""
+    for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
+        if size >= scale:
+            return f"{size / scale:.1f} {unit}"
+    return f"{size} bytes"
+
+
 def platform_name(value: str) -> str:
     """A store platform as its makers spell it: woocommerce → WooCommerce."""
     return PLATFORM_NAMES.get(value, value.capitalize())

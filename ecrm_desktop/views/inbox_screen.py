@@ -1,15 +1,19 @@
 """The inbox screen: views with counts on the left, the ticket list, the open ticket and the customer sidebar.
 
-Keyboard-first: in the list, j / k move, r replies, n writes a note, e solves, a assigns, s snoozes and / (or
-Ctrl+F) searches. Selected rows take the bulk actions above the list.
+Keyboard-first: in the list, j / k move, r replies, m replies with a macro (Ctrl+M in the reply editor), n writes
+a note, e solves, a assigns, s snoozes, c creates a ticket by hand and / (or Ctrl+F) searches. Selected rows take
+the bulk actions above the list.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt, QTimer, QUrl
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, QStandardPaths, Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -26,14 +30,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ecrm_desktop.domain.enums import TicketPriority
+from ecrm_desktop.domain.enums import TicketPriority, TicketStatus
 from ecrm_desktop.domain.helpdesk.inbox import Agent, Conversation, SenderCard, ViewCount
 from ecrm_desktop.domain.helpdesk.macros import MacroDef
 from ecrm_desktop.presenters.inbox import SNOOZE_CHOICES, InboxPresenter
 from ecrm_desktop.views.inbox_table import TicketTableModel
 from ecrm_desktop.views.macro_dialog import MacroDialog
+from ecrm_desktop.views.new_ticket_dialog import NewTicketDialog
 from ecrm_desktop.views.rules_dialog import RulesDialog
 from ecrm_desktop.views.sender_card import card_html
+from ecrm_desktop.views.ticket_import_dialog import TicketImportDialog
 from ecrm_desktop.views.ticket_pane import TicketPane
 
 RECOUNT_MS = 60_000
@@ -49,6 +55,7 @@ class InboxScreen(QWidget):
         self.model: TicketTableModel | None = None
         self.agents: list[Agent] = []
         self.shown_id: int | None = None
+        self.files: dict[int, str] = {}  # the open conversation's attachments: id → file name
         self.rules_dialog: RulesDialog | None = None
         self.views = QListWidget()
         self.views.setFixedWidth(190)
@@ -67,7 +74,8 @@ class InboxScreen(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.bulk: dict[str, QPushButton] = {name: QPushButton(name) for name in (
-            "Assign… (a)", "Tag…", "Priority…", "Snooze… (s)", "Solve (e)", "Merge", "Macros…", "Rules…")}
+            "New ticket… (c)", "Import…", "Assign… (a)", "Tag…", "Priority…", "Snooze… (s)", "Solve (e)", "Merge",
+            "Macros…", "Rules…")}
         self.pane = TicketPane()
         self.sidebar = QTextBrowser()
         self.sidebar.setOpenLinks(False)
@@ -111,6 +119,9 @@ class InboxScreen(QWidget):
         self.views.currentRowChanged.connect(p.choose_view)
         self.search.textChanged.connect(p.search)
         self.search.returnPressed.connect(self.table.setFocus)
+        self.bulk["New ticket… (c)"].clicked.connect(self.new_ticket)
+        self.bulk["Import…"].clicked.connect(self.import_tickets)
+        self.bulk["Import…"].setToolTip("Import tickets from another help desk's CSV export")
         self.bulk["Assign… (a)"].clicked.connect(self._assign_menu)
         self.bulk["Tag…"].clicked.connect(self._tag)
         self.bulk["Priority…"].clicked.connect(self._priority_menu)
@@ -120,8 +131,11 @@ class InboxScreen(QWidget):
         self.bulk["Macros…"].clicked.connect(self.edit_macros)
         self.bulk["Rules…"].clicked.connect(self.edit_rules)
         pane = self.pane
-        pane.status.activated.connect(lambda _i: p.set_status(self._open_ids(), pane.status.currentData()))
-        pane.priority.activated.connect(lambda _i: p.set_priority(self._open_ids(), pane.priority.currentData()))
+        # (Qt hands item data back as plain strings: make them the enums again)
+        pane.status.activated.connect(lambda _i: p.set_status(self._open_ids(),
+                                                              TicketStatus(pane.status.currentData())))
+        pane.priority.activated.connect(lambda _i: p.set_priority(self._open_ids(),
+                                                                  TicketPriority(pane.priority.currentData())))
         pane.assignee.activated.connect(lambda _i: p.assign(self._open_ids(), pane.assignee.currentData()))
         pane.tag.returnPressed.connect(self._tag_open)
         pane.macro.activated.connect(self._macro)
@@ -129,6 +143,7 @@ class InboxScreen(QWidget):
         pane.send_shortcut.activated.connect(self._send)
         pane.escape_shortcut.activated.connect(self.table.setFocus)
         self.sidebar.anchorClicked.connect(self._link)
+        pane.conversation.anchorClicked.connect(self._conversation_link)
         self.recount = QTimer(self, interval=RECOUNT_MS)  # new mail and woken snoozes show in the counts
         self.recount.timeout.connect(lambda: p.refresh_counts() if self.isVisible() else None)
         self.recount.start()
@@ -160,11 +175,28 @@ class InboxScreen(QWidget):
                 return False
             action = {"j": lambda: self._move(1), "k": lambda: self._move(-1),
                       "r": lambda: self.pane.start(False), "n": lambda: self.pane.start(True), "e": self._solve,
+                      "m": self.pane.pick_macro, "c": self.new_ticket,
                       "a": self._assign_menu, "s": self._snooze_menu, "/": self.focus_search}.get(event.text())
             if action is not None:
                 action()
                 return True
         return super().eventFilter(watched, event)
+
+    def new_ticket(self) -> NewTicketDialog | None:
+        """Take a ticket by hand (a phone call, a chat transcript)."""
+        if self.presenter is None:
+            return None
+        dialog = NewTicketDialog(self, self.presenter.create_ticket)
+        dialog.open()
+        return dialog
+
+    def import_tickets(self) -> TicketImportDialog | None:
+        """Import another help desk's CSV export (a dry run first)."""
+        if self.presenter is None:
+            return None
+        dialog = TicketImportDialog(self, self.presenter)
+        dialog.open()
+        return dialog
 
     def edit_macros(self) -> MacroDialog | None:
         """Open the macro editor (non-modal; it previews on the open ticket)."""
@@ -217,6 +249,7 @@ class InboxScreen(QWidget):
         if now is not None:
             self.pane.show_conversation(conversation, now)
         ticket_id = conversation.ticket.id if conversation else None
+        self.files = {a.id: a.filename for m in (conversation.messages if conversation else ()) for a in m.attachments}
         if ticket_id != self.shown_id:  # a draft belongs to its ticket
             self.pane.clear_draft()
         self.shown_id = ticket_id
@@ -281,7 +314,8 @@ class InboxScreen(QWidget):
     def _priority_menu(self) -> None:
         if self.presenter is not None:
             ids, p = self.selected_ids(), self.presenter
-            self._menu([(x.value.title(), x) for x in reversed(TicketPriority)], lambda v: p.set_priority(ids, v))
+            self._menu([(x.value.title(), x) for x in reversed(TicketPriority)],
+                       lambda v: p.set_priority(ids, TicketPriority(v)))
 
     def _snooze_menu(self) -> None:
         if self.presenter is not None:
@@ -300,6 +334,21 @@ class InboxScreen(QWidget):
         if name and self.presenter is not None:
             self.presenter.add_tag(self._open_ids(), name)
             self.pane.tag.clear()
+
+    def _conversation_link(self, url: QUrl) -> None:
+        """An attachment is saved where the agent chooses; a failed reply can be sent again; web links open in
+        the browser."""
+        if url.scheme() == "retry" and self.presenter is not None:
+            self.presenter.retry_reply(int(url.path()))
+        elif url.scheme() == "attachment" and self.presenter is not None:
+            attachment_id = int(url.path())
+            folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DownloadLocation)
+            path, _filter = QFileDialog.getSaveFileName(self, "Save the attachment",
+                                                        str(Path(folder) / self.files.get(attachment_id, "")))
+            if path:
+                self.presenter.save_attachment(attachment_id, Path(path))
+        elif url.scheme() in {"http", "https"}:
+            QDesktopServices.openUrl(url)
 
     def _link(self, url: QUrl) -> None:
         if self.presenter is None:

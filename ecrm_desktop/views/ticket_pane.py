@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
 from ecrm_desktop.domain.enums import MessageKind, TicketPriority, TicketStatus
 from ecrm_desktop.domain.helpdesk.inbox import Agent, Conversation, MessageView
 from ecrm_desktop.domain.helpdesk.macros import MacroDef
-from ecrm_desktop.views.format import status, when
+from ecrm_desktop.domain.mail import DeliveryState
+from ecrm_desktop.views.format import file_size, status, when
 from ecrm_desktop.views.inbox_table import sla_text
 
 BUBBLES = {MessageKind.INBOUND: ("#ffffff", "#d0d0d0", "Customer"),
@@ -46,10 +47,17 @@ def conversation_html(conversation: Conversation) -> str:
 def _message_html(m: MessageView) -> str:
     background, border, label = BUBBLES[m.kind]
     delivery = f" · {escape(status(m.delivery))}" if m.delivery else ""
-    body = escape(m.body_text).replace("\n", "<br>")
+    if m.delivery == DeliveryState.FAILED:  # why, and the way to send it again once the agent has checked
+        delivery = (f" · <span style='color:#b00020'>Not sent: {escape(m.delivery_error or 'unknown reason')}</span>"
+                    f" <a href='retry:{m.id}'>Send again</a>")
+    # an HTML mail as it was written (sanitised on arrival: nothing runs, nothing remote loads), else its text
+    body = f"<div>{m.body_html}</div>" if m.body_html else escape(m.body_text).replace("\n", "<br>")
+    files = "".join(f"<br>📎 <a href='attachment:{a.id}'>{escape(a.filename)}</a>"
+                    f" <span style='color:#666'>({file_size(a.size)})</span>" for a in m.attachments)
     return (f"<table width='100%' cellpadding='8' style='background:{background}; border:1px solid {border};"
             f" margin-bottom:8px'><tr><td><b>{escape(m.author or 'Unknown')}</b>"
-            f" <span style='color:#666'>· {label} · {when(m.sent_at)}{delivery}</span><br>{body}</td></tr></table>")
+            f" <span style='color:#666'>· {label} · {when(m.sent_at)}{delivery}</span><br>{body}{files}"
+            "</td></tr></table>")
 
 
 class TicketPane(QWidget):
@@ -87,7 +95,8 @@ class TicketPane(QWidget):
         self.modes.addButton(self.note_mode)
         self.macro = QComboBox()
         self.macro.setMinimumWidth(200)
-        self.macro.setToolTip("Fill the reply from a macro; edit it before sending")
+        self.macro.setToolTip("Fill the reply from a macro; edit it before sending (Ctrl+M, or m in the list, "
+                              "opens this list: type or use the arrows, then Enter)")
         self.editor = QPlainTextEdit()
         self.editor.setPlaceholderText("Write a reply… (Ctrl+Enter sends, Esc goes back to the list)")
         self.actions_label = QLabel()
@@ -97,6 +106,9 @@ class TicketPane(QWidget):
         self.send.setDefault(True)
         self.send_shortcut = QShortcut(QKeySequence("Ctrl+Return"), self.editor)
         self.escape_shortcut = QShortcut(QKeySequence(Qt.Key.Key_Escape), self.editor)
+        self.macro_shortcut = QShortcut(QKeySequence("Ctrl+M"), self, context=Qt.ShortcutContext.
+                                        WidgetWithChildrenShortcut)
+        self.macro_shortcut.activated.connect(self.pick_macro)
         self.note_mode.toggled.connect(self._mode)
 
     def _layout(self) -> None:
@@ -110,7 +122,7 @@ class TicketPane(QWidget):
         editor_bar.addWidget(self.reply_mode)
         editor_bar.addWidget(self.note_mode)
         editor_bar.addStretch(1)
-        editor_bar.addWidget(QLabel("Macro"))
+        editor_bar.addWidget(QLabel("Macro (Ctrl+M)"))
         editor_bar.addWidget(self.macro)
         bottom = QWidget()
         editor_box = QVBoxLayout(bottom)
@@ -190,6 +202,13 @@ class TicketPane(QWidget):
     def start(self, note: bool) -> None:
         (self.note_mode if note else self.reply_mode).setChecked(True)
         self.editor.setFocus()
+
+    def pick_macro(self) -> None:
+        """Reply with a macro: open the picker, where typing or the arrows choose and Enter fills the reply."""
+        if self.macro.isEnabled() and self.macro.count() > 1:
+            self.start(False)
+            self.macro.setFocus()
+            self.macro.showPopup()
 
     def _mode(self, note: bool) -> None:
         self.send.setText("Add note" if note else "Send reply")

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtWidgets import QFileDialog
 from pytestqt.qtbot import QtBot
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ecrm_desktop.app import build_inbox_screen
-from ecrm_desktop.domain.enums import MessageKind, TicketPriority, TicketStatus
+from ecrm_desktop.domain.enums import MessageKind, TicketChannel, TicketPriority, TicketStatus
 from ecrm_desktop.domain.helpdesk.macros import MacroDef
+from ecrm_desktop.domain.helpdesk.rules import RuleDef
+from ecrm_desktop.domain.mail import DeliveryState
 from ecrm_desktop.presenters.navigation import Place
 from ecrm_desktop.presenters.tasks import TaskRunner
 from ecrm_desktop.services.macros import MacroService
@@ -20,6 +24,8 @@ from ecrm_desktop.services.tickets import TicketService
 from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.storage.tables import Ticket, TicketMessage
 from ecrm_desktop.views.inbox_screen import InboxScreen
+from ecrm_desktop.views.new_ticket_dialog import NewTicketDialog
+from ecrm_desktop.views.ticket_import_dialog import TicketImportDialog
 from tests.screen_fixtures import fill_small_store
 
 
@@ -150,3 +156,111 @@ def test_rules_dialog_saves_a_rule_and_sla_targets(qtbot: QtBot, inbox: tuple[In
     (rule,) = RuleService(user_session).rules()
     assert (rule.keywords, rule.add_tag, rule.assign) == (("refund", "money back"), "refund", "least-loaded")
     dialog.close()
+
+
+def test_priority_and_status_pickers_of_the_open_ticket(qtbot: QtBot, inbox: tuple[InboxScreen, list[str]],
+                                                        user_session: UserSession) -> None:
+    """The pickers hand the presenter real enums (Qt gives item data back as plain strings), and a re-sorted list
+    keeps the open ticket open."""
+    view, _queued = inbox
+    presenter, pane = view.presenter, view.pane
+    assert presenter is not None
+    qtbot.waitUntil(lambda: presenter.open_id is not None and view.pane.title.text().startswith("#"))
+    view.table.setFocus()
+    qtbot.keyClick(view.table, Qt.Key.Key_J)
+    qtbot.waitUntil(lambda: "Where is my parcel" in pane.title.text())
+    ticket_id = presenter.open_id
+    pane.priority.setCurrentIndex(pane.priority.findData(TicketPriority.URGENT))
+    pane.priority.activated.emit(pane.priority.currentIndex())
+    qtbot.waitUntil(lambda: view.notice.text() == "Priority urgent: 1 ticket.")
+    qtbot.waitUntil(lambda: view.table.model().index(0, 1).data() == "Where is my parcel")  # sorts first now
+    assert presenter.open_id == ticket_id and presenter.current == 0
+    pane.status.setCurrentIndex(pane.status.findData(TicketStatus.PENDING))
+    pane.status.activated.emit(pane.status.currentIndex())
+    qtbot.waitUntil(lambda: view.notice.text() == "Set to pending: 1 ticket.")
+    with user_session.workspace.sessions() as s:
+        ticket = s.get(Ticket, ticket_id)
+        assert ticket is not None and (ticket.priority, ticket.status) == (TicketPriority.URGENT,
+                                                                          TicketStatus.PENDING)
+
+
+def test_a_phone_call_becomes_a_ticket_from_the_keyboard(qtbot: QtBot, inbox: tuple[InboxScreen, list[str]],
+                                                          user_session: UserSession) -> None:
+    view, _queued = inbox
+    presenter = view.presenter
+    assert presenter is not None
+    qtbot.waitUntil(lambda: presenter.open_id is not None and view.pane.title.text().startswith("#"))
+    RuleService(user_session).save_rule(RuleDef("Phone calls", channel=TicketChannel.MANUAL, add_tag="phone"))
+    view.table.setFocus()
+    qtbot.keyClick(view.table, Qt.Key.Key_C)
+    [dialog] = view.findChildren(NewTicketDialog)
+    qtbot.waitUntil(dialog.isVisible)
+    qtbot.keyClicks(dialog.subject, "Phone: change the delivery address")
+    dialog.email.setText("person3@example.com")
+    dialog.create_button.click()  # nothing said yet
+    qtbot.waitUntil(lambda: "first message cannot be empty" in dialog.problem.text())
+    assert dialog.isVisible()
+    dialog.body.setPlainText("Wants order #1005 sent to her office instead.")
+    dialog.priority.setCurrentIndex(dialog.priority.findData(TicketPriority.HIGH.value))
+    dialog.create_button.click()
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    qtbot.waitUntil(lambda: view.pane.title.text().endswith("Phone: change the delivery address"))
+    qtbot.waitUntil(lambda: "Name3" in view.sidebar.toPlainText())  # matched by the email given
+    assert view.notice.text().startswith("Created ticket #") and "Manual" in view.pane.meta.text()
+    assert "phone" in view.pane.tags.text()  # the rules ran on it
+    with user_session.workspace.sessions() as s:
+        ticket = s.get(Ticket, presenter.open_id)
+        assert ticket is not None and (ticket.channel, ticket.priority) == (TicketChannel.MANUAL,
+                                                                            TicketPriority.HIGH)
+    dialog.deleteLater()
+
+
+EXPORT = """Id,Subject,Requester,Requester email,Status,Priority,Tags,Created at,Description
+1,Late parcel,Name2 Lovelace,person2@example.com,open,high,"late, shipping",2026-01-05T10:00:00Z,Where is it?
+2,Refund,Grace,grace@example.com,frozen,normal,,2026-01-05T10:00:00Z,Bad status
+"""
+
+
+def test_a_help_desk_export_is_checked_then_imported(qtbot: QtBot, inbox: tuple[InboxScreen, list[str]],
+                                                     tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    view, _queued = inbox
+    qtbot.waitUntil(lambda: view.count.text() == "2 tickets")
+    (tmp_path / "zendesk.csv").write_text(EXPORT, encoding="utf-8")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a, **_k: (str(tmp_path / "zendesk.csv"), ""))
+    view.bulk["Import…"].click()
+    [dialog] = view.findChildren(TicketImportDialog)
+    dialog.choose.click()
+    qtbot.waitUntil(dialog.import_button.isEnabled)
+    assert dialog.summary.text() == "2 rows: 1 can be imported, 1 cannot (listed below; they are left out)."
+    assert dialog.left_out.count() == 1 and dialog.left_out.item(0).text().startswith("Line 3: ")
+    assert view.count.text() == "2 tickets"  # a dry run so far
+    dialog.import_button.click()
+    qtbot.waitUntil(lambda: not dialog.isVisible())
+    qtbot.waitUntil(lambda: view.notice.text() == "Imported 1 ticket." and view.count.text() == "3 tickets")
+    dialog.deleteLater()
+
+
+def test_a_failed_reply_says_why_and_is_sent_again_from_the_conversation(
+        qtbot: QtBot, inbox: tuple[InboxScreen, list[str]], user_session: UserSession) -> None:
+    view, queued = inbox
+    presenter = view.presenter
+    assert presenter is not None
+    qtbot.waitUntil(lambda: presenter.open_id is not None)
+    ticket_id = presenter.open_id
+    assert ticket_id is not None
+    reply_id = TicketService(user_session).reply(ticket_id, "On its way.")
+    with user_session.workspace.sessions() as s, s.begin():  # what the mail channel records when SMTP refuses it
+        s.execute(update(TicketMessage).where(TicketMessage.id == reply_id).values(
+            delivery_state=DeliveryState.FAILED, delivery_error="The SMTP server refused the customer's address."))
+    presenter.open_ticket(ticket_id)
+    qtbot.waitUntil(lambda: "Not sent: The SMTP server refused" in view.pane.conversation.toPlainText())
+    assert f"retry:{reply_id}" in view.pane.conversation.toHtml()
+
+    view.pane.conversation.anchorClicked.emit(QUrl(f"retry:{reply_id}"))  # the "Send again" link
+    qtbot.waitUntil(lambda: "queued to be sent again" in view.notice.text())
+    with user_session.workspace.sessions() as s:
+        message = s.get(TicketMessage, reply_id)
+        assert message is not None and message.delivery_state == DeliveryState.QUEUED
+        assert message.delivery_error is None
+    assert queued == ["sent"]  # the retry woke the mailbox watch
+    qtbot.waitUntil(lambda: "Not sent" not in view.pane.conversation.toPlainText())

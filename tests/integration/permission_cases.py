@@ -318,7 +318,7 @@ CASES: list[tuple[str, Needs, Call]] = [
     ("MailboxService.connect", _O.MANAGE_SETTINGS, lambda s, _d: MailboxService(s).connect(_MAILBOX, "pw")),
     ("MailChannel.fetch", _O.HANDLE_TICKETS, lambda s, _d: MailChannel(s).fetch()),
     ("MailChannel.send_pending", _O.HANDLE_TICKETS, lambda s, _d: MailChannel(s).send_pending()),
-    ("MailChannel.retry", _O.HANDLE_TICKETS, lambda s, d: MailChannel(s).retry(d.reply)),
+    ("TicketService.retry_reply", _O.HANDLE_TICKETS, lambda s, d: TicketService(s).retry_reply(d.reply)),
     ("MailChannel.poll", _O.HANDLE_TICKETS, lambda s, _d: MailChannel(s).poll()),
     ("MailChannel.watch", _O.HANDLE_TICKETS, _watch_once),
     ("Attachments.of_message", _O.VIEW_TICKETS, lambda s, d: Attachments(s).of_message(d.reply)),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email import policy
 from pathlib import Path
@@ -11,11 +12,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, update
 
-from ecrm_desktop.domain.enums import MessageKind, TicketChannel, TicketStatus
-from ecrm_desktop.domain.errors import UsageError
+from ecrm_desktop.domain.enums import MessageKind, Role, TicketChannel, TicketStatus
+from ecrm_desktop.domain.errors import PermissionDenied, UsageError
 from ecrm_desktop.domain.mail import MailboxAuthFailed, MailboxError, MailSecurity, mailbox_settings
 from ecrm_desktop.services.mail_channel import Attachments, MailboxService, MailChannel
 from ecrm_desktop.services.secrets import SecretStore
+from ecrm_desktop.services.tickets import TicketService
 from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.storage.store_writer import StoreWriter
 from ecrm_desktop.storage.tables import MailAttachment, Ticket, TicketMessage
@@ -198,7 +200,7 @@ def test_a_reply_interrupted_mid_send_is_never_sent_blindly_again(channel: MailC
     [reply] = [m for m in _messages(channel.session, ticket.id) if m.id == row_id]
     assert reply.delivery_state == "failed" and "may or may not" in (reply.delivery_error or "")
     assert mail_servers.read_mailbox(CUSTOMER) == []
-    channel.retry(row_id)
+    TicketService(channel.session).retry_reply(row_id)  # what 'Send again' in the conversation does
     assert channel.send_pending().sent == 1
     assert len(mail_servers.wait_for(CUSTOMER, 1)) == 1
 
@@ -267,6 +269,10 @@ def test_attachments_open_and_go_out_with_a_reply(channel: MailChannel, mail_ser
     assert (info.filename, info.content_type, info.size) == ("label.pdf", "application/pdf", 14)
     saved = files.save_to(info.id, tmp_path / "label.pdf")
     assert saved.read_bytes() == b"%PDF-1.4 label" and saved.stat().st_mode & 0o077 == 0
+    marketer = replace(channel.session, role=Role.MARKETING)  # may not read tickets, so not their files
+    with pytest.raises(PermissionDenied):
+        Attachments(marketer).save_to(info.id, tmp_path / "copy.pdf")
+    assert not (tmp_path / "copy.pdf").exists()
     row_id = _queue_reply(channel.session, ticket.id, "Here is the return label.")
     files.attach(row_id, "return-label.pdf", b"%PDF-1.4 return")
     with pytest.raises(UsageError, match="still waiting"):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
+from sqlalchemy import select
 
 from ecrm_desktop.domain.enums import MessageKind, Role, TicketChannel, TicketPriority, TicketStatus
 from ecrm_desktop.domain.errors import PermissionDenied, UsageError
@@ -12,7 +15,7 @@ from ecrm_desktop.services.segments import SegmentService
 from ecrm_desktop.services.ticket_rules import RuleService
 from ecrm_desktop.services.tickets import TicketService
 from ecrm_desktop.services.workspace import UserSession
-from ecrm_desktop.storage.tables import Ticket, TicketMessage
+from ecrm_desktop.storage.tables import AuditEntry, Ticket, TicketMessage
 from tests.integration.helpdesk_support import START, FakeClock, colleague
 from tests.screen_fixtures import fill_small_store
 
@@ -103,3 +106,21 @@ def test_mail_tickets_get_rules_and_deadlines_through_process_new(user_session: 
                             sent_at=START))
     assert tickets.process_updated([ticket_id]) == [f"#{ticket_id} tag damage (Damage)"]
     assert row(tickets, ticket_id).tags == ("damage",)
+
+
+def test_segment_rules_run_for_an_agent_and_a_deleted_segment_matches_no_one(user_session: UserSession,
+                                                                               clock: FakeClock) -> None:
+    """Rules run for whoever is signed in (mail fetched in an agent's window), though agents may not view
+    segments; a rule whose segment was deleted since simply does not match."""
+    fill_small_store(user_session)
+    segments = SegmentService(user_session, clock)
+    segments.save("Loyal", "number_of_orders >= 4")
+    agent = TicketService(colleague(user_session, "sam", Role.SUPPORT), clock)
+    RuleService(user_session).save_rule(RuleDef("Loyal to sam", segment="Loyal", assign="sam"))
+    loyal = agent.create("Question", "Where is it?", requester_email="person4@example.com")
+    assert row(agent, loyal).assignee == "sam"
+    with user_session.workspace.sessions() as s:
+        [entry] = [e for e in s.execute(select(AuditEntry).where(AuditEntry.action == "ticket.create")).scalars()]
+        assert json.loads(entry.detail_json)["rules"] == [f"#{loyal} assigned to sam (Loyal to sam)"]
+    segments.delete("Loyal")
+    assert row(agent, agent.create("Again", "Hello", requester_email="person4@example.com")).assignee is None

@@ -117,7 +117,8 @@ class FakeChannel:
 
 
 def test_the_watcher_reports_what_changed_and_problems() -> None:
-    channel = FakeChannel([(Fetched(), Sent()), (Fetched(2, 1), Sent(1, 1))], MailboxAuthFailed("Refused."))
+    channel = FakeChannel([(Fetched(), Sent()), (Fetched(2, 1), Sent(1, 1)), (Fetched(), Sent(1))],
+                          MailboxAuthFailed("Refused."))
     watch = MailWatchPresenter(channel, InlineRunner())
     said: list[str] = []
     problems: list[str] = []
@@ -126,5 +127,6 @@ def test_the_watcher_reports_what_changed_and_problems() -> None:
     watch.problem.connect(problems.append)
     watch.changed.connect(lambda: changed.append(True))
     watch.start()
-    assert said == ["Support mailbox: 2 new tickets, 1 replies from customers, 1 replies sent, 1 failed."]
-    assert changed == [True] and problems == ["Refused."]
+    assert said == ["Support mailbox: 2 new tickets, 1 replies from customers, 1 replies sent, 1 failed.",
+                    "Support mailbox: 0 new tickets, 0 replies from customers, 1 replies sent."]
+    assert changed == [True, True] and problems == ["Refused."]  # a sent reply's delivery state shows too

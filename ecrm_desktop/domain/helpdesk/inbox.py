@@ -99,9 +99,29 @@ class TicketRow:
 
 
 @dataclass(frozen=True)
+class TicketDraft:
+    """A ticket taken by hand, as typed: empty email and name mean unknown."""
+
+    subject: str
+    body: str
+    email: str = ""
+    name: str = ""
+    priority: TicketPriority = TicketPriority.NORMAL
+
+
+@dataclass(frozen=True)
+class AttachmentView:
+    """A file that came with a message (its bytes stay in the database until an agent saves a copy)."""
+
+    id: int
+    filename: str
+    size: int
+
+
+@dataclass(frozen=True)
 class MessageView:
-    """One message of a conversation. `delivery` is the sending state of a reply where the mail channel records
-    one (None otherwise)."""
+    """One message of a conversation. `delivery` is the sending state of a reply (None for other messages) and
+    `delivery_error` why it failed; `body_html` is an HTML mail's body, sanitised when it arrived."""
 
     id: int
     kind: MessageKind
@@ -109,6 +129,9 @@ class MessageView:
     body_text: str
     sent_at: datetime
     delivery: str | None = None
+    attachments: tuple[AttachmentView, ...] = ()
+    body_html: str | None = None
+    delivery_error: str | None = None
 
 
 @dataclass(frozen=True)

@@ -194,14 +194,6 @@ class MailChannel:
                         self._send_one(settings, smtp, imap, sent_folder=sent_folder, row_id=row_id, report=report)
         return report
 
-    def retry(self, message_row_id: int) -> None:
-        """Queue a failed reply again (after the agent checked it was not delivered)."""
-        self._require_support_role()
-        with self.session.workspace.sessions() as s, s.begin():
-            s.execute(update(TicketMessage).where(TicketMessage.id == message_row_id,
-                                                  TicketMessage.delivery_state == DeliveryState.FAILED)
-                      .values(delivery_state=DeliveryState.QUEUED, delivery_error=None))
-
     def _send_one(self, settings: MailboxSettings, smtp: smtplib.SMTP, imap: ImapSession, *,
                   sent_folder: str | None, row_id: int, report: SendReport) -> None:
         with self.session.workspace.sessions() as s, s.begin():
