@@ -27,6 +27,7 @@ from typing import Any
 
 import duckdb
 import numpy as np
+import results_file
 from sqlalchemy import func, select
 
 from ecrm_desktop.domain.kpis import Dashboard, Period, Preset
@@ -37,8 +38,6 @@ from ecrm_desktop.services.workspace import UserSession, WorkspaceService
 from ecrm_desktop.storage import rollups
 from ecrm_desktop.storage.tables import Customer, Order
 
-RESULTS = Path(__file__).with_name("RESULTS.md")
-START, END = "<!-- dashboard:start -->", "<!-- dashboard:end -->"
 SEGMENT = ("Benchmark big spenders", "amount_spent > 1000")
 TARGET_SECONDS = 1.0
 
@@ -218,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def write_results(out: dict[str, Any]) -> None:
-    lines = [START, "## Dashboard (issue 7): refresh time, against DuckDB over the raw orders", "",
+    lines = ["## Dashboard (issue 7): refresh time, against DuckDB over the raw orders", "",
              f"`benchmarks/dashboard_benchmark.py WORKSPACE --runs {out['runs']}` on a demo workspace of "
              f"{out['customers']:,} customers and {out['orders']:,} orders (SQLCipher), {out['cpus']} cores, "
              f"{out['date']}; other engineers' work ran on the machine at the same time. Median of the runs after "
@@ -244,14 +243,7 @@ def write_results(out: dict[str, Any]) -> None:
     if "rebuild_seconds" in out:
         lines.append(f"Full rebuild of every rollup (`rollups.rebuild`, as after the demo load): "
                      f"{out['rebuild_seconds']} s.")
-    lines.append(END)
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
-    section = "\n".join(lines)
-    if START in text and END in text:
-        text = text[:text.index(START)] + section + text[text.index(END) + len(END):]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    RESULTS.write_text(text, encoding="utf-8")
+    results_file.write_section("dashboard", lines)
 
 
 if __name__ == "__main__":
