@@ -498,3 +498,4 @@ class Dashboard:
     cohorts: tuple[CohortRow, ...]
     predictions: PredictionFigures = field(default_factory=PredictionFigures)
     sla_breaches: int | None = None  # unsolved tickets past their SLA deadline, now (not of the period)
+    members_as_of: datetime | None = None  # with a segment: when its members were last evaluated

@@ -28,13 +28,14 @@ from ecrm_desktop.storage.rollups import (
     DAILY_CATEGORIES,
     DAILY_PRODUCTS,
     DAILY_SALES,
+    NEW_CUSTOMERS,
     Summed,
     zone_spans,
 )
 
 IntArray = npt.NDArray[np.int64]
 DAY = 86_400
-STORE_WIDE = (DAILY_SALES, DAILY_CATEGORIES, DAILY_PRODUCTS, COHORTS, ACTIVITY)
+STORE_WIDE = (DAILY_SALES, DAILY_CATEGORIES, DAILY_PRODUCTS, COHORTS, ACTIVITY, NEW_CUSTOMERS)
 
 
 class Texts:
@@ -138,6 +139,9 @@ def block_rollups(tables: Tables, zone: tzinfo, texts: Texts) -> tuple[Tables, d
         [months["month"], months["prev_month"], months["next_month"], (months["orders"] >= 2).astype(np.int64)],
         [np.ones(months["month"].size, dtype=np.int64)], ACTIVITY.keys, ACTIVITY.sums)
     firsts = _firsts(orders, known, day, channel, country)
+    partial[NEW_CUSTOMERS.table.__tablename__] = _grouped(
+        [firsts["day"], firsts["channel"]], [np.ones(firsts["day"].size, dtype=np.int64)], NEW_CUSTOMERS.keys,
+        NEW_CUSTOMERS.sums)
     per_customer = {"rollup_customer_days": stored(customer_days, texts),
                     "rollup_customer_months": stored(months, texts), "rollup_customer_firsts": stored(firsts, texts)}
     return per_customer, partial

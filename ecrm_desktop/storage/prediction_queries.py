@@ -3,17 +3,15 @@
 Saved segments are read through their members as of their latest evaluation (`segment_members`, kept by the
 refresh after each sync), not recomputed: one join with the predictions for every segment at once. These read
 every prediction (a second or so at a million customers), so the dashboard keeps the store-wide figures until
-`version` changes. With a
-segment chosen on the dashboard, the churn bands keep to `dashboard_members` (`dashboard_queries.set_members`).
+`version` changes. With a segment chosen on the dashboard, the churn bands keep to its kept members.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, cast, func, select
+from sqlalchemy import BigInteger, and_, cast, func, select
 from sqlalchemy.orm import Session
 
 from ecrm_desktop.domain.predicted_value import RiskBand, SegmentValue, risk_bands
-from ecrm_desktop.storage.dashboard_queries import MEMBERS
 from ecrm_desktop.storage.tables import Segment, SegmentCount, SegmentMember, StoredPrediction
 
 EVERYONE = "Everyone"
@@ -42,11 +40,12 @@ def value_by_segment(session: Session) -> list[SegmentValue]:
     return out + [SegmentValue(name, n, int(value)) for name, n, value in rows]
 
 
-def churn_bands(session: Session, segment: bool) -> tuple[RiskBand, ...]:
-    """Customers and predicted CLV per churn-risk band; with `segment`, of the dashboard's members only."""
+def churn_bands(session: Session, segment_id: int | None) -> tuple[RiskBand, ...]:
+    """Customers and predicted CLV per churn-risk band; with a segment, of its members only."""
     query = select(StoredPrediction.churn_risk, func.count(),
                    func.coalesce(cast(func.sum(StoredPrediction.predicted_clv_cents), BigInteger), 0))
-    if segment:
-        query = query.join(MEMBERS, MEMBERS.c.customer_id == StoredPrediction.customer_id)
+    if segment_id is not None:
+        query = query.join(SegmentMember, and_(SegmentMember.customer_id == StoredPrediction.customer_id,
+                                               SegmentMember.segment_id == segment_id))
     rows = session.execute(query.group_by(StoredPrediction.churn_risk))
     return risk_bands({risk: (n, int(value)) for risk, n, value in rows})
