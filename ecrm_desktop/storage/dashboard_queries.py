@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from sqlalchemy import (
@@ -20,10 +20,12 @@ from sqlalchemy import (
     and_,
     case,
     cast,
+    false,
     func,
     or_,
     select,
     true,
+    union_all,
 )
 from sqlalchemy.orm import Session
 
@@ -51,11 +53,13 @@ from ecrm_desktop.storage.tables import (
     DailyProduct,
     DailySales,
     MarketingSpend,
+    MonthlyProduct,
     Product,
     SegmentActivity,
     SegmentCategory,
     SegmentCohort,
     SegmentMember,
+    SegmentMonthlyProduct,
     SegmentNewCustomers,
     SegmentProduct,
     SegmentSales,
@@ -141,8 +145,15 @@ def category_days(session: Session, scope: Scope) -> list[CategoryDay]:
 
 
 def product_totals(session: Session, scope: Scope, limit: int) -> list[ProductTotal]:
-    """The `limit` products with the most line revenue in the period."""
-    source = scope.days(DailyProduct, SegmentProduct)
+    """The `limit` products with the most line revenue in the period: its whole months read by month, the days
+    at its ends by day."""
+    months, edges = _whole_months(scope.period)
+    columns = ("product_id", "items", "sales_cents")
+    monthly = scope.rows(MonthlyProduct, SegmentMonthlyProduct,
+                         ("month", lambda month: month.between(months[0], months[-1]) if months else false()))
+    daily = scope.rows(DailyProduct, SegmentProduct,
+                       ("day", lambda day: or_(false(), *(day.between(a, b) for a, b in edges))))
+    source = union_all(select(*(monthly.c[c] for c in columns)), select(*(daily.c[c] for c in columns))).subquery()
     sales = func.sum(source.c.sales_cents)
     top = (select(source.c.product_id, cast(func.sum(source.c["items"]), Integer).label("items"),
                   cast(sales, BigInteger).label("sales"))
@@ -150,6 +161,23 @@ def product_totals(session: Session, scope: Scope, limit: int) -> list[ProductTo
     rows: Iterable[Any] = session.execute(select(Product.title, top.c["items"], top.c.sales)
                            .join(top, top.c.product_id == Product.id).order_by(top.c.sales.desc(), Product.title))
     return [ProductTotal(title, items, sales) for title, items, sales in rows]
+
+
+def _whole_months(period: Period) -> tuple[list[str], list[tuple[date, date]]]:
+    """The months ('YYYY-MM') wholly inside the period, and the runs of its days outside them."""
+    first = period.start if period.start.day == 1 else _next_month(period.start)
+    after = _next_month(period.end) if _next_month(period.end) - timedelta(days=1) == period.end \
+        else period.end.replace(day=1)
+    if first >= after:
+        return [], [(period.start, period.end)]
+    months = [m for m in period.months() if first.isoformat()[:7] <= m < after.isoformat()[:7]]
+    edges = [(a, b) for a, b in ((period.start, first - timedelta(days=1)), (after, period.end)) if a <= b]
+    return months, edges
+
+
+def _next_month(day: date) -> date:
+    """The first day of the month after `day`'s."""
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
 
 
 def customer_counts(session: Session, scope: Scope) -> CustomerCounts:

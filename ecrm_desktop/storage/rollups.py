@@ -60,6 +60,7 @@ from ecrm_desktop.storage.tables import (
     DailyNewCustomers,
     DailyProduct,
     DailySales,
+    MonthlyProduct,
     Order,
     OrderLine,
     Refund,
@@ -68,6 +69,7 @@ from ecrm_desktop.storage.tables import (
     SegmentCategory,
     SegmentCohort,
     SegmentMember,
+    SegmentMonthlyProduct,
     SegmentNewCustomers,
     SegmentProduct,
     SegmentRollupsBuilt,
@@ -350,9 +352,16 @@ SEGMENT_COHORTS = Summed(SegmentCohort, ("segment_id", *COHORTS.keys), COHORTS.s
 SEGMENT_ACTIVITY = Summed(SegmentActivity, ("segment_id", *ACTIVITY.keys), ACTIVITY.sums, ACTIVITY.counts)
 SEGMENT_NEW_CUSTOMERS = Summed(SegmentNewCustomers, ("segment_id", *NEW_CUSTOMERS.keys), NEW_CUSTOMERS.sums,
                                NEW_CUSTOMERS.counts)
-SUMMED = (DAILY_SALES, DAILY_CATEGORIES, DAILY_PRODUCTS, COHORTS, ACTIVITY, NEW_CUSTOMERS, SEGMENT_SALES,
-          SEGMENT_CATEGORIES, SEGMENT_PRODUCTS, SEGMENT_COHORTS, SEGMENT_ACTIVITY, SEGMENT_NEW_CUSTOMERS)
-SEGMENT_TABLES = (SegmentSales, SegmentCategory, SegmentProduct, SegmentCohort, SegmentActivity, SegmentNewCustomers)
+MONTHLY_PRODUCTS = Summed(MonthlyProduct, ("month", "product_id"), DAILY_PRODUCTS.sums, DAILY_PRODUCTS.counts)
+SEGMENT_MONTHLY_PRODUCTS = Summed(SegmentMonthlyProduct, ("segment_id", *MONTHLY_PRODUCTS.keys), MONTHLY_PRODUCTS.sums,
+                                  MONTHLY_PRODUCTS.counts)
+SUMMED = (DAILY_SALES, DAILY_CATEGORIES, DAILY_PRODUCTS, COHORTS, ACTIVITY, NEW_CUSTOMERS, MONTHLY_PRODUCTS,
+          SEGMENT_SALES, SEGMENT_CATEGORIES, SEGMENT_PRODUCTS, SEGMENT_COHORTS, SEGMENT_ACTIVITY, SEGMENT_NEW_CUSTOMERS,
+          SEGMENT_MONTHLY_PRODUCTS)
+SEGMENT_TABLES = (SegmentSales, SegmentCategory, SegmentProduct, SegmentCohort, SegmentActivity, SegmentNewCustomers,
+                  SegmentMonthlyProduct)
+# the monthly product rollups are the daily ones by month: (monthly, daily)
+BY_MONTH = ((MONTHLY_PRODUCTS, DAILY_PRODUCTS), (SEGMENT_MONTHLY_PRODUCTS, SEGMENT_PRODUCTS))
 # what is summed from the per-customer rollups: (rollup, its source, the per-customer table it is summed from)
 DERIVED: tuple[tuple[Summed, Callable[..., Rows], Any], ...] = (
     (COHORTS, cohorts_source, CustomerMonth), (ACTIVITY, activity_source, CustomerMonth),
@@ -368,7 +377,7 @@ def rebuild(session: Session) -> None:
     name = present_zone_name(session)
     spans = _spans_over_data(session, workspace_zone(name))
     for table in (DailySales, CustomerDay, DailyCategory, DailyProduct, CustomerFirstOrder, CustomerMonth,
-                  CohortMonth, ActivityMonth, DailyNewCustomers, *SEGMENT_TABLES, SegmentRollupsBuilt):
+                  CohortMonth, ActivityMonth, DailyNewCustomers, MonthlyProduct, *SEGMENT_TABLES, SegmentRollupsBuilt):
         session.execute(delete(table))
     _insert(session, DailySales, sales_source(spans))
     _insert(session, CustomerDay, sales_source(spans, by_customer=True))
@@ -379,6 +388,8 @@ def rebuild(session: Session) -> None:
     for summed, source, table in DERIVED:
         _insert(session, summed.table, source(table.__table__))
     _insert_segments(session, spans)
+    for monthly, _ in BY_MONTH:
+        _insert(session, monthly.table, _by_month(monthly))
     session.execute(insert(SegmentRollupsBuilt).from_select(
         ["segment_id", "built_at"], select(Segment.id, literal(datetime.now(UTC), SegmentRollupsBuilt.built_at.type))))
     mark_built(session, name)
@@ -391,8 +402,18 @@ def build_segment(session: Session, segment_id: int, at: datetime) -> None:
     for table in SEGMENT_TABLES:
         session.execute(delete(table).where(table.segment_id == segment_id))
     _insert_segments(session, spans, SegmentMember.segment_id == segment_id)
+    _insert(session, SegmentMonthlyProduct,
+            _by_month(SEGMENT_MONTHLY_PRODUCTS, SegmentProduct.segment_id == segment_id))
     session.merge(SegmentRollupsBuilt(segment_id=segment_id, built_at=at))
     session.flush()
+
+
+def _by_month(monthly: Summed, *conditions: ColumnElement[bool]) -> Rows:
+    """The monthly rows of a monthly rollup, summed from its daily rollup's rows matching `conditions`."""
+    daily = dict(BY_MONTH)[monthly].table
+    keys = [func.substr(daily.day, 1, 7).label("month"), *(getattr(daily, k) for k in monthly.keys if k != "month")]
+    return (select(*keys, *(cast(func.sum(getattr(daily, c)), BigInteger).label(c) for c in monthly.sums))
+            .where(*conditions).group_by(*keys))
 
 
 def _insert_segments(session: Session, spans: ZoneSpans, members: ColumnElement[bool] | None = None) -> None:
@@ -491,6 +512,15 @@ class Change:
     def apply(self) -> None:
         """Move the summed rollups by the difference counted, and forget it."""
         connection = self.session.connection()
+        for monthly, daily in BY_MONTH:  # what moved a day of a product moved its month
+            for (which, key), sums in list(self.delta.items()):
+                if which is daily:
+                    day = key[daily.keys.index("day")]
+                    month_key = tuple(f"{day:%Y-%m}" if k == "day" else v for k, v in zip(daily.keys, key,
+                                                                                        strict=True))
+                    figures = self.delta.setdefault((monthly, month_key), [0] * len(monthly.sums))
+                    for i, value in enumerate(sums):
+                        figures[i] += value
         for summed in SUMMED:
             rows = [dict(zip(summed.keys + summed.sums, (*key, *sums), strict=True))
                     for (which, key), sums in self.delta.items() if which is summed and any(sums)]
@@ -587,8 +617,8 @@ def _apply_statements(summed: Summed) -> tuple[Any, Any]:
 def forget_products(session: Session, product_ids: Sequence[int]) -> None:
     """Drop deleted products' rows: their lines no longer name a product, and only lines that do are summed."""
     for chunk in _chunks(product_ids, IDS_PER_STATEMENT):
-        session.execute(delete(DailyProduct).where(DailyProduct.product_id.in_(chunk)))
-        session.execute(delete(SegmentProduct).where(SegmentProduct.product_id.in_(chunk)))
+        for table in (DailyProduct, SegmentProduct, MonthlyProduct, SegmentMonthlyProduct):
+            session.execute(delete(table).where(table.product_id.in_(chunk)))
 
 
 def reassign_orders(session: Session, customer_ids: Iterable[int | None], reassign: Callable[[], None]) -> None:

@@ -29,6 +29,7 @@ from ecrm_desktop.storage.tables import (
     DailyNewCustomers,
     DailyProduct,
     DailySales,
+    MonthlyProduct,
     Order,
     SegmentRollupsBuilt,
     Store,
@@ -37,6 +38,7 @@ from ecrm_desktop.storage.tables.segment_rollups import (
     SegmentActivity,
     SegmentCategory,
     SegmentCohort,
+    SegmentMonthlyProduct,
     SegmentNewCustomers,
     SegmentProduct,
     SegmentSales,
@@ -46,10 +48,10 @@ from tests.factories import T0, customer, make_store, order
 from tests.sync_support import connect, emulator, run_sync, sample_store
 
 TABLES: tuple[type[Any], ...] = (DailySales, CustomerDay, DailyCategory, DailyProduct, CustomerFirstOrder,
-                                 CustomerMonth, ActivityMonth, CohortMonth, DailyNewCustomers)
+                                 CustomerMonth, ActivityMonth, CohortMonth, DailyNewCustomers, MonthlyProduct)
 # saved segments' rollups: compared for the segments whose rollups are kept (a merge drops them all)
 SEGMENT_TABLES: tuple[type[Any], ...] = (SegmentSales, SegmentCategory, SegmentProduct, SegmentCohort,
-                                         SegmentActivity, SegmentNewCustomers)
+                                         SegmentActivity, SegmentNewCustomers, SegmentMonthlyProduct)
 CATEGORIES = ["Shoes", "Apparel", "Books", None]
 CHANNELS = ["web", "pos", None]
 COUNTRIES = ["US", "DE", None]

@@ -71,6 +71,18 @@ class SegmentProduct(Base):
     __table_args__ = (WITHOUT_ROWID,)
 
 
+class SegmentMonthlyProduct(Base):
+    """`MonthlyProduct` of a segment's members."""
+
+    __tablename__ = "segment_rollup_monthly_products"
+    segment_id: Mapped[int] = mapped_column(ForeignKey(SEGMENT, ondelete="CASCADE"), primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    product_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    items: Mapped[int] = mapped_column(Integer)
+    sales_cents: Mapped[int] = mapped_column(BigInteger)
+    __table_args__ = (WITHOUT_ROWID,)
+
+
 class SegmentNewCustomers(Base):
     """`DailyNewCustomers` of a segment's members."""
 

@@ -1,8 +1,8 @@
-"""New customers per day and channel as a rollup, and each saved segment's dashboard rollups (kept by the writer
+"""New customers per day and channel and product sales per month as rollups, and each saved segment's dashboard rollups (kept by the writer
 and by each evaluation); an index from a customer to the segments it is in.
 
-The new-customer rollup is filled from the customers' first orders already kept; the segments' rollups are computed
-whole the first time a segment is evaluated or shown.
+The new-customer and monthly product rollups are filled from the rollups already kept; the segments' rollups are
+computed whole the first time a segment is evaluated or shown.
 
 Revision ID: 0013
 Revises: 0012
@@ -100,13 +100,36 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('segment_id', 'month', 'prev_month', 'next_month', 'multi', name=op.f('pk_segment_rollup_activity')),
     sqlite_with_rowid=False
     )
+    op.create_table('rollup_monthly_products',
+    sa.Column('month', sa.String(length=7), nullable=False),
+    sa.Column('product_id', sa.Integer(), nullable=False),
+    sa.Column('items', sa.Integer(), nullable=False),
+    sa.Column('sales_cents', sa.BigInteger(), nullable=False),
+    sa.PrimaryKeyConstraint('month', 'product_id', name=op.f('pk_rollup_monthly_products')),
+    sqlite_with_rowid=False
+    )
+    op.create_table('segment_rollup_monthly_products',
+    sa.Column('segment_id', sa.Integer(), nullable=False),
+    sa.Column('month', sa.String(length=7), nullable=False),
+    sa.Column('product_id', sa.Integer(), nullable=False),
+    sa.Column('items', sa.Integer(), nullable=False),
+    sa.Column('sales_cents', sa.BigInteger(), nullable=False),
+    sa.ForeignKeyConstraint(['segment_id'], ['segments.id'], name=op.f('fk_segment_rollup_monthly_products_segment_id_segments'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('segment_id', 'month', 'product_id', name=op.f('pk_segment_rollup_monthly_products')),
+    sqlite_with_rowid=False
+    )
     op.create_index('ix_segment_members_customer', 'segment_members', ['customer_id', 'segment_id'], unique=False)
     op.execute("INSERT INTO rollup_daily_new_customers (day, channel, customers) "
                "SELECT day, channel, count(*) FROM rollup_customer_firsts GROUP BY day, channel")
+    op.execute("INSERT INTO rollup_monthly_products (month, product_id, items, sales_cents) "
+               "SELECT substr(day, 1, 7), product_id, sum(items), sum(sales_cents) FROM rollup_daily_products "
+               "GROUP BY substr(day, 1, 7), product_id")
 
 
 def downgrade() -> None:
     op.drop_index('ix_segment_members_customer', table_name='segment_members')
+    op.drop_table('segment_rollup_monthly_products')
+    op.drop_table('rollup_monthly_products')
     op.drop_table('segment_rollup_activity')
     op.drop_table('segment_rollup_cohorts')
     op.drop_table('segment_rollup_new_customers')
