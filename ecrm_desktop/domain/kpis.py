@@ -188,7 +188,9 @@ class CohortCell:
 @dataclass(frozen=True)
 class SupportFacts:
     open_tickets: int
-    first_responses: tuple[timedelta, ...]  # of tickets created in the period that were answered
+    # of tickets created in the period that were answered: all of them, or only the one or two in the middle when
+    # sorted (the median is theirs; a reader need not carry tens of thousands)
+    first_responses: tuple[timedelta, ...]
 
 
 @dataclass(frozen=True)
