@@ -417,8 +417,14 @@ def _by_month(monthly: Summed, *conditions: ColumnElement[bool]) -> Rows:
 
 
 def _insert_segments(session: Session, spans: ZoneSpans, members: ColumnElement[bool] | None = None) -> None:
-    """Every saved segment's rollups (or those of the segments whose members match `members`) from the orders."""
-    for summed, source in _segment_sources(spans, members):
+    """Every saved segment's rollups (or those of the segments whose members match `members`): the sales summed
+    from the members' days, categories and products from their orders, the rest from their other per-customer
+    rollups."""
+    days = with_segments(CustomerDay, *_where(members))
+    keys = [days.c[k] for k in SEGMENT_SALES.keys]
+    _insert(session, SegmentSales, select(*keys, *(cast(func.sum(days.c[c]), BigInteger).label(c)
+                                                   for c in SEGMENT_SALES.sums)).group_by(*keys))
+    for summed, source in _segment_sources(spans, members)[1:]:
         _insert(session, summed.table, source)
     for summed, derived, table in SEGMENT_DERIVED:
         _insert(session, summed.table, derived(with_segments(table, *_where(members)), ("segment_id",)))
