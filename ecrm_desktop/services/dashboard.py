@@ -19,7 +19,7 @@ from ecrm_desktop.domain import kpis
 from ecrm_desktop.domain.errors import EcrmError
 from ecrm_desktop.domain.kpis import ChannelAcquisition, Dashboard, Grain, Period, Preset
 from ecrm_desktop.domain.permissions import Operation
-from ecrm_desktop.domain.predicted_value import HOLDOUT_DAYS, HoldoutCheck, PredictionFigures
+from ecrm_desktop.domain.predicted_value import HOLDOUT_DAYS, HoldoutCheck, PredictionFigures, RiskBand
 from ecrm_desktop.domain.zones import workspace_zone
 from ecrm_desktop.services.clv import validate_workspace
 from ecrm_desktop.services.permissions import require
@@ -58,6 +58,7 @@ class DashboardService:
         self.session = session
         self.clock = clock
         self._kept_predictions: tuple[tuple[str, str], PredictionFigures] | None = None
+        self._kept_churn: tuple[tuple[str, str], dict[int, tuple[RiskBand, ...]]] | None = None
 
     def today(self) -> date:
         """Today in the workspace's time zone."""
@@ -194,8 +195,8 @@ class DashboardService:
                             dashboard_queries.support_facts(s, scope))
 
     def _predictions(self, s: Session, segment_id: int | None) -> PredictionFigures:
-        """Value by segment and churn bands, kept while the predictions and segments stand (they change after a
-        sync); the churn bands of a segment's members are computed each time."""
+        """Value by segment and churn bands (everyone's, and each segment's once asked for), kept while the
+        predictions and segments stand (they change after a sync)."""
         version = prediction_queries.version(s)
         if version is None:
             return PredictionFigures(holdout=_stored_check(s))
@@ -203,7 +204,12 @@ class DashboardService:
             self._kept_predictions = version, PredictionFigures(
                 tuple(prediction_queries.value_by_segment(s)), prediction_queries.churn_bands(s, None), scored=True)
         kept = self._kept_predictions[1]
-        churn = kept.churn if segment_id is None else prediction_queries.churn_bands(s, segment_id)
+        if self._kept_churn is None or self._kept_churn[0] != version:
+            self._kept_churn = version, {}
+        by_segment = self._kept_churn[1]
+        if segment_id is not None and segment_id not in by_segment:
+            by_segment[segment_id] = prediction_queries.churn_bands(s, segment_id)
+        churn = kept.churn if segment_id is None else by_segment[segment_id]
         return replace(kept, churn=churn, holdout=_stored_check(s))
 
     @staticmethod

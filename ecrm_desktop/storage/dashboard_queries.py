@@ -20,6 +20,7 @@ from sqlalchemy import (
     and_,
     case,
     cast,
+    exists,
     false,
     func,
     or_,
@@ -89,9 +90,11 @@ class Scope:
         return and_(column >= self.utc_start, column < self.utc_end)
 
     def members(self, customer_id: SQLColumnExpression[Any]) -> ColumnElement[bool] | None:
+        """`customer_id` is one of the segment's members (a primary key lookup per row: the period's rows are
+        fewer than a big segment's members, which an IN list would copy each time)."""
         if self.segment_id is None:
             return None
-        return customer_id.in_(select(SegmentMember.customer_id).where(SegmentMember.segment_id == self.segment_id))
+        return exists().where(SegmentMember.segment_id == self.segment_id, SegmentMember.customer_id == customer_id)
 
     def rows(self, store_wide: type[Any], per_segment: type[Any], *conditions: Any) -> Any:
         """The store-wide rollup's rows, or the segment's rollup's, matching `conditions` (names of columns both
