@@ -196,13 +196,15 @@ class DashboardService:
 
     def _predictions(self, s: Session, segment_id: int | None) -> PredictionFigures:
         """Value by segment and churn bands (everyone's, and each segment's once asked for), kept while the
-        predictions and segments stand (they change after a sync)."""
+        predictions and segments stand (they change after a sync); everyone's as stored with the scoring when they
+        are still of the same version."""
         version = prediction_queries.version(s)
         if version is None:
             return PredictionFigures(holdout=_stored_check(s))
         if self._kept_predictions is None or self._kept_predictions[0] != version:
-            self._kept_predictions = version, PredictionFigures(
-                tuple(prediction_queries.value_by_segment(s)), prediction_queries.churn_bands(s, None), scored=True)
+            values, everyone = prediction_queries.kept_figures(s, version) or (
+                tuple(prediction_queries.value_by_segment(s)), prediction_queries.churn_bands(s, None))
+            self._kept_predictions = version, PredictionFigures(values, everyone, scored=True)
         kept = self._kept_predictions[1]
         if self._kept_churn is None or self._kept_churn[0] != version:
             self._kept_churn = version, {}

@@ -19,7 +19,15 @@ from ecrm_desktop.domain.segments.saved import Evaluation, MembershipChange, Sav
 from ecrm_desktop.domain.zones import workspace_zone
 from ecrm_desktop.services.permissions import require
 from ecrm_desktop.services.workspace import UserSession
-from ecrm_desktop.storage import audit, directory_queries, rfm, segment_history, segment_predictions, segment_queries
+from ecrm_desktop.storage import (
+    audit,
+    directory_queries,
+    prediction_queries,
+    rfm,
+    segment_history,
+    segment_predictions,
+    segment_queries,
+)
 from ecrm_desktop.storage.settings import read_setting, reporting_currency
 from ecrm_desktop.storage.tables import Customer
 
@@ -113,6 +121,7 @@ class SegmentService:
             segment_id, created = segment_queries.save(s, name, query.strip(), description.strip(),
                                                        self.session.user_id)
             segment_history.evaluate(s, segment_id, condition, self._now())
+            prediction_queries.keep_figures(s)  # the dashboard's value by segment now counts this one
             audit.append(s, self.session.user_name, "segment.save", "segment", segment_id, name=name,
                          query=query.strip(), created=created)
         return self.get(name)

@@ -12,12 +12,15 @@ from sqlalchemy import BigInteger, and_, cast, func, select
 from sqlalchemy.orm import Session
 
 from ecrm_desktop.domain.predicted_value import RiskBand, SegmentValue, risk_bands
+from ecrm_desktop.storage.settings import read_setting, write_setting
 from ecrm_desktop.storage.tables import Segment, SegmentCount, SegmentMember, StoredPrediction
 
 EVERYONE = "Everyone"
+FIGURES_SETTING = "dashboard_prediction_figures"  # everyone's figures, with the version they are of
+Version = tuple[str, str]
 
 
-def version(session: Session) -> tuple[str, str] | None:
+def version(session: Session) -> Version | None:
     """When the predictions were scored and the saved segments last evaluated (None: nothing scored yet): the
     store-wide figures stay the same until one of them changes, so a caller may keep them that long."""
     scored = session.execute(select(StoredPrediction.scored_at).limit(1)).scalar()
@@ -25,6 +28,26 @@ def version(session: Session) -> tuple[str, str] | None:
         return None
     evaluated = session.execute(select(func.max(SegmentCount.at))).scalar()
     return str(scored), str(evaluated or "")
+
+
+def keep_figures(session: Session) -> None:
+    """Store the value by segment and everyone's churn bands with the version they are of, in the caller's
+    transaction (after scoring), so that the first dashboard after a sync does not read every prediction."""
+    current = version(session)
+    if current is None:
+        return
+    write_setting(session, FIGURES_SETTING, {
+        "version": list(current),
+        "by_segment": [[v.segment, v.customers, v.predicted_clv_cents] for v in value_by_segment(session)],
+        "churn": [[b.risk, b.customers, b.predicted_clv_cents] for b in churn_bands(session, None)]})
+
+
+def kept_figures(session: Session, current: Version) -> tuple[tuple[SegmentValue, ...], tuple[RiskBand, ...]] | None:
+    """The stored value by segment and churn bands, when they are of the `current` version."""
+    kept = read_setting(session, FIGURES_SETTING)
+    if not kept or tuple(kept["version"]) != current:
+        return None
+    return tuple(SegmentValue(*v) for v in kept["by_segment"]), tuple(RiskBand(*b) for b in kept["churn"])
 
 
 def value_by_segment(session: Session) -> list[SegmentValue]:
