@@ -36,6 +36,7 @@ from ecrm_desktop.storage import (
     ticket_queries,
 )
 from ecrm_desktop.storage.dashboard_queries import Scope
+from ecrm_desktop.storage.prediction_queries import Version
 from ecrm_desktop.storage.settings import read_setting, reporting_currency, write_setting
 
 TOP_PRODUCTS = 10
@@ -57,8 +58,8 @@ class DashboardService:
     def __init__(self, session: UserSession, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self.session = session
         self.clock = clock
-        self._kept_predictions: tuple[tuple[str, str], PredictionFigures] | None = None
-        self._kept_churn: tuple[tuple[str, str], dict[int, tuple[RiskBand, ...]]] | None = None
+        # the prediction figures of a version, with the churn bands of the segments known so far
+        self._kept_predictions: tuple[Version, PredictionFigures, dict[int, tuple[RiskBand, ...]]] | None = None
 
     def today(self) -> date:
         """Today in the workspace's time zone."""
@@ -195,20 +196,18 @@ class DashboardService:
                             dashboard_queries.support_facts(s, scope))
 
     def _predictions(self, s: Session, segment_id: int | None) -> PredictionFigures:
-        """Value by segment and churn bands (everyone's, and each segment's once asked for), kept while the
-        predictions and segments stand (they change after a sync); everyone's as stored with the scoring when they
-        are still of the same version."""
+        """Value by segment and churn bands (everyone's and each segment's), kept while the predictions and
+        segments stand (they change after a sync): as stored with the scoring or the last save when they are of
+        the same version, else computed (a segment's when asked for)."""
         version = prediction_queries.version(s)
         if version is None:
             return PredictionFigures(holdout=_stored_check(s))
         if self._kept_predictions is None or self._kept_predictions[0] != version:
-            values, everyone = prediction_queries.kept_figures(s, version) or (
-                tuple(prediction_queries.value_by_segment(s)), prediction_queries.churn_bands(s, None))
-            self._kept_predictions = version, PredictionFigures(values, everyone, scored=True)
-        kept = self._kept_predictions[1]
-        if self._kept_churn is None or self._kept_churn[0] != version:
-            self._kept_churn = version, {}
-        by_segment = self._kept_churn[1]
+            stored = prediction_queries.kept_figures(s, version) or prediction_queries.KeptFigures(
+                tuple(prediction_queries.value_by_segment(s)), prediction_queries.churn_bands(s, None), {})
+            self._kept_predictions = (version, PredictionFigures(stored.by_segment, stored.churn, scored=True),
+                                      dict(stored.segment_churn))
+        _, kept, by_segment = self._kept_predictions
         if segment_id is not None and segment_id not in by_segment:
             by_segment[segment_id] = prediction_queries.churn_bands(s, segment_id)
         churn = kept.churn if segment_id is None else by_segment[segment_id]

@@ -8,6 +8,10 @@ every prediction (a second or so at a million customers), so the dashboard keeps
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
 from sqlalchemy import BigInteger, and_, cast, func, select
 from sqlalchemy.orm import Session
 
@@ -30,24 +34,46 @@ def version(session: Session) -> Version | None:
     return str(scored), str(evaluated or "")
 
 
+@dataclass(frozen=True)
+class KeptFigures:
+    """The prediction figures the dashboard shows: value by segment, everyone's and each saved segment's churn."""
+
+    by_segment: tuple[SegmentValue, ...]
+    churn: tuple[RiskBand, ...]
+    segment_churn: dict[int, tuple[RiskBand, ...]]
+
+
 def keep_figures(session: Session) -> None:
-    """Store the value by segment and everyone's churn bands with the version they are of, in the caller's
-    transaction (after scoring), so that the first dashboard after a sync does not read every prediction."""
+    """Store the prediction figures with the version they are of, in the caller's transaction (after scoring, and
+    when a segment is saved), so that the first dashboard after a sync does not read every prediction."""
     current = version(session)
     if current is None:
         return
+    bands = [[b.risk, b.customers, b.predicted_clv_cents] for b in churn_bands(session, None)]
+    per_segment: dict[str, list[list[Any]]] = {str(i): [] for i in session.execute(select(Segment.id)).scalars()}
+    rows: Iterable[Any] = session.execute(
+        select(SegmentMember.segment_id, StoredPrediction.churn_risk, func.count(), _clv())
+        .join(StoredPrediction, StoredPrediction.customer_id == SegmentMember.customer_id)
+        .group_by(SegmentMember.segment_id, StoredPrediction.churn_risk))
+    for segment_id, risk, n, value in rows:
+        per_segment[str(segment_id)].append([risk, n, int(value)])
     write_setting(session, FIGURES_SETTING, {
-        "version": list(current),
-        "by_segment": [[v.segment, v.customers, v.predicted_clv_cents] for v in value_by_segment(session)],
-        "churn": [[b.risk, b.customers, b.predicted_clv_cents] for b in churn_bands(session, None)]})
+        "version": list(current), "churn": bands, "segment_churn": per_segment,
+        "by_segment": [[v.segment, v.customers, v.predicted_clv_cents] for v in value_by_segment(session)]})
 
 
-def kept_figures(session: Session, current: Version) -> tuple[tuple[SegmentValue, ...], tuple[RiskBand, ...]] | None:
-    """The stored value by segment and churn bands, when they are of the `current` version."""
+def kept_figures(session: Session, current: Version) -> KeptFigures | None:
+    """The stored prediction figures, when they are of the `current` version."""
     kept = read_setting(session, FIGURES_SETTING)
     if not kept or tuple(kept["version"]) != current:
         return None
-    return tuple(SegmentValue(*v) for v in kept["by_segment"]), tuple(RiskBand(*b) for b in kept["churn"])
+    return KeptFigures(tuple(SegmentValue(*v) for v in kept["by_segment"]), tuple(RiskBand(*b) for b in kept["churn"]),
+                       {int(i): risk_bands({risk: (n, value) for risk, n, value in rows})
+                        for i, rows in kept.get("segment_churn", {}).items()})
+
+
+def _clv() -> Any:
+    return func.coalesce(cast(func.sum(StoredPrediction.predicted_clv_cents), BigInteger), 0)
 
 
 def value_by_segment(session: Session) -> list[SegmentValue]:

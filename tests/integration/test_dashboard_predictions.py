@@ -74,10 +74,15 @@ def test_the_scoring_stores_everyones_prediction_figures(user_session: UserSessi
         current = prediction_queries.version(s)
         assert current is not None
         kept = prediction_queries.kept_figures(s, current)
-        assert kept == (tuple(prediction_queries.value_by_segment(s)), prediction_queries.churn_bands(s, None))
+        big = SegmentService(user_session).get("Big spenders").id
+        assert kept == prediction_queries.KeptFigures(
+            tuple(prediction_queries.value_by_segment(s)), prediction_queries.churn_bands(s, None),
+            {big: prediction_queries.churn_bands(s, big)})
     service = DashboardService(user_session)
     shown = service.load(service.preset(Preset.LAST_12_MONTHS)).predictions
-    assert kept is not None and (shown.by_segment, shown.churn) == kept
+    assert kept is not None and (shown.by_segment, shown.churn) == (kept.by_segment, kept.churn)
+    mine = service.load(service.preset(Preset.LAST_12_MONTHS), "Big spenders").predictions
+    assert mine.churn == kept.segment_churn[big] and sum(b.customers for b in mine.churn) > 0
     later = datetime.now(UTC) + timedelta(minutes=1)  # versions are of whole seconds
     SegmentService(user_session, clock=lambda: later).refresh_all()
     with user_session.workspace.sessions() as s:
@@ -88,4 +93,4 @@ def test_the_scoring_stores_everyones_prediction_figures(user_session: UserSessi
     with user_session.workspace.sessions() as s:
         now = prediction_queries.version(s)
         kept = prediction_queries.kept_figures(s, now) if now else None
-        assert kept is not None and "Regulars" in {v.segment for v in kept[0]}
+        assert kept is not None and "Regulars" in {v.segment for v in kept.by_segment}
