@@ -5,9 +5,13 @@ Two ways in, one definition: every rollup row comes from a `*_source` select ove
 - `Change` runs for just the orders and customers a write touches, in the writer's transaction: the daily
   rollups are sums, so they move by what the written orders contributed before and after the write; the
   per-customer rollups of the customers involved are recomputed (a customer has few orders), and the
-  rollups summed from those (cohorts, activity) move by the difference.
-The dashboard runs the same selects restricted to a segment's customers (`storage.dashboard_queries`); the
-demo's bulk loader computes the same rows from its generated columns (`storage.bulk_rollups`).
+  rollups summed from those (cohorts, activity, new customers) move by the difference; the monthly product
+  rollup moves with the daily one.
+Each saved segment has the same rollups over its members (`storage.tables.segment_rollups`), from the same
+selects joined to its members (`by_segment`): `Change` moves them with the orders of the customers in it, an
+evaluation moves them by what those who entered and left contribute (`Change.take_members`), and
+`build_segment` computes them whole. The demo's bulk loader computes the store-wide rows from its generated
+columns (`storage.bulk_rollups`).
 
 Days are bucketed in the workspace time zone: a UTC timestamp's local day is `date(created_at, <offset>)`, the
 offset taken from the zone's transitions over the span of the data (`zone_spans`). The zone used is recorded
@@ -437,7 +441,7 @@ def segment_built_at(session: Session, segment_id: int) -> datetime | None:
 
 
 def forget_segments(session: Session) -> None:
-    """Drop every saved segment's rollups (after orders moved between customers: a merge, an erasure); they are
+    """Drop every saved segment's rollups (after a merge moved orders between customers); they are
     computed whole again when next evaluated or shown."""
     for table in (*SEGMENT_TABLES, SegmentRollupsBuilt):
         session.execute(delete(table))
