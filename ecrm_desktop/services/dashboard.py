@@ -23,7 +23,7 @@ from ecrm_desktop.domain.predicted_value import HOLDOUT_DAYS, HoldoutCheck, Pred
 from ecrm_desktop.domain.zones import workspace_zone
 from ecrm_desktop.services.clv import validate_workspace
 from ecrm_desktop.services.permissions import require
-from ecrm_desktop.services.segments import SegmentService
+from ecrm_desktop.services.segments import SegmentService, build_segment_rollups
 from ecrm_desktop.services.status import StatusService
 from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.storage import (
@@ -183,9 +183,8 @@ class DashboardService:
         """The saved segment's id and when its members were last evaluated; its rollups are computed whole first
         when they are not kept (a segment saved before they existed, or after a merge or an erasure)."""
         saved = SegmentService(self.session, self.clock).get(name)
-        with self.session.workspace.sessions() as s, s.begin():
-            if rollups.segment_built_at(s, saved.id) is None:
-                rollups.build_segment(s, saved.id, self.clock())
+        build_segment_rollups(self.session, saved.id, self.clock())
+        with self.session.workspace.sessions() as s:
             return saved.id, segment_history.last_evaluated(s, saved.id)
 
     @staticmethod

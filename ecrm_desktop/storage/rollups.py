@@ -10,8 +10,8 @@ Two ways in, one definition: every rollup row comes from a `*_source` select ove
 Each saved segment has the same rollups over its members (`storage.tables.segment_rollups`), from the same
 selects joined to its members (`by_segment`): `Change` moves them with the orders of the customers in it, an
 evaluation moves them by what those who entered and left contribute (`Change.take_members`), and
-`build_segment` computes them whole. The demo's bulk loader computes the store-wide rows from its generated
-columns (`storage.bulk_rollups`).
+`build_segment_step` counts its members in, a few thousand per transaction. The demo's bulk loader computes the
+store-wide rows from its generated columns (`storage.bulk_rollups`).
 
 Days are bucketed in the workspace time zone: a UTC timestamp's local day is `date(created_at, <offset>)`, the
 offset taken from the zone's transitions over the span of the data (`zone_spans`). The zone used is recorded
@@ -86,6 +86,8 @@ Rows = Select[*tuple[Any, ...]]
 ZONE_SETTING = "rollups_zone"
 STEP = timedelta(minutes=30)  # zone offsets are sampled this often (every real transition falls on one)
 IDS_PER_STATEMENT = 500
+COMPLETE = 2**62  # `SegmentRollupsBuilt.upto` of a segment's rollups that count every member (no id reaches it)
+BUILD_STEP = 5_000  # members counted into a segment's rollups per transaction
 
 
 # -- time zone buckets ---------------------------------------------------------------------------------------------
@@ -318,6 +320,13 @@ def _segment_key(by_segment: bool) -> tuple[Any, ...]:
     return (SegmentMember.segment_id,) if by_segment else ()
 
 
+def _counted_member() -> ColumnElement[bool]:
+    """The (joined) segment member is one its segment's rollups count: they are complete, or being computed in
+    steps and have reached this member (`build_segment_step`)."""
+    upto = select(SegmentRollupsBuilt.upto).where(SegmentRollupsBuilt.segment_id == SegmentMember.segment_id)
+    return SegmentMember.customer_id <= upto.scalar_subquery()
+
+
 def with_segments(table: Any, *conditions: ColumnElement[bool]) -> Any:
     """A per-customer rollup's rows matching `conditions`, once for each saved segment the customer is in (with
     its `segment_id`)."""
@@ -395,21 +404,32 @@ def rebuild(session: Session) -> None:
     for monthly, _ in BY_MONTH:
         _insert(session, monthly.table, _by_month(monthly))
     session.execute(insert(SegmentRollupsBuilt).from_select(
-        ["segment_id", "built_at"], select(Segment.id, literal(datetime.now(UTC), SegmentRollupsBuilt.built_at.type))))
+        ["segment_id", "built_at", "upto"],
+        select(Segment.id, literal(datetime.now(UTC), SegmentRollupsBuilt.built_at.type), literal(COMPLETE))))
     mark_built(session, name)
 
 
-def build_segment(session: Session, segment_id: int, at: datetime) -> None:
-    """Compute a saved segment's rollups whole from its members' orders (as `rebuild` does store-wide), in the
-    caller's transaction, and record that they are complete as of `at`."""
-    spans = _spans_over_data(session, workspace_zone(bucket_zone_name(session)))
-    for table in SEGMENT_TABLES:
-        session.execute(delete(table).where(table.segment_id == segment_id))
-    _insert_segments(session, spans, SegmentMember.segment_id == segment_id)
-    _insert(session, SegmentMonthlyProduct,
-            _by_month(SEGMENT_MONTHLY_PRODUCTS, SegmentProduct.segment_id == segment_id))
-    session.merge(SegmentRollupsBuilt(segment_id=segment_id, built_at=at))
-    session.flush()
+def build_segment_step(session: Session, segment_id: int, at: datetime, size: int = BUILD_STEP) -> bool:
+    """Count the next `size` members (by id) into a saved segment's rollups, in the caller's transaction,
+    starting them afresh when they are not kept; True once every member is counted. Run one step per
+    transaction: each stays short, and the writer and evaluations keep what is counted so far current."""
+    row = session.get(SegmentRollupsBuilt, segment_id)
+    if row is None:
+        for table in SEGMENT_TABLES:
+            session.execute(delete(table).where(table.segment_id == segment_id))
+        row = SegmentRollupsBuilt(segment_id=segment_id, built_at=at, upto=0)
+        session.add(row)
+    if row.upto == COMPLETE:
+        return True
+    ids = list(session.execute(select(SegmentMember.customer_id).where(
+        SegmentMember.segment_id == segment_id, SegmentMember.customer_id > row.upto)
+        .order_by(SegmentMember.customer_id).limit(size)).scalars())
+    row.upto, row.built_at = (COMPLETE if len(ids) < size else ids[-1]), at
+    session.flush()  # the members' sources count members up to `upto`
+    change = Change(session)
+    change.take_members(segment_id, ids, +1)
+    change.apply()
+    return row.upto == COMPLETE
 
 
 def _by_month(monthly: Summed, *conditions: ColumnElement[bool]) -> Rows:
@@ -434,10 +454,9 @@ def _insert_segments(session: Session, spans: ZoneSpans, members: ColumnElement[
         _insert(session, summed.table, derived(with_segments(table, *_where(members)), ("segment_id",)))
 
 
-def segment_built_at(session: Session, segment_id: int) -> datetime | None:
-    """When the segment's rollups were last computed whole (None: they are not kept, `build_segment` them)."""
-    row = session.get(SegmentRollupsBuilt, segment_id)
-    return row.built_at if row is not None else None
+def segment_kept(session: Session, segment_id: int) -> bool:
+    """Whether the segment's rollups are kept (complete, or being computed: `build_segment_step`)."""
+    return session.get(SegmentRollupsBuilt, segment_id) is not None
 
 
 def forget_segments(session: Session) -> None:
@@ -571,11 +590,12 @@ _CUSTOMER_DELETES = tuple(delete(t).where(t.customer_id.in_(_ids()))
 _DERIVED_OF_MEMBERS = (
     *((summed, source(select(table).where(table.customer_id.in_(_ids())).subquery()))
       for summed, source, table in DERIVED),
-    *((summed, source(with_segments(table, table.customer_id.in_(_ids())), ("segment_id",)))
+    *((summed, source(with_segments(table, table.customer_id.in_(_ids()), _counted_member()), ("segment_id",)))
       for summed, source, table in SEGMENT_DERIVED))
 _DERIVED_OF_ONE_SEGMENT = tuple(
     (summed, source(with_segments(table, table.customer_id.in_(_ids()),
-                                  SegmentMember.segment_id == bindparam("segment")), ("segment_id",)))
+                                  SegmentMember.segment_id == bindparam("segment"), _counted_member()),
+                    ("segment_id",)))
     for summed, source, table in SEGMENT_DERIVED)
 
 
@@ -585,7 +605,7 @@ def _order_sources(zone_name: str, first_year: int, last_year: int) -> tuple[tup
     spans = _year_spans(zone_name, first_year, last_year)
     mine = Order.id.in_(_ids())
     return ((DAILY_SALES, sales_source(spans, mine, mine)), (DAILY_CATEGORIES, categories_source(spans, mine)),
-            (DAILY_PRODUCTS, products_source(spans, mine)), *_segment_sources(spans, mine))
+            (DAILY_PRODUCTS, products_source(spans, mine)), *_segment_sources(spans, and_(mine, _counted_member())))
 
 
 @lru_cache(maxsize=16)
@@ -593,7 +613,8 @@ def _member_sources(zone_name: str, first_year: int, last_year: int) -> tuple[tu
     """What members (ids: the `ids` parameter) of one segment (the `segment` parameter) contribute to its daily
     rollups."""
     return _segment_sources(_year_spans(zone_name, first_year, last_year),
-                            and_(Order.customer_id.in_(_ids()), SegmentMember.segment_id == bindparam("segment")))
+                            and_(Order.customer_id.in_(_ids()), SegmentMember.segment_id == bindparam("segment"),
+                                 _counted_member()))
 
 
 def _segment_sources(spans: ZoneSpans, orders: ColumnElement[bool] | None) -> tuple[tuple[Summed, Rows], ...]:

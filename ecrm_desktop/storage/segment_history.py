@@ -2,7 +2,7 @@
 
 An evaluation computes the members once into a temporary table and compares them with the members kept from the
 last one, set-based, in the caller's transaction; the segment's dashboard rollups move by what those who left and
-those who entered contribute (or are computed whole when they are not kept yet).
+those who entered contribute (when they are not kept yet, the caller computes them: `rollups.build_segment_step`).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def evaluate(session: Session, segment_id: int, condition: ColumnElement[bool], 
         columns, select(literal(segment_id), _NOW.c.id, when, literal(True)).where(new))).rowcount
     left = conn.execute(insert(SegmentChange).from_select(
         columns, select(literal(segment_id), SegmentMember.customer_id, when, literal(False)).where(gone))).rowcount
-    kept_rollups = rollups.segment_built_at(session, segment_id) is not None
+    kept_rollups = rollups.segment_kept(session, segment_id)  # else the caller computes them in steps
     change = rollups.Change(session)
     if kept_rollups and left:
         change.take_members(segment_id, session.execute(select(SegmentMember.customer_id).where(gone)).scalars(), -1)
@@ -46,8 +46,6 @@ def evaluate(session: Session, segment_id: int, condition: ColumnElement[bool], 
     if kept_rollups:
         change.take_members(segment_id, entrants, +1)
         change.apply()
-    else:
-        rollups.build_segment(session, segment_id, at)
     members = session.execute(select(func.count()).select_from(_NOW)).scalar_one()
     row = session.get(SegmentCount, (segment_id, at))
     if row is None:

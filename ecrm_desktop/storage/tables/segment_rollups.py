@@ -3,7 +3,7 @@
 They hold what the members (as of the segment's last evaluation) contribute with their orders as they stand now:
 the store writer moves them with every write to a member's orders, in its transaction, and an evaluation moves
 them by what the customers who entered or left contribute (`storage.rollups`). `SegmentRollupsBuilt` says a
-segment's rows are complete; without it they are computed whole before they are read.
+segment's rows are kept, and for which members (they are computed in steps of a short transaction each).
 """
 
 from __future__ import annotations
@@ -24,11 +24,13 @@ Index("ix_segment_members_customer", SegmentMember.customer_id, SegmentMember.se
 
 
 class SegmentRollupsBuilt(Base):
-    """A saved segment whose rollups are complete and kept current, and when they were computed whole."""
+    """A saved segment whose rollups are kept: for its members with ids up to `upto` (all of them, and every
+    entrant, once computed whole: `storage.rollups.COMPLETE`), and when they were last computed."""
 
     __tablename__ = "segment_rollups_built"
     segment_id: Mapped[int] = mapped_column(ForeignKey(SEGMENT, ondelete="CASCADE"), primary_key=True)
     built_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    upto: Mapped[int] = mapped_column(BigInteger)
 
 
 class SegmentSales(Base):

@@ -31,6 +31,7 @@ def upgrade() -> None:
     op.create_table('segment_rollups_built',
     sa.Column('segment_id', sa.Integer(), nullable=False),
     sa.Column('built_at', ecrm_desktop.storage.tables.base.UtcDateTime(), nullable=False),
+    sa.Column('upto', sa.BigInteger(), nullable=False),
     sa.ForeignKeyConstraint(['segment_id'], ['segments.id'], name=op.f('fk_segment_rollups_built_segment_id_segments'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('segment_id', name=op.f('pk_segment_rollups_built')),
     )
