@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import results_file
 from sqlalchemy import func, select
 
 from ecrm_desktop.domain.clv import clv
@@ -39,8 +40,6 @@ TRUE_BG = BgNbdParams(r=0.243, alpha=4.414, a=0.793, b=2.426, log_likelihood=0.0
 TRUE_GG = GammaGammaParams(p=6.25, q=3.74, gamma=15.44, log_likelihood=0.0)
 SIZES = (100_000, 1_000_000)
 TARGET_SECONDS = 60  # 1M customers fitted and scored (issue 11)
-RESULTS = Path(__file__).with_name("RESULTS.md")
-START, END = "<!-- clv:start -->", "<!-- clv:end -->"
 
 
 def run(customers: int, seed: int = 1) -> dict[str, object]:
@@ -89,7 +88,7 @@ def run_workspace(folder: Path) -> dict[str, Any]:
 
 
 def write_results(synthetic: list[dict[str, Any]], workspaces: list[dict[str, Any]]) -> None:
-    lines = [START, "## Predictions (issue 11): fit, score and store; recommendations", "",
+    lines = ["## Predictions (issue 11): fit, score and store; recommendations", "",
              f"`benchmarks/clv_benchmark.py`, {os.cpu_count()} CPUs, {platform.platform()}, "
              f"{datetime.now(UTC):%Y-%m-%d}; other engineers' work shared the machine, so the figures are "
              f"pessimistic. Target: 1M customers fitted and scored in < {TARGET_SECONDS} s."]
@@ -118,14 +117,7 @@ def write_results(synthetic: list[dict[str, Any]], workspaces: list[dict[str, An
                   "| customers | repeat buyers | fit | score | records | total |", "|---:|---:|---:|---:|---:|---:|"]
         lines += [f"| {r['customers']:,} | {r['repeat_buyers']:,} | {r['fit_seconds']} | {r['score_seconds']} | "
                   f"{r['records_seconds']} | {r['total_seconds']} |" for r in synthetic]
-    lines.append(END)
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
-    section = "\n".join(lines)
-    if START in text and END in text:
-        text = text[:text.index(START)] + section + text[text.index(END) + len(END):]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    RESULTS.write_text(text, encoding="utf-8")
+    results_file.write_section("clv", lines)
 
 
 def main() -> None:

@@ -22,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import results_file
 from sqlalchemy import select
 
 from ecrm_desktop.services.csv_import import CsvImportService, ImportKind
@@ -32,8 +33,6 @@ from ecrm_desktop.storage.tables import Customer
 
 PASSWORD = "benchmark-workspace-password"  # of a throwaway workspace
 FAST_KDF = KdfParams(time_cost=1, memory_kib=8 * 1024, parallelism=1)
-RESULTS = Path(__file__).with_name("RESULTS.md")
-START, END = "<!-- csv_import:start -->", "<!-- csv_import:end -->"
 HEADER = ("Customer ID,First Name,Last Name,Email,Accepts Email Marketing,Default Address Company,"
           "Default Address Address1,Default Address Address2,Default Address City,Default Address Province Code,"
           "Default Address Country Code,Default Address Zip,Default Address Phone,Phone,Accepts SMS Marketing,"
@@ -160,7 +159,7 @@ def main() -> int:
 
 
 def _write_results(report: dict[str, Any]) -> None:
-    lines = [START, "## CSV import", "",
+    lines = ["## CSV import", "",
              f"`benchmarks/csv_import_benchmark.py --rows {report['rows']} --existing {report['existing_customers']}`:"
              f" a {report['file_mb']} MB Shopify customer export of {report['rows']:,} rows "
              f"({report['messy_rows']:,} messy, read as {report['encoding']}) into an encrypted workspace holding "
@@ -176,14 +175,8 @@ def _write_results(report: dict[str, Any]) -> None:
               f"over two years, {report['orders']['matched']:,} matched to the imported customers, "
               f"{report['orders']['rejected']:,} rejected; its rows/s count line-item rows, reading included, and the "
               "time includes bringing the dashboard's rollups up to date.",
-              "The dry run does the import's work and rolls it back, so it costs about as much as the import.", END]
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
-    section = "\n".join(lines)
-    if START in text and END in text:
-        text = text[:text.index(START)] + section + text[text.index(END) + len(END):]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    RESULTS.write_text(text, encoding="utf-8")
+              "The dry run does the import's work and rolls it back, so it costs about as much as the import."]
+    results_file.write_section("csv_import", lines)
 
 
 if __name__ == "__main__":

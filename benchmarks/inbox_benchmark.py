@@ -26,6 +26,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import results_file
+
 from ecrm_desktop.domain.enums import TicketPriority
 from ecrm_desktop.domain.helpdesk.inbox import InboxView, TicketQuery
 from ecrm_desktop.domain.helpdesk.sla import DEFAULT_TARGETS
@@ -34,8 +36,6 @@ from ecrm_desktop.services.inbox_sidebar import SenderService
 from ecrm_desktop.services.tickets import TicketService
 from ecrm_desktop.services.workspace import UserSession, WorkspaceService
 
-RESULTS = Path(__file__).with_name("RESULTS.md")
-START, END = "<!-- inbox:start -->", "<!-- inbox:end -->"
 PASSWORD = "inbox-bench-2026"
 TARGET_MS = 200
 PAGE = 100
@@ -193,20 +193,14 @@ def main() -> None:
 
 
 def write_section(report: dict[str, Any]) -> None:
-    lines = [START, "## Inbox at scale (`benchmarks/inbox_benchmark.py`)", "",
+    lines = ["## Inbox at scale (`benchmarks/inbox_benchmark.py`)", "",
              f"{report['tickets']:,} tickets in an encrypted workspace; each action is what the inbox screen's job "
              f"runs (a view is its count plus a first page of {PAGE} rows); median of {report['runs']} warm runs on "
              f"{report['cpus']} CPUs ({report['machine']}). Target: under {report['target_ms']} ms each.", "",
              "| action | median ms | rows |", "|---|---:|---:|"]
     lines += [f"| {name} | {r['median_ms']:.1f} | {r['rows']:,} |" for name, r in report["actions"].items()]
-    lines += ["", f"All under target: **{'yes' if report['all_under_target'] else 'no'}**.", END]
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
-    section = "\n".join(lines)
-    if START in text and END in text:
-        text = text[:text.index(START)] + section + text[text.index(END) + len(END):]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    RESULTS.write_text(text, encoding="utf-8")
+    lines += ["", f"All under target: **{'yes' if report['all_under_target'] else 'no'}**."]
+    results_file.write_section("inbox", lines)
 
 
 if __name__ == "__main__":

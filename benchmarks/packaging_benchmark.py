@@ -27,12 +27,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "packaging"))
 
+import results_file  # noqa: E402
 from size_report import size_by_component  # noqa: E402
 
 from ecrm_desktop.selftest import FIRST_PAINT  # noqa: E402
 
-RESULTS = ROOT / "benchmarks" / "RESULTS.md"
-START, END = "<!-- packaging:start -->", "<!-- packaging:end -->"
 DISPLAY = ":97"
 TARGET_START_S, TARGET_SIZE_MB = 2.0, 300
 
@@ -114,7 +113,7 @@ def write_results(report: dict[str, object]) -> None:
     components = report["components_mb"]
     assert isinstance(components, dict)
     lines = [
-        START, "## Packaging: frozen app (issue #10)", "",
+        "## Packaging: frozen app (issue #10)", "",
         "`python benchmarks/packaging_benchmark.py --drop-caches` on the one-folder PyInstaller build "
         f"(`make package`); {report['machine']}. Start = process start until the sign-in window has painted "
         f"(`ecrm --self-test first-paint`, Qt platform `{report['platform']}`).", "",
@@ -125,16 +124,9 @@ def write_results(report: dict[str, object]) -> None:
         f"| installed size (.deb Installed-Size) | {report['installed_mb']} MB | < {TARGET_SIZE_MB} MB |",
         f"| download (.deb, gzip) | {report['deb_mb']} MB | |", "",
         "| component | MB |", "|---|---|",
-        *[f"| {name} | {mb} |" for name, mb in components.items()], END,
+        *[f"| {name} | {mb} |" for name, mb in components.items()],
     ]
-    section = "\n".join(lines)
-    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
-    start, end = old.find(START), old.find(END)
-    if 0 <= start < end:
-        new = old[:start] + section + old[end + len(END):]
-    else:
-        new = old.rstrip("\n") + "\n\n" + section + "\n"
-    RESULTS.write_text(new, encoding="utf-8")
+    results_file.write_section("packaging", lines)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+import results_file
 from sqlalchemy import func, select
 
 from ecrm_desktop.domain.privacy import RetentionAction, RetentionPolicy
@@ -29,8 +30,6 @@ from ecrm_desktop.services.privacy import PrivacyService
 from ecrm_desktop.services.workspace import WorkspaceService
 from ecrm_desktop.storage.tables import Customer, Order
 
-RESULTS = Path(__file__).with_name("RESULTS.md")
-START, END = "<!-- privacy:start -->", "<!-- privacy:end -->"
 PASSWORD = "privacy-benchmark-2026"
 T = TypeVar("T")
 
@@ -77,20 +76,13 @@ def main() -> None:
 
 
 def _write(report: dict[str, Any]) -> None:
-    lines = [START, "## Privacy, keys and backups (`benchmarks/privacy_benchmark.py`)", "",
+    lines = ["## Privacy, keys and backups (`benchmarks/privacy_benchmark.py`)", "",
              f"{report['customers']:,} demo customers, {report['orders']:,} orders, a {report['database_mb']} MB "
              f"database; {report['machine']}, shared with other work. A retention preview of customers inactive "
              f"for 2 years found {report['retention_customers']:,}; applying it anonymised "
              f"{report['retention_erased']:,}.", "", "| operation | seconds |", "|---|---:|"]
     lines += [f"| {name} | {value:.3f} |" for name, value in report["seconds"].items()]
-    lines.append(END)
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
-    section = "\n".join(lines)
-    if START in text and END in text:
-        text = text[:text.index(START)] + section + text[text.index(END) + len(END):]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    RESULTS.write_text(text, encoding="utf-8")
+    results_file.write_section("privacy", lines)
 
 
 if __name__ == "__main__":

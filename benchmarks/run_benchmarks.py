@@ -15,7 +15,6 @@ import argparse
 import json
 import os
 import platform
-import re
 import shutil
 import statistics
 import sys
@@ -27,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import results_file
 import sqlcipher3.dbapi2 as sqlcipher
 from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.orm import Session
@@ -40,7 +40,7 @@ from ecrm_desktop.storage.tables import Base
 PASSWORD = "benchmark-workspace-password"  # of a throwaway workspace
 FILL_TARGET_SECONDS = 300
 INTERACTIVE_TARGET = 1.3
-RESULTS = Path(__file__).with_name("RESULTS.md")
+RESULTS = results_file.RESULTS
 BIG_CACHE_KIB = 1024 * 1024
 BIG_PAGE = 16 * 1024
 
@@ -93,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         session.close()
     print(json.dumps(report, indent=2))
-    RESULTS.write_text(_markdown(report) + _kept_sections(), encoding="utf-8")
+    RESULTS.write_text(_markdown(report) + results_file.kept_sections(), encoding="utf-8")
     return 0
 
 
@@ -310,14 +310,6 @@ def _table(rows: list[dict[str, Any]]) -> list[str]:
         lines.append((f"| {r['setting']} " if setting else "")
                      + f"| {r['name']} | {r['encrypted_ms']} | {r['plain_ms']} | {r['ratio']}x | {r['target']} |")
     return lines
-
-
-def _kept_sections() -> str:
-    """Every other benchmark's section of RESULTS.md (each between its `<!-- name:start -->` and
-    `<!-- name:end -->` markers), which this script must not lose."""
-    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
-    marked = re.finditer(r"<!-- (\w+):start -->.*?<!-- \1:end -->", old, flags=re.DOTALL)
-    return "".join(f"\n{m.group(0)}\n" for m in marked)
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import results_file
 from sqlalchemy import func, select
 
 from ecrm_desktop.domain.segments.ast import RelativeDate
@@ -37,9 +38,6 @@ from ecrm_desktop.services.workspace import UserSession, WorkspaceService
 from ecrm_desktop.storage.segment_sql import Calendar
 from ecrm_desktop.storage.settings import read_setting
 from ecrm_desktop.storage.tables import Customer, Order
-
-RESULTS = Path(__file__).with_name("RESULTS.md")
-START, END = "<!-- segments:start -->", "<!-- segments:end -->"
 
 # Each table as the SQL that reads it from the workspace and the DuckDB types of its columns.
 EXPORTS: dict[str, tuple[str, dict[str, str]]] = {
@@ -202,7 +200,6 @@ def write_results(rows: list[Row], customers: int, orders: int, rfm_seconds: flo
     ratios = [r.ours_ms / r.theirs_ms for r in rows]
     geo = math.exp(sum(math.log(r) for r in ratios) / len(ratios))
     lines = [
-        START,
         "## Segments (issue 6): counting, against DuckDB",
         "",
         f"`benchmarks/segment_benchmark.py` on the demo workspace of {customers:,} customers and {orders:,} orders "
@@ -233,14 +230,7 @@ def write_results(rows: list[Row], customers: int, orders: int, rfm_seconds: flo
         lines.append(f"Writing the Parquet files: {export_seconds:.0f} s.")
     if len(rows) < len(CASES):
         lines.append(f"Only {len(rows)} of the {len(CASES)} segments were measured.")
-    lines.append(END)
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
-    section = "\n".join(lines)
-    if START in text and END in text:
-        text = text[:text.index(START)] + section + text[text.index(END) + len(END):]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    RESULTS.write_text(text, encoding="utf-8")
+    results_file.write_section("segments", lines)
 
 
 if __name__ == "__main__":

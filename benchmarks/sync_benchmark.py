@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+import results_file
 from keyring.backends.null import Keyring as NullKeyring
 from sqlalchemy import select
 
@@ -65,8 +66,6 @@ from ecrm_desktop.sync.emulator.wire import iso
 from ecrm_desktop.sync.emulator.woocommerce_api import WooCommerceApi
 from ecrm_desktop.sync.pages import Checkpoint, validate
 
-RESULTS = Path(__file__).with_name("RESULTS.md")
-START, END = "<!-- sync:start -->", "<!-- sync:end -->"
 PASSWORD = "benchmark-workspace-password"  # of a throwaway workspace
 FAST_KDF = KdfParams(time_cost=1, memory_kib=8 * 1024, parallelism=1)  # unlocking is not what is measured
 ORDERS_PER_DEMO_CUSTOMER = {Platform.SHOPIFY: 3.0, Platform.WOOCOMMERCE: 1.8}  # of the demo, roughly
@@ -560,9 +559,9 @@ def _currency(session: UserSession) -> str:
 
 # -- report --------------------------------------------------------------------------------------------------------
 
-def markdown(report: dict[str, Any]) -> str:
+def markdown(report: dict[str, Any]) -> list[str]:
     m = report["machine"]
-    out = [START, "## Store sync (issue 4): first sync and incremental sync from the emulator", "",
+    out = ["## Store sync (issue 4): first sync and incremental sync from the emulator", "",
            f"`benchmarks/sync_benchmark.py --orders {report['orders']} --changes {report['changes']}"
            f"{' --page-size ' + str(report['page_size']) if report['page_size'] else ''}` "
            f"(seed {report['seed']}), {m['cpus']} CPUs, Python {m['python']}, load average {m['load']} at the "
@@ -600,19 +599,7 @@ def markdown(report: dict[str, Any]) -> str:
             out.append("")
     if report.get("notes"):
         out += [report["notes"], ""]
-    out.append(END)
-    return "\n".join(out)
-
-
-def write_results(section: str) -> None:
-    """Replace this benchmark's section of RESULTS.md (between its markers), keeping everything else."""
-    old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
-    start, end = old.find(START), old.find(END)
-    if 0 <= start < end:
-        new = old[:start] + section + old[end + len(END):]
-    else:
-        new = old.rstrip("\n") + "\n\n" + section + "\n"
-    RESULTS.write_text(new, encoding="utf-8")
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -645,7 +632,7 @@ def main(argv: list[str] | None = None) -> int:
         "platforms": {p.value: run_platform(p, args, args.workdir) for p in platforms}, "notes": args.notes}
     print(json.dumps(report, indent=2))
     if not args.no_results:
-        write_results(markdown(report))
+        results_file.write_section("sync", markdown(report))
     return 0
 
 

@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import results_file
 from keyring.backends.null import Keyring as NullKeyring
 
 from ecrm_desktop.services.secrets import SecretStore
@@ -34,8 +35,6 @@ from ecrm_desktop.services.workspace import WorkspaceService
 from ecrm_desktop.storage.keyslots import KdfParams
 from tests.vendure_support import ADMIN_PASSWORD, ADMIN_USER, VENDURE_VERSION, VendureStore, vendure_server
 
-RESULTS = Path(__file__).with_name("RESULTS.md")
-START, END = "<!-- vendure:start -->", "<!-- vendure:end -->"
 SIZES = ("XS", "S", "M", "L")
 
 
@@ -113,7 +112,6 @@ def run(customers: int, orders: int) -> dict[str, Any]:
 def write_results(r: dict[str, Any]) -> None:
     first, again = r["first_sync"], r["incremental_sync"]
     lines = [
-        START,
         "## Vendure sync (issue 5): a real Vendure server on loopback",
         "",
         f"`benchmarks/vendure_benchmark.py`: Vendure {VENDURE_VERSION} on sql.js (Node {_node()}), "
@@ -134,15 +132,8 @@ def write_results(r: dict[str, Any]) -> None:
         "The incremental pass fetches more than what changed, by design: Vendure does not stamp an order's "
         "`updatedAt` when it is paid, shipped or refunded, so every pass reads the orders placed in the last 30 days "
         "again, and it lists the products in full because stock levels carry no update time.",
-        END,
     ]
-    section = "\n".join(lines)
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
-    if START in text and END in text:
-        text = text[:text.index(START)] + section + text[text.index(END) + len(END):]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    RESULTS.write_text(text, encoding="utf-8")
+    results_file.write_section("vendure", lines)
 
 
 def _node() -> str:

@@ -29,6 +29,8 @@ from pathlib import Path
 from typing import Any
 from unittest.mock import patch
 
+import results_file
+
 from ecrm_desktop.domain.enums import Platform
 from ecrm_desktop.services.workspace import UserSession, WorkspaceService
 from ecrm_desktop.storage import rollups
@@ -40,8 +42,6 @@ from ecrm_desktop.storage.tables import Store
 from ecrm_desktop.sync.emulator.demo_records import demo_emulated_store
 
 PASSWORD = "benchmark-workspace-password"  # of a throwaway workspace
-RESULTS = Path(__file__).with_name("RESULTS.md")
-START, END = "<!-- writer:start -->", "<!-- writer:end -->"
 FAST_KDF = KdfParams(time_cost=1, memory_kib=8 * 1024, parallelism=1)
 
 
@@ -89,7 +89,7 @@ def main() -> int:
 def write_results(report: dict[str, Any]) -> None:
     """The section of RESULTS.md for a run into a big workspace (between its markers; the rest is kept)."""
     kinds = [k for k, v in report.items() if isinstance(v, dict)]
-    lines = [START, "## Store writer pages in a big workspace, with the dashboard's rollups kept current", "",
+    lines = ["## Store writer pages in a big workspace, with the dashboard's rollups kept current", "",
              f"`benchmarks/writer_benchmark.py --customers {report['demo_customers']} --page {report['page']} "
              f"--workspace COPY` on a copy of `{report['workspace']}`, {os.cpu_count()} cores, "
              f"{time.strftime('%Y-%m-%d')}; other engineers' work ran on the machine at the same time. The demo "
@@ -101,14 +101,7 @@ def write_results(report: dict[str, Any]) -> None:
              "|---|---:|---:|---:|---:|---:|"]
     lines += [f"| {k} | {report[k]['records']:,} | {report[k]['seconds']} | {report[k]['records_per_s']:,} | "
               f"{report[k]['page_ms_median']} | {report[k]['page_ms_p90']} |" for k in kinds]
-    lines.append(END)
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
-    section = "\n".join(lines)
-    if START in text and END in text:
-        text = text[:text.index(START)] + section + text[text.index(END) + len(END):]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    RESULTS.write_text(text, encoding="utf-8")
+    results_file.write_section("writer", lines)
 
 
 def write_all(session: UserSession, name: str, currency: str,

@@ -239,6 +239,7 @@ def dashboard_screenshots(app: QApplication, window: MainWindow, out: Path) -> N
     app.setPalette(dark_palette())
     settle(lambda: True)
     both("dashboard-dark")
+    segment_screenshots(app, window, screen, light, out)
     app.setPalette(light)
     window.resize(1400, 860)
     assert screen.dashboard is not None
@@ -255,6 +256,20 @@ def dashboard_screenshots(app: QApplication, window: MainWindow, out: Path) -> N
                         str(REPORT_PREDICTIONS_PAGE), "-singlefile", str(pdf),
                         str(out / "dashboard-report-predictions")], check=True)
     print(out / "dashboard-report.png")
+
+
+def segment_screenshots(app: QApplication, window: MainWindow, screen: DashboardScreen, light: QPalette,
+                        out: Path) -> None:
+    """The dashboard limited to a saved segment (its members as of its last evaluation), dark then light; back to
+    everyone after."""
+    screen.segment.setCurrentText("Champions")
+    settle(lambda: screen.dashboard is not None and screen.dashboard.segment == "Champions", timeout=300)
+    save(window, out, "dashboard-segment-dark")
+    app.setPalette(light)
+    settle(lambda: True)
+    save(window, out, "dashboard-segment")
+    screen.segment.setCurrentIndex(0)
+    settle(lambda: screen.dashboard is not None and screen.dashboard.segment is None, timeout=300)
 
 
 def demo_workspace(folder: Path) -> UserSession:

@@ -188,7 +188,9 @@ class CohortCell:
 @dataclass(frozen=True)
 class SupportFacts:
     open_tickets: int
-    first_responses: tuple[timedelta, ...]  # of tickets created in the period that were answered
+    # of tickets created in the period that were answered: all of them, or only the one or two in the middle when
+    # sorted (the median is theirs; a reader need not carry tens of thousands)
+    first_responses: tuple[timedelta, ...]
 
 
 @dataclass(frozen=True)
@@ -498,3 +500,4 @@ class Dashboard:
     cohorts: tuple[CohortRow, ...]
     predictions: PredictionFigures = field(default_factory=PredictionFigures)
     sla_breaches: int | None = None  # unsolved tickets past their SLA deadline, now (not of the period)
+    members_as_of: datetime | None = None  # with a segment: when its members were last evaluated

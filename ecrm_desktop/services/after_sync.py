@@ -1,6 +1,6 @@
 """What is derived from the synced data and refreshed after each sync that changed something: RFM groups and
-saved segments' members (with who entered and left), then the stored predictions and recommendations (and, with
-them, the next best actions)."""
+saved segments' members (with who entered and left; their dashboard rollups move by what those customers
+contribute), then the stored predictions and recommendations (and, with them, the next best actions)."""
 
 from __future__ import annotations
 

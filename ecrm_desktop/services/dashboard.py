@@ -19,21 +19,29 @@ from ecrm_desktop.domain import kpis
 from ecrm_desktop.domain.errors import EcrmError
 from ecrm_desktop.domain.kpis import ChannelAcquisition, Dashboard, Grain, Period, Preset
 from ecrm_desktop.domain.permissions import Operation
-from ecrm_desktop.domain.predicted_value import HOLDOUT_DAYS, HoldoutCheck, PredictionFigures
+from ecrm_desktop.domain.predicted_value import HOLDOUT_DAYS, HoldoutCheck, PredictionFigures, RiskBand
 from ecrm_desktop.domain.zones import workspace_zone
 from ecrm_desktop.services.clv import validate_workspace
 from ecrm_desktop.services.permissions import require
-from ecrm_desktop.services.segments import SegmentService
+from ecrm_desktop.services.segments import SegmentService, build_segment_rollups
 from ecrm_desktop.services.status import StatusService
 from ecrm_desktop.services.workspace import UserSession
-from ecrm_desktop.storage import audit, clv_queries, dashboard_queries, prediction_queries, rollups, ticket_queries
+from ecrm_desktop.storage import (
+    audit,
+    clv_queries,
+    dashboard_queries,
+    prediction_queries,
+    rollups,
+    segment_history,
+    ticket_queries,
+)
 from ecrm_desktop.storage.dashboard_queries import Scope
+from ecrm_desktop.storage.prediction_queries import Version
 from ecrm_desktop.storage.settings import read_setting, reporting_currency, write_setting
 
 TOP_PRODUCTS = 10
 COHORT_MONTHS = 12  # the heatmap's cohorts: the last twelve months of the period
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-EVERY_MEMBER = 2**62  # a page size no segment reaches
 HOLDOUT_SETTING = "dashboard_holdout_check"  # the last check of the model, and the last order day it saw
 
 
@@ -50,7 +58,8 @@ class DashboardService:
     def __init__(self, session: UserSession, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self.session = session
         self.clock = clock
-        self._kept_predictions: tuple[tuple[str, str], PredictionFigures] | None = None
+        # the prediction figures of a version, with the churn bands of the segments known so far
+        self._kept_predictions: tuple[Version, PredictionFigures, dict[int, tuple[RiskBand, ...]]] | None = None
 
     def today(self) -> date:
         """Today in the workspace's time zone."""
@@ -71,14 +80,12 @@ class DashboardService:
     def load(self, period: Period, segment: str | None = None, grain: Grain | None = None) -> Dashboard:
         """Every figure of `period` and of the period before it, for everyone or a saved segment's members."""
         require(self.session, Operation.VIEW_DASHBOARD)
-        members = self._members(segment) if segment else None
         self._ensure_rollups()
+        segment_id, members_as_of = self._segment_rollups(segment) if segment else (None, None)
         with self.session.workspace.sessions() as s:
             zone = workspace_zone(rollups.bucket_zone_name(s))
-            if members is not None:
-                dashboard_queries.set_members(s, members, period.previous().start, period.end)
-            scope = Scope(period, zone, segment=members is not None)
-            before = Scope(period.previous(), zone, segment=members is not None)
+            scope = Scope(period, zone, segment_id)
+            before = Scope(period.previous(), zone, segment_id)
             sales = dashboard_queries.sales_days(s, scope)
             last_month = period.months()[-1]
             cells = dashboard_queries.cohort_cells(s, scope, last_month)
@@ -90,7 +97,8 @@ class DashboardService:
             by_channel = kpis.revenue_by(mix, lambda m: m.channel)
             return Dashboard(
                 period=period, segment=segment, currency=reporting_currency(s),
-                data_as_of=StatusService(self.session).data_as_of(), current=current, previous=previous,
+                data_as_of=StatusService(self.session).data_as_of(), members_as_of=members_as_of,
+                current=current, previous=previous,
                 series=tuple(kpis.sales_series(sales, period, chosen)), grain=chosen, by_channel=by_channel,
                 by_country=kpis.revenue_by(mix, lambda m: m.country),
                 categories=tuple(kpis.by_category(dashboard_queries.category_days(s, scope))),
@@ -99,7 +107,7 @@ class DashboardService:
                 new_returning=tuple(kpis.new_vs_returning(cells, period.months())),
                 cohorts=tuple(kpis.cohort_retention(
                     cells, [kpis.add_months(first_cohort, i) for i in range(COHORT_MONTHS)], last_month)),
-                predictions=self._predictions(s, members is not None),
+                predictions=self._predictions(s, segment_id),
                 sla_breaches=ticket_queries.breaches(s, self.clock()))
 
     def load_report(self, period: Period, segment: str | None = None) -> Dashboard:
@@ -172,9 +180,13 @@ class DashboardService:
         if not current:
             self.rebuild_rollups()
 
-    def _members(self, name: str) -> list[int]:
-        segments = SegmentService(self.session, self.clock)
-        return segments.member_ids(segments.get(name).query, limit=EVERY_MEMBER)  # one evaluation, not two
+    def _segment_rollups(self, name: str) -> tuple[int, datetime | None]:
+        """The saved segment's id and when its members were last evaluated; its rollups are computed whole first
+        when they are not kept (a segment saved before they existed, or after a merge or an erasure)."""
+        saved = SegmentService(self.session, self.clock).get(name)
+        build_segment_rollups(self.session, saved.id, self.clock())
+        with self.session.workspace.sessions() as s:
+            return saved.id, segment_history.last_evaluated(s, saved.id)
 
     @staticmethod
     def _figures(s: Session, scope: Scope, sales: list[kpis.SalesDay], cells: list[kpis.CohortCell]) -> kpis.Figures:
@@ -183,17 +195,22 @@ class DashboardService:
                             dashboard_queries.checkout_facts(s, scope, reporting_currency(s)),
                             dashboard_queries.support_facts(s, scope))
 
-    def _predictions(self, s: Session, segment: bool) -> PredictionFigures:
-        """Value by segment and churn bands, kept while the predictions and segments stand (they change after a
-        sync); the churn bands of a segment's members are computed each time."""
+    def _predictions(self, s: Session, segment_id: int | None) -> PredictionFigures:
+        """Value by segment and churn bands (everyone's and each segment's), kept while the predictions and
+        segments stand (they change after a sync): as stored with the scoring or the last save when they are of
+        the same version, else computed (a segment's when asked for)."""
         version = prediction_queries.version(s)
         if version is None:
             return PredictionFigures(holdout=_stored_check(s))
         if self._kept_predictions is None or self._kept_predictions[0] != version:
-            self._kept_predictions = version, PredictionFigures(
-                tuple(prediction_queries.value_by_segment(s)), prediction_queries.churn_bands(s, False), scored=True)
-        kept = self._kept_predictions[1]
-        churn = prediction_queries.churn_bands(s, True) if segment else kept.churn
+            stored = prediction_queries.kept_figures(s, version) or prediction_queries.KeptFigures(
+                tuple(prediction_queries.value_by_segment(s)), prediction_queries.churn_bands(s, None), {})
+            self._kept_predictions = (version, PredictionFigures(stored.by_segment, stored.churn, scored=True),
+                                      dict(stored.segment_churn))
+        _, kept, by_segment = self._kept_predictions
+        if segment_id is not None and segment_id not in by_segment:
+            by_segment[segment_id] = prediction_queries.churn_bands(s, segment_id)
+        churn = kept.churn if segment_id is None else by_segment[segment_id]
         return replace(kept, churn=churn, holdout=_stored_check(s))
 
     @staticmethod

@@ -15,7 +15,7 @@ from ecrm_desktop.domain.permissions import Operation
 from ecrm_desktop.services.clv import score_customers
 from ecrm_desktop.services.permissions import require
 from ecrm_desktop.services.workspace import UserSession
-from ecrm_desktop.storage import audit, basket_queries, predictions
+from ecrm_desktop.storage import audit, basket_queries, prediction_queries, predictions
 from ecrm_desktop.storage.tables import utcnow
 
 CHUNK = 50_000
@@ -61,6 +61,7 @@ def refresh_predictions(session: UserSession, today: date | None = None,
             progress(step, len(starts))
     with session.workspace.sessions() as s, s.begin():
         predictions.replace_neighbours(s, products[product], products[neighbour], score)
+        prediction_queries.keep_figures(s)
         audit.append(s, session.user_name, "predictions.refresh", customers=len(scored))
     clock.lap("store")
     return ScoringSummary(len(scored), int(products.size), time.perf_counter() - started, clock.seconds)

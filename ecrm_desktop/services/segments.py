@@ -20,7 +20,16 @@ from ecrm_desktop.domain.zones import workspace_zone
 from ecrm_desktop.services.permissions import require, require_any
 from ecrm_desktop.services.search_scope import search_fields
 from ecrm_desktop.services.workspace import UserSession
-from ecrm_desktop.storage import audit, directory_queries, rfm, segment_history, segment_predictions, segment_queries
+from ecrm_desktop.storage import (
+    audit,
+    directory_queries,
+    prediction_queries,
+    rfm,
+    rollups,
+    segment_history,
+    segment_predictions,
+    segment_queries,
+)
 from ecrm_desktop.storage.settings import read_setting, reporting_currency
 from ecrm_desktop.storage.tables import Customer
 
@@ -32,6 +41,15 @@ Changes = list[MembershipChange]
 Members = str | RfmCell  # a query's text, or a cell of the R x F grid
 Progress = Callable[[int, int], None]
 RFM_CHUNK = 50_000  # customers whose scores one transaction rewrites
+
+
+def build_segment_rollups(session: UserSession, segment_id: int, at: datetime) -> None:
+    """Count every member into the saved segment's dashboard rollups when they are not complete: a few thousand
+    members per short transaction (`rollups.build_segment_step`), so that syncs and edits go on meanwhile."""
+    while True:
+        with session.workspace.sessions() as s, s.begin():
+            if rollups.build_segment_step(s, segment_id, at):
+                return
 
 
 class SegmentService:
@@ -120,8 +138,10 @@ class SegmentService:
             segment_id, created = segment_queries.save(s, name, query.strip(), description.strip(),
                                                        self.session.user_id)
             segment_history.evaluate(s, segment_id, condition, self._now())
+            prediction_queries.keep_figures(s)  # the dashboard's value by segment now counts this one
             audit.append(s, self.session.user_name, "segment.save", "segment", segment_id, name=name,
                          query=query.strip(), created=created)
+        build_segment_rollups(self.session, segment_id, self._now())
         return self.get(name)
 
     def list(self) -> list[SavedSegment]:
@@ -175,6 +195,7 @@ class SegmentService:
                 continue
             with self.session.workspace.sessions() as s, s.begin():
                 done.append(segment_history.evaluate(s, seg.id, condition, at))
+            build_segment_rollups(self.session, seg.id, at)  # when not kept yet (after a merge, or an upgrade)
             if progress:
                 progress(step, steps)
         return done

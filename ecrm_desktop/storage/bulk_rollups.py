@@ -28,13 +28,15 @@ from ecrm_desktop.storage.rollups import (
     DAILY_CATEGORIES,
     DAILY_PRODUCTS,
     DAILY_SALES,
+    MONTHLY_PRODUCTS,
+    NEW_CUSTOMERS,
     Summed,
     zone_spans,
 )
 
 IntArray = npt.NDArray[np.int64]
 DAY = 86_400
-STORE_WIDE = (DAILY_SALES, DAILY_CATEGORIES, DAILY_PRODUCTS, COHORTS, ACTIVITY)
+STORE_WIDE = (DAILY_SALES, DAILY_CATEGORIES, DAILY_PRODUCTS, COHORTS, ACTIVITY, NEW_CUSTOMERS, MONTHLY_PRODUCTS)
 
 
 class Texts:
@@ -127,9 +129,12 @@ def block_rollups(tables: Tables, zone: tzinfo, texts: Texts) -> tuple[Tables, d
                          refund_lines["quantity"][back_counted]))],
         DAILY_CATEGORIES.keys, DAILY_CATEGORIES.sums))
     with_product = line_counted & (lines["product_id"] >= 0)
-    partial[DAILY_PRODUCTS.table.__tablename__] = _nonzero(_grouped(
+    products = partial[DAILY_PRODUCTS.table.__tablename__] = _nonzero(_grouped(
         [day[line_order][with_product], lines["product_id"][with_product]],
         [lines["quantity"][with_product], sold[with_product]], DAILY_PRODUCTS.keys, DAILY_PRODUCTS.sums))
+    partial[MONTHLY_PRODUCTS.table.__tablename__] = _grouped(
+        [_months(products["day"]), products["product_id"]], [products[s] for s in MONTHLY_PRODUCTS.sums],
+        MONTHLY_PRODUCTS.keys, MONTHLY_PRODUCTS.sums)
 
     months = _customer_months(customer[known], day[known], orders["total_reporting_cents"][known],
                               _reporting(orders["refunded_cents"][known], rate[known]))
@@ -138,6 +143,9 @@ def block_rollups(tables: Tables, zone: tzinfo, texts: Texts) -> tuple[Tables, d
         [months["month"], months["prev_month"], months["next_month"], (months["orders"] >= 2).astype(np.int64)],
         [np.ones(months["month"].size, dtype=np.int64)], ACTIVITY.keys, ACTIVITY.sums)
     firsts = _firsts(orders, known, day, channel, country)
+    partial[NEW_CUSTOMERS.table.__tablename__] = _grouped(
+        [firsts["day"], firsts["channel"]], [np.ones(firsts["day"].size, dtype=np.int64)], NEW_CUSTOMERS.keys,
+        NEW_CUSTOMERS.sums)
     per_customer = {"rollup_customer_days": stored(customer_days, texts),
                     "rollup_customer_months": stored(months, texts), "rollup_customer_firsts": stored(firsts, texts)}
     return per_customer, partial
@@ -223,9 +231,15 @@ def _nonzero(columns: Columns) -> Columns:
     return {k: v[keep] for k, v in columns.items()}
 
 
+def _months(day: IntArray) -> IntArray:
+    """Days (since 1970) as months (since 1970)."""
+    month: IntArray = day.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    return month
+
+
 def _customer_months(customer: IntArray, day: IntArray, gross: IntArray, refunded: IntArray) -> Columns:
     """`rollup_customer_months` of the counted orders given: per customer and month, with the months around."""
-    month = day.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    month = _months(day)
     rows = _grouped([customer, month], [np.ones(customer.size, dtype=np.int64), gross, refunded],
                     ("customer_id", "month"), ("orders", "gross_cents", "refunded_cents"))
     who, month = rows["customer_id"], rows["month"]

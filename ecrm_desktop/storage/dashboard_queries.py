@@ -1,10 +1,8 @@
 """What the dashboard's figures are computed from, read from the rollup tables.
 
-Every reader takes a `Scope`: the period's days, the workspace zone, and whether to keep to the customers of a
-segment (put in the temporary table `dashboard_members` by `set_members`). Store-wide, the daily rollups are
-read as they are; for a segment, the same definitions (`storage.rollups.*_source`) run over the members'
-orders of the period. `set_members` also copies the members' per-customer days (of both periods) and months
-into temporary tables once, so that the several readers of each do not look every member up again.
+Every reader takes a `Scope`: the period's days, the workspace zone, and optionally a saved segment. Store-wide
+they read the store-wide rollups; for a segment, its own rollups (`storage.tables.segment_rollups`, the same rows
+summed over its members as of its last evaluation) and, for checkouts and tickets, its kept members.
 """
 
 from __future__ import annotations
@@ -16,22 +14,19 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
-    Column,
     ColumnElement,
     Integer,
-    MetaData,
     SQLColumnExpression,
-    Table,
     and_,
     case,
     cast,
-    delete,
+    exists,
+    false,
     func,
-    insert,
     or_,
     select,
-    text,
     true,
+    union_all,
 )
 from sqlalchemy.orm import Session
 
@@ -48,68 +43,39 @@ from ecrm_desktop.domain.kpis import (
     SupportFacts,
 )
 from ecrm_desktop.storage import rollups
-from ecrm_desktop.storage.rollups import activity_source
 from ecrm_desktop.storage.tables import (
     AbandonedCheckout,
     ActivityMonth,
     Category,
     CohortMonth,
     CurrencyRate,
-    CustomerDay,
-    CustomerFirstOrder,
-    CustomerMonth,
     DailyCategory,
+    DailyNewCustomers,
     DailyProduct,
     DailySales,
     MarketingSpend,
-    Order,
+    MonthlyProduct,
     Product,
+    SegmentActivity,
+    SegmentCategory,
+    SegmentCohort,
+    SegmentMember,
+    SegmentMonthlyProduct,
+    SegmentNewCustomers,
+    SegmentProduct,
+    SegmentSales,
     Ticket,
 )
 
 UNCATEGORISED = "Uncategorised"
 OPEN_STATUSES = (TicketStatus.OPEN, TicketStatus.PENDING, TicketStatus.SNOOZED)
 
-MEMBERS = Table("dashboard_members", MetaData(), Column("customer_id", Integer, primary_key=True),
-                prefixes=["TEMPORARY"])
-
-
-def _temporary_copy(name: str, table: Any) -> Table:
-    return Table(name, MetaData(), *(Column(c.name, c.type) for c in table.__table__.columns),
-                 prefixes=["TEMPORARY"])
-
-
-MEMBER_DAYS = _temporary_copy("dashboard_member_days", CustomerDay)
-MEMBER_MONTHS = _temporary_copy("dashboard_member_months", CustomerMonth)
-
-
-def set_members(session: Session, ids: Iterable[int], first_day: date, last_day: date) -> None:
-    """Put a segment's customer ids in this connection's temporary `dashboard_members` table, with their
-    per-customer days from `first_day` to `last_day` and their months."""
-    session.execute(text("CREATE TEMPORARY TABLE IF NOT EXISTS dashboard_members "
-                         "(customer_id INTEGER PRIMARY KEY)"))
-    for table in (MEMBER_DAYS, MEMBER_MONTHS):
-        table.create(session.connection(), checkfirst=True)
-    for table in (MEMBERS, MEMBER_DAYS, MEMBER_MONTHS):
-        session.execute(delete(table))
-    rows = [{"customer_id": i} for i in ids]
-    if rows:
-        session.execute(insert(MEMBERS), rows)
-    joined = CustomerDay.customer_id == MEMBERS.c.customer_id
-    session.execute(insert(MEMBER_DAYS).from_select(
-        [c.name for c in MEMBER_DAYS.c],
-        select(*CustomerDay.__table__.columns).join(MEMBERS, joined).where(CustomerDay.day.between(first_day,
-                                                                                                    last_day))))
-    session.execute(insert(MEMBER_MONTHS).from_select(
-        [c.name for c in MEMBER_MONTHS.c],
-        select(*CustomerMonth.__table__.columns).join(MEMBERS, CustomerMonth.customer_id == MEMBERS.c.customer_id)))
-
 
 @dataclass(frozen=True)
 class Scope:
     period: Period
     zone: tzinfo
-    segment: bool  # keep to the customers in `dashboard_members`
+    segment_id: int | None = None  # keep to this saved segment's members
 
     @property
     def utc_start(self) -> datetime:
@@ -124,10 +90,24 @@ class Scope:
         return and_(column >= self.utc_start, column < self.utc_end)
 
     def members(self, customer_id: SQLColumnExpression[Any]) -> ColumnElement[bool] | None:
-        return customer_id.in_(select(MEMBERS.c.customer_id)) if self.segment else None
+        """`customer_id` is one of the segment's members (a primary key lookup per row: the period's rows are
+        fewer than a big segment's members, which an IN list would copy each time)."""
+        if self.segment_id is None:
+            return None
+        return exists().where(SegmentMember.segment_id == self.segment_id, SegmentMember.customer_id == customer_id)
 
-    def spans(self) -> rollups.ZoneSpans:
-        return rollups.zone_spans(self.zone, self.utc_start, self.utc_end)
+    def rows(self, store_wide: type[Any], per_segment: type[Any], *conditions: Any) -> Any:
+        """The store-wide rollup's rows, or the segment's rollup's, matching `conditions` (names of columns both
+        have mapped to a condition on a column), as a subquery."""
+        table = store_wide if self.segment_id is None else per_segment
+        mine = [] if self.segment_id is None else [table.segment_id == self.segment_id]
+        return select(table).where(*mine, *(condition(getattr(table, name)) for name, condition in conditions)
+                                   ).subquery()
+
+    def days(self, store_wide: type[Any], per_segment: type[Any]) -> Any:
+        """The rollup's rows of the period's days."""
+        return self.rows(store_wide, per_segment, ("day", lambda day: day.between(self.period.start,
+                                                                                   self.period.end)))
 
 
 def _all(*conditions: ColumnElement[bool] | None) -> ColumnElement[bool]:
@@ -135,11 +115,8 @@ def _all(*conditions: ColumnElement[bool] | None) -> ColumnElement[bool]:
 
 
 def _sales(scope: Scope) -> Any:
-    """Sales rows of the period: `rollup_daily_sales`, or for a segment its members' `rollup_customer_days`
-    (as copied by `set_members`)."""
-    table: Any = MEMBER_DAYS.c if scope.segment else DailySales
-    return select(MEMBER_DAYS if scope.segment else DailySales).where(
-        table.day.between(scope.period.start, scope.period.end)).subquery()
+    """Sales rows of the period's days."""
+    return scope.days(DailySales, SegmentSales)
 
 
 def sales_days(session: Session, scope: Scope) -> list[SalesDay]:
@@ -162,12 +139,7 @@ def sales_mix(session: Session, scope: Scope) -> list[SalesMix]:
 
 def category_days(session: Session, scope: Scope) -> list[CategoryDay]:
     """Items sold per category and day in the period, with how many of them came back."""
-    if scope.segment:
-        source = rollups.categories_source(
-            scope.spans(), _all(scope.placed(Order.created_at), scope.members(Order.customer_id))).subquery()
-    else:
-        source = select(DailyCategory).where(DailyCategory.day.between(scope.period.start,
-                                                                        scope.period.end)).subquery()
+    source = scope.days(DailyCategory, SegmentCategory)
     name = func.coalesce(Category.name, UNCATEGORISED)
     rows: Iterable[Any] = session.execute(
         select(source.c.day, name, source.c["items"], source.c.sales_cents, source.c.returned_items)
@@ -176,13 +148,15 @@ def category_days(session: Session, scope: Scope) -> list[CategoryDay]:
 
 
 def product_totals(session: Session, scope: Scope, limit: int) -> list[ProductTotal]:
-    """The `limit` products with the most line revenue in the period."""
-    if scope.segment:
-        source = rollups.products_source(
-            scope.spans(), _all(scope.placed(Order.created_at), scope.members(Order.customer_id))).subquery()
-    else:
-        source = select(DailyProduct).where(DailyProduct.day.between(scope.period.start,
-                                                                      scope.period.end)).subquery()
+    """The `limit` products with the most line revenue in the period: its whole months read by month, the days
+    at its ends by day."""
+    months, edges = _whole_months(scope.period)
+    columns = ("product_id", "items", "sales_cents")
+    monthly = scope.rows(MonthlyProduct, SegmentMonthlyProduct,
+                         ("month", lambda month: month.between(months[0], months[-1]) if months else false()))
+    daily = scope.rows(DailyProduct, SegmentProduct,
+                       ("day", lambda day: or_(false(), *(day.between(a, b) for a, b in edges))))
+    source = union_all(select(*(monthly.c[c] for c in columns)), select(*(daily.c[c] for c in columns))).subquery()
     sales = func.sum(source.c.sales_cents)
     top = (select(source.c.product_id, cast(func.sum(source.c["items"]), Integer).label("items"),
                   cast(sales, BigInteger).label("sales"))
@@ -192,11 +166,28 @@ def product_totals(session: Session, scope: Scope, limit: int) -> list[ProductTo
     return [ProductTotal(title, items, sales) for title, items, sales in rows]
 
 
+def _whole_months(period: Period) -> tuple[list[str], list[tuple[date, date]]]:
+    """The months ('YYYY-MM') wholly inside the period, and the runs of its days outside them."""
+    first = period.start if period.start.day == 1 else _next_month(period.start)
+    after = _next_month(period.end) if _next_month(period.end) - timedelta(days=1) == period.end \
+        else period.end.replace(day=1)
+    if first >= after:
+        return [], [(period.start, period.end)]
+    months = [m for m in period.months() if first.isoformat()[:7] <= m < after.isoformat()[:7]]
+    edges = [(a, b) for a, b in ((period.start, first - timedelta(days=1)), (after, period.end)) if a <= b]
+    return months, edges
+
+
+def _next_month(day: date) -> date:
+    """The first day of the month after `day`'s."""
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
 def customer_counts(session: Session, scope: Scope) -> CustomerCounts:
     """Distinct customers of the period's months and of the months before them, and the period's new ones."""
     first, last = scope.period.months()[0], scope.period.months()[-1]
     before = scope.period.previous_months()[0]
-    rows = activity_source(MEMBER_MONTHS).subquery() if scope.segment else select(ActivityMonth).subquery()
+    rows = scope.rows(ActivityMonth, SegmentActivity, ("month", lambda month: month.between(before, last)))
     inside = rows.c.month.between(first, last)
     first_in_run = and_(inside, rows.c.prev_month < first)  # each customer's first month in the run
 
@@ -210,29 +201,26 @@ def customer_counts(session: Session, scope: Scope) -> CustomerCounts:
         customers(and_(first_in_run, rows.c.prev_month >= before)),
         customers(and_(rows.c.month.between(before, scope.period.previous_months()[-1]),
                        rows.c.prev_month < before)))
-        .where(rows.c.month.between(before, last))).one()
-    new = session.execute(select(func.count()).select_from(CustomerFirstOrder).where(
-        CustomerFirstOrder.day.between(scope.period.start, scope.period.end),
-        _all(scope.members(CustomerFirstOrder.customer_id)))).scalar_one()
-    return CustomerCounts(int(active), int(repeaters), int(previous), int(retained), new)
+        ).one()
+    firsts = scope.days(DailyNewCustomers, SegmentNewCustomers)
+    new: Any = session.execute(select(func.coalesce(func.sum(firsts.c.customers), 0))).scalar_one()
+    return CustomerCounts(int(active), int(repeaters), int(previous), int(retained), int(new))
 
 
 def cohort_cells(session: Session, scope: Scope, last_month: str) -> list[CohortCell]:
     """Customers, gross and refunded per acquisition month and order month, for order months up to last_month."""
-    source = rollups.cohorts_source(MEMBER_MONTHS).subquery() if scope.segment else select(CohortMonth).subquery()
+    source = scope.rows(CohortMonth, SegmentCohort, ("month", lambda month: month <= last_month))
     rows: Iterable[Any] = session.execute(select(source.c.cohort, source.c.month, source.c.customers,
-                                                 source.c.gross_cents, source.c.refunded_cents)
-                                          .where(source.c.month <= last_month))
+                                                 source.c.gross_cents, source.c.refunded_cents))
     return [CohortCell(*row) for row in rows]
 
 
 def new_customers_by_channel(session: Session, scope: Scope) -> dict[str, int]:
     """Customers whose first counted order was placed in the period, per sales channel ('' when not recorded)."""
-    rows = session.execute(select(CustomerFirstOrder.channel, func.count())
-                           .where(CustomerFirstOrder.day.between(scope.period.start, scope.period.end),
-                                  _all(scope.members(CustomerFirstOrder.customer_id)))
-                           .group_by(CustomerFirstOrder.channel))
-    return {channel: n for channel, n in rows}
+    firsts = scope.days(DailyNewCustomers, SegmentNewCustomers)
+    rows: Iterable[Any] = session.execute(select(firsts.c.channel, func.sum(firsts.c.customers))
+                                          .group_by(firsts.c.channel))
+    return {channel: int(n) for channel, n in rows}
 
 
 def marketing_spend(session: Session, months: Sequence[str]) -> dict[str, dict[str, int]]:
@@ -267,12 +255,15 @@ def checkout_facts(session: Session, scope: Scope, reporting: str) -> CheckoutFa
 
 
 def support_facts(session: Session, scope: Scope) -> SupportFacts:
-    """Tickets open now, and the first response times of tickets created in the period."""
+    """Tickets open now, and the middle first response times (one or two: their median is all of theirs) of the
+    tickets created in the period that were answered."""
     members = scope.members(Ticket.customer_id)
     open_now = session.execute(select(func.count()).select_from(Ticket).where(
         Ticket.status.in_(OPEN_STATUSES), _all(members))).scalar_one()
     # whole seconds computed by SQLite: reading tens of thousands of timestamps into datetimes took a second
     seconds = func.round((func.julianday(Ticket.first_response_at) - func.julianday(Ticket.created_at)) * 86_400)
-    answered: Iterable[float] = session.execute(select(seconds).where(
-        scope.placed(Ticket.created_at), Ticket.first_response_at.is_not(None), _all(members))).scalars()
-    return SupportFacts(open_now, tuple(timedelta(seconds=s) for s in answered))
+    answered = _all(scope.placed(Ticket.created_at), Ticket.first_response_at.is_not(None), members)
+    count = session.execute(select(func.count()).select_from(Ticket).where(answered)).scalar_one()
+    middle: Iterable[float] = session.execute(select(seconds).where(answered).order_by(seconds)
+                                              .offset((count - 1) // 2).limit(2 - count % 2)).scalars() if count else ()
+    return SupportFacts(open_now, tuple(timedelta(seconds=s) for s in middle))

@@ -95,15 +95,18 @@ def forget_customers(s: Session, store_id: int, external_ids: Sequence[str]) -> 
     if not identities:
         return 0
     s.execute(delete(CustomerIdentity).where(CustomerIdentity.id.in_([i.id for i in identities])))
-    s.execute(update(Order).where(Order.store_id == store_id, Order.customer_external_id.in_(external_ids))
-              .values(customer_id=None))
     customer_ids = {i.customer_id for i in identities}
     still_known = set(s.execute(select(CustomerIdentity.customer_id).where(
         CustomerIdentity.customer_id.in_(customer_ids))).scalars())
     orphans = customer_ids - still_known
-    if orphans:  # what still points at them does so by an email they no longer have
-        s.execute(update(Order).where(Order.customer_id.in_(orphans)).values(customer_id=None))
-    rollups.refresh_customers(s, customer_ids)  # their orders are guests' now: the store-wide sums stay
+
+    def to_guests() -> None:
+        s.execute(update(Order).where(Order.store_id == store_id, Order.customer_external_id.in_(external_ids))
+                  .values(customer_id=None))
+        if orphans:  # what still points at them does so by an email they no longer have
+            s.execute(update(Order).where(Order.customer_id.in_(orphans)).values(customer_id=None))
+
+    rollups.reassign_orders(s, customer_ids, to_guests)  # their orders are guests' now: the store-wide sums stay
     kept = _with_ecrm_data(s, orphans)
     gone = orphans - kept
     if gone:

@@ -103,10 +103,12 @@ def delete_customers(session: Session, ids: Collection[int], reason: str) -> Era
     """Erase these customers and remove their blank records; their orders stay, anonymised, with no customer."""
     erased = erase_customers(session, ids, reason)
     wanted = sorted(with_merged(session, ids))
-    for chunk in chunks(wanted):
-        session.execute(update(Order).where(Order.customer_id.in_(chunk)).values(customer_id=None))
-    session.flush()
-    rollups.refresh_customers(session, wanted)  # their orders are guests' now: the store-wide sums stay
+
+    def to_guests() -> None:
+        for chunk in chunks(wanted):
+            session.execute(update(Order).where(Order.customer_id.in_(chunk)).values(customer_id=None))
+
+    rollups.reassign_orders(session, wanted, to_guests)  # their orders are guests' now: the store-wide sums stay
     for chunk in chunks(wanted):
         remove_customers(session, chunk)
         session.execute(update(Customer).where(Customer.merged_into_id.in_(chunk)).values(merged_into_id=None))

@@ -1,7 +1,8 @@
 """Saved segments' membership over time: who is in each, who entered or left at each evaluation, and the counts.
 
 An evaluation computes the members once into a temporary table and compares them with the members kept from the
-last one, set-based, in the caller's transaction.
+last one, set-based, in the caller's transaction; the segment's dashboard rollups move by what those who left and
+those who entered contribute (when they are not kept yet, the caller computes them: `rollups.build_segment_step`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from sqlalchemy import Column, ColumnElement, Integer, MetaData, Table, and_, de
 from sqlalchemy.orm import Session
 
 from ecrm_desktop.domain.segments.saved import Evaluation, MembershipChange
+from ecrm_desktop.storage import rollups
 from ecrm_desktop.storage.tables import Customer, SegmentChange, SegmentCount, SegmentMember
 
 _NOW = Table("segment_now", MetaData(), Column("id", Integer, primary_key=True), prefixes=["TEMPORARY"])
@@ -31,9 +33,19 @@ def evaluate(session: Session, segment_id: int, condition: ColumnElement[bool], 
         columns, select(literal(segment_id), _NOW.c.id, when, literal(True)).where(new))).rowcount
     left = conn.execute(insert(SegmentChange).from_select(
         columns, select(literal(segment_id), SegmentMember.customer_id, when, literal(False)).where(gone))).rowcount
+    kept_rollups = rollups.segment_kept(session, segment_id)  # else the caller computes them in steps
+    change = rollups.Change(session)
+    if kept_rollups and left:
+        change.take_members(segment_id, session.execute(select(SegmentMember.customer_id).where(gone)).scalars(), -1)
+    entrants: list[int] = []
+    if kept_rollups and entered:
+        entrants = list(session.execute(select(_NOW.c.id).where(new)).scalars())
     session.execute(delete(SegmentMember).where(gone))
     session.execute(insert(SegmentMember).from_select(
         ["segment_id", "customer_id", "since"], select(literal(segment_id), _NOW.c.id, when).where(new)))
+    if kept_rollups:
+        change.take_members(segment_id, entrants, +1)
+        change.apply()
     members = session.execute(select(func.count()).select_from(_NOW)).scalar_one()
     row = session.get(SegmentCount, (segment_id, at))
     if row is None:
@@ -42,6 +54,11 @@ def evaluate(session: Session, segment_id: int, condition: ColumnElement[bool], 
         row.members, row.entered, row.left = members, row.entered + entered, row.left + left
     session.flush()
     return Evaluation(segment_id, at, members, entered, left)
+
+
+def last_evaluated(session: Session, segment_id: int) -> datetime | None:
+    """When the segment's members were last evaluated (None: never)."""
+    return session.execute(select(func.max(SegmentCount.at)).where(SegmentCount.segment_id == segment_id)).scalar()
 
 
 def counts(session: Session, segment_id: int, limit: int = 90) -> list[tuple[datetime, int]]:

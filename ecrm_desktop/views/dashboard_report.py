@@ -13,8 +13,7 @@ from PySide6.QtGui import QColor, QPageLayout, QPageSize, QPalette, QPdfWriter, 
 from PySide6.QtWidgets import QApplication
 
 from ecrm_desktop.domain.kpis import Dashboard
-from ecrm_desktop.views.dashboard_tables import Table, tables
-from ecrm_desktop.views.format import when
+from ecrm_desktop.views.dashboard_tables import Table, as_of, tables
 
 CHART_WIDTH, CHART_HEIGHT = 900, 340  # pixels; printed at the page's width
 PAGE_WIDTH_PT = 523  # A4 less 18 mm margins, in points (the document's layout unit)
@@ -64,10 +63,9 @@ def report_document(dashboard: Dashboard) -> QTextDocument:
 def _heading(d: Dashboard) -> str:
     p, before = d.period, d.period.previous()
     who = escape(d.segment) if d.segment else "all customers"
-    synced = f"data as of {when(d.data_as_of)}" if d.data_as_of else "local data, never synced"
     return (f"<h1>Dashboard: {p.start:%d %b %Y} – {p.end:%d %b %Y}</h1>"
             f"<p>{who}; compared with {before.start:%d %b %Y} – {before.end:%d %b %Y}. Amounts in {d.currency}; "
-            f"<span class='muted'>{synced}.</span></p>")
+            f"<span class='muted'>{escape(as_of(d))}.</span></p>")
 
 
 def _table(t: Table) -> str:

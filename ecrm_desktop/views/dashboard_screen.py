@@ -35,7 +35,6 @@ from ecrm_desktop.domain.predicted_value import HoldoutCheck
 from ecrm_desktop.presenters.dashboard import DEFAULT_PRESET, DashboardPresenter
 from ecrm_desktop.views import dashboard_tables
 from ecrm_desktop.views.dashboard_tables import Table, Tile
-from ecrm_desktop.views.format import when
 
 if TYPE_CHECKING:
     from ecrm_desktop.views.dashboard_charts import DashboardCharts
@@ -212,7 +211,7 @@ class DashboardScreen(QWidget):
         who = dashboard.segment or EVERYONE.lower()
         self.title.setText(f"{p.start:%d %b %Y} – {p.end:%d %b %Y} · {who} · vs {p.previous().start:%d %b %Y} – "
                            f"{p.previous().end:%d %b %Y}")
-        self.as_of.setText(f"Data as of {when(dashboard.data_as_of)}")
+        self.as_of.setText(dashboard_tables.as_of(dashboard))
         self._show_tiles(dashboard_tables.tiles(dashboard))
         self._ensure_charts().show(dashboard)
         for table in dashboard_tables.tables(dashboard):

@@ -11,7 +11,7 @@ from pathlib import Path
 from ecrm_desktop.domain import kpis
 from ecrm_desktop.domain.kpis import Dashboard
 from ecrm_desktop.domain.predicted_value import HoldoutCheck, PredictionFigures
-from ecrm_desktop.views.format import money
+from ecrm_desktop.views.format import money, when
 
 NOT_RECORDED = "(not recorded)"
 
@@ -48,6 +48,14 @@ class Tile:
     change: float | None  # against the previous period
     previous: str
     good_when_up: bool = True
+
+
+def as_of(d: Dashboard) -> str:
+    """What the figures stand for: the last sync's data, and with a segment, its members as last evaluated."""
+    synced = f"Data as of {when(d.data_as_of)}" if d.data_as_of else "Local data, never synced"
+    if d.segment is None:
+        return synced
+    return f"{synced} · segment members as of {when(d.members_as_of)}"
 
 
 def tiles(d: Dashboard) -> list[Tile]:

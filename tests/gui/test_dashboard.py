@@ -7,7 +7,10 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from ecrm_desktop.presenters.navigation import Place, Screen
+from ecrm_desktop.services.segments import SegmentService
+from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.views.dashboard_screen import CUSTOM, DashboardScreen
+from ecrm_desktop.views.format import when
 from ecrm_desktop.views.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
@@ -35,3 +38,17 @@ def test_dashboard_opens_and_follows_a_custom_range(qtbot: QtBot, window: MainWi
                     timeout=20_000)
     assert screen.dashboard is not None and screen.dashboard.predictions.holdout is not None
     assert screen.charts.predictions.holdout.title == f"Model check: {screen.dashboard.predictions.holdout.note}"
+
+
+def test_a_segment_says_when_its_members_were_evaluated(qtbot: QtBot, window: MainWindow,
+                                                        user_session: UserSession) -> None:
+    SegmentService(user_session).save("Buyers", "number_of_orders >= 1")
+    window.go(Place(Screen.DASHBOARD))
+    screen = window.screens[Screen.DASHBOARD]
+    assert isinstance(screen, DashboardScreen)
+    qtbot.waitUntil(lambda: screen.segment.findText("Buyers") >= 0, timeout=20_000)
+    assert "segment members" not in screen.as_of.text()
+    screen.segment.setCurrentText("Buyers")
+    qtbot.waitUntil(lambda: screen.dashboard is not None and screen.dashboard.segment == "Buyers", timeout=20_000)
+    assert screen.dashboard is not None and screen.dashboard.members_as_of is not None
+    assert screen.as_of.text().endswith(f"segment members as of {when(screen.dashboard.members_as_of)}")

@@ -261,7 +261,8 @@ def shop(user_session: UserSession) -> tuple[UserSession, Reference, dict[str, A
 PERIODS = [Period(date(2025, 4, 1), date(2025, 6, 30)),  # a quarter (its previous one too)
            Period(date(2025, 3, 20), date(2025, 4, 9)),  # across the change to summer time, off month edges
            Period(date(2025, 1, 1), date(2025, 12, 31)),
-           Period(date(2024, 6, 1), date(2024, 6, 30))]  # before any order
+           Period(date(2024, 6, 1), date(2024, 6, 30)),  # before any order
+           Period(date(2025, 3, 20), date(2025, 6, 9))]  # whole months and days either side
 
 
 def check(service: DashboardService, ref: Reference, period: Period, segment: str | None = None) -> None:
@@ -300,6 +301,48 @@ def test_a_segment_keeps_to_its_members(shop: tuple[UserSession, Reference, dict
     assert 0 < len(members) < len(CUSTOMERS)
     ref = Reference(data["orders"], data["tickets"], data["checkouts"], data["spend"], members)
     check(DashboardService(session, clock=lambda: NOW), ref, PERIODS[0], "Regulars")
+
+
+def test_a_sync_that_changes_members_orders_updates_the_segment_figures(
+        shop: tuple[UserSession, Reference, dict[str, Any]]) -> None:
+    """The writer moves a segment's rollups with its members' orders; the refresh after the sync moves them by
+    who entered; the dashboard says when the members were evaluated."""
+    session, _, data = shop
+    orders: dict[str, Written] = data["orders"]
+    segments = SegmentService(session)
+    segments.save("Regulars", "number_of_orders >= 6")
+
+    def counted() -> dict[str, int]:
+        out: dict[str, int] = defaultdict(int)
+        for w in orders.values():
+            if w.rec.cancelled_at is None:
+                out[w.rec.customer_external_id or ""] += 1
+        return out
+
+    members = {c for c, n in counted().items() if n >= 6}
+    outsider = next(c for c in CUSTOMERS if c not in members)
+    member = sorted(members)[0]
+    rng = random.Random(5)
+    with session.workspace.sessions() as s, s.begin():  # a sync's page: new orders, a late refund
+        store = s.execute(select(Store).where(Store.name == "US shop")).scalar_one()
+        batch = [random_order(rng, f"late-{i}", who) for i, who in enumerate([member, member, *[outsider] * 6])]
+        for rec in batch:
+            orders[f"US:{rec.external_id}"] = Written(rec, "US")
+        key = next(k for k, w in orders.items() if k.startswith("US:") and w.rec.customer_external_id == member
+                   and w.rec.cancelled_at is None)
+        orders[key] = Written(with_refund(rng, orders[key].rec), "US")
+        StoreWriter(s, store, RATES["US"]).upsert_orders([*batch, orders[key].rec])
+    service = DashboardService(session, clock=lambda: NOW)
+    for period in (PERIODS[2], PERIODS[4]):  # the members as evaluated: the outsider's orders are not theirs yet
+        check(service, Reference(orders, data["tickets"], data["checkouts"], data["spend"], members), period,
+              "Regulars")
+    segments.refresh_all()  # as after the sync
+    grown = {c for c, n in counted().items() if n >= 6}
+    assert grown == members | {outsider}
+    got = service.load(PERIODS[2], "Regulars")
+    assert got.members_as_of is not None and got.members_as_of > NOW - timedelta(days=3650)
+    check(service, Reference(orders, data["tickets"], data["checkouts"], data["spend"], grown), PERIODS[2],
+          "Regulars")
 
 
 def test_a_period_with_only_a_refund(user_session: UserSession) -> None:

@@ -4,7 +4,7 @@ independently, and the holdout check equal to `ecrm clv validate`'s report, kept
 from __future__ import annotations
 
 from collections import Counter
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -16,7 +16,7 @@ from ecrm_desktop.services.demo import fill_demo
 from ecrm_desktop.services.predictions import refresh_predictions
 from ecrm_desktop.services.segments import SegmentService
 from ecrm_desktop.services.workspace import UserSession
-from ecrm_desktop.storage import clv_queries
+from ecrm_desktop.storage import clv_queries, prediction_queries
 from ecrm_desktop.storage.tables import Customer, StoredPrediction
 from tests.screen_fixtures import fill_small_store
 
@@ -62,3 +62,35 @@ def test_a_store_too_small_to_check_says_why(user_session: UserSession) -> None:
     check = service.check_model()
     assert check.rows == () and check.note
     assert service.load(service.preset(Preset.THIS_YEAR)).predictions.holdout == check
+
+
+def test_the_scoring_stores_everyones_prediction_figures(user_session: UserSession) -> None:
+    """The first dashboard after a sync reads them rather than every prediction; a later evaluation makes them
+    stale (the dashboard computes them again), and saving a segment stores them again."""
+    fill_demo(user_session, 800)
+    SegmentService(user_session).save("Big spenders", "amount_spent > 500")
+    refresh_predictions(user_session)
+    with user_session.workspace.sessions() as s:
+        current = prediction_queries.version(s)
+        assert current is not None
+        kept = prediction_queries.kept_figures(s, current)
+        big = SegmentService(user_session).get("Big spenders").id
+        assert kept == prediction_queries.KeptFigures(
+            tuple(prediction_queries.value_by_segment(s)), prediction_queries.churn_bands(s, None),
+            {big: prediction_queries.churn_bands(s, big)})
+    service = DashboardService(user_session)
+    shown = service.load(service.preset(Preset.LAST_12_MONTHS)).predictions
+    assert kept is not None and (shown.by_segment, shown.churn) == (kept.by_segment, kept.churn)
+    mine = service.load(service.preset(Preset.LAST_12_MONTHS), "Big spenders").predictions
+    assert mine.churn == kept.segment_churn[big] and sum(b.customers for b in mine.churn) > 0
+    later = datetime.now(UTC) + timedelta(minutes=1)  # versions are of whole seconds
+    SegmentService(user_session, clock=lambda: later).refresh_all()
+    with user_session.workspace.sessions() as s:
+        now = prediction_queries.version(s)
+        assert now is not None and now != current and prediction_queries.kept_figures(s, now) is None
+    SegmentService(user_session, clock=lambda: later + timedelta(minutes=1)).save(  # a save stores them again
+        "Regulars", "number_of_orders >= 3")
+    with user_session.workspace.sessions() as s:
+        now = prediction_queries.version(s)
+        kept = prediction_queries.kept_figures(s, now) if now else None
+        assert kept is not None and "Regulars" in {v.segment for v in kept.by_segment}

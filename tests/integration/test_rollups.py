@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from ecrm_desktop.domain.enums import FinancialStatus, Platform
 from ecrm_desktop.domain.records import LineRecord, OrderRecord, RefundLineRecord, RefundRecord
 from ecrm_desktop.services.secrets import SecretStore
+from ecrm_desktop.services.segments import SegmentService
 from ecrm_desktop.services.workspace import UserSession
 from ecrm_desktop.storage import merges, rollups
 from ecrm_desktop.storage.settings import write_setting
@@ -25,29 +26,53 @@ from ecrm_desktop.storage.tables import (
     CustomerFirstOrder,
     CustomerMonth,
     DailyCategory,
+    DailyNewCustomers,
     DailyProduct,
     DailySales,
+    MonthlyProduct,
     Order,
+    SegmentRollupsBuilt,
     Store,
+)
+from ecrm_desktop.storage.tables.segment_rollups import (
+    SegmentActivity,
+    SegmentCategory,
+    SegmentCohort,
+    SegmentMonthlyProduct,
+    SegmentNewCustomers,
+    SegmentProduct,
+    SegmentSales,
 )
 from ecrm_desktop.sync.emulator.shopify_api import Bucket
 from tests.factories import T0, customer, make_store, order
 from tests.sync_support import connect, emulator, run_sync, sample_store
 
 TABLES: tuple[type[Any], ...] = (DailySales, CustomerDay, DailyCategory, DailyProduct, CustomerFirstOrder,
-                                 CustomerMonth, ActivityMonth, CohortMonth)
+                                 CustomerMonth, ActivityMonth, CohortMonth, DailyNewCustomers, MonthlyProduct)
+# saved segments' rollups: compared for the segments whose rollups are kept (a merge drops them all)
+SEGMENT_TABLES: tuple[type[Any], ...] = (SegmentSales, SegmentCategory, SegmentProduct, SegmentCohort,
+                                         SegmentActivity, SegmentNewCustomers, SegmentMonthlyProduct)
 CATEGORIES = ["Shoes", "Apparel", "Books", None]
 CHANNELS = ["web", "pos", None]
 COUNTRIES = ["US", "DE", None]
 
 
-def snapshot(s: Session) -> dict[str, set[tuple[Any, ...]]]:
-    """Every row of every rollup table, as plain tuples."""
+def snapshot(s: Session, segments: list[int] | None = None) -> dict[str, set[tuple[Any, ...]]]:
+    """Every row of every rollup table, as plain tuples; of the segments' tables, the rows of `segments` (by
+    default those whose rollups are kept)."""
+    kept = kept_segments(s) if segments is None else segments
     out = {}
-    for table in TABLES:
+    for table in (*TABLES, *SEGMENT_TABLES):
         columns = [c for c in table.__table__.columns]
-        out[table.__tablename__] = {tuple(r) for r in s.execute(select(*columns))}
+        mine = [table.segment_id.in_(kept)] if table in SEGMENT_TABLES else []
+        out[table.__tablename__] = {tuple(r) for r in s.execute(select(*columns).where(*mine))}
     return out
+
+
+def kept_segments(s: Session) -> list[int]:
+    """The segments whose rollups count every member."""
+    return list(s.execute(select(SegmentRollupsBuilt.segment_id)
+                          .where(SegmentRollupsBuilt.upto == rollups.COMPLETE)).scalars())
 
 
 def random_order(rng: random.Random, ext: str, cust: str) -> OrderRecord:
@@ -79,7 +104,13 @@ def test_incremental_refresh_equals_rebuild_after_random_writes(user_session: Us
     customers = [f"c-{i}" for i in range(10)]
     orders: dict[str, OrderRecord] = {}
     next_id = 0
+    segments = SegmentService(user_session)
     for step in range(25):
+        if step == 8:  # kept by the writer from here on, and moved by each evaluation's entrants and leavers
+            segments.save("Regulars", "number_of_orders >= 2")
+            segments.save("Big spenders", "amount_spent > 300")
+        elif step in (14, 20):
+            assert any(e.entered or e.left for e in segments.refresh_all())
         with ws.sessions() as s, s.begin():
             region = rng.choice(["US", "EU"])
             store = s.get_one(Store, store_ids[region])
@@ -109,12 +140,14 @@ def test_incremental_refresh_equals_rebuild_after_random_writes(user_session: Us
                 batch.append(rec)
             writer.upsert_orders(batch)
     with ws.sessions() as s, s.begin():
+        assert len(kept_segments(s)) == 2
         kept = snapshot(s)
         rollups.rebuild(s)
         rebuilt = snapshot(s)
     assert kept == rebuilt
     assert len(rebuilt["rollup_daily_sales"]) > 20 and len(rebuilt["rollup_cohorts"]) > 3
     assert len(rebuilt["rollup_activity"]) > 10
+    assert len(rebuilt["segment_rollup_sales"]) > 10 and rebuilt["segment_rollup_new_customers"]
 
 
 def test_local_days_follow_daylight_saving(user_session: UserSession) -> None:
@@ -173,7 +206,8 @@ def test_a_real_sync_keeps_the_rollups_equal_to_a_rebuild(user_session: UserSess
     with emulator(store, Platform.SHOPIFY, bucket=Bucket(restore_rate=20_000.0)) as _server:
         connect(user_session, secrets, _server, Platform.SHOPIFY)
         assert run_sync(user_session, secrets, page_size=7, reconcile_every=timedelta(0))["status"] == "complete"
-        assert_kept_equals_rebuilt(user_session)
+        SegmentService(user_session).save("Buyers", "number_of_orders >= 1")
+        assert_kept_equals_rebuilt(user_session, segments=1)
 
         orders = sorted(store.snapshot("orders"), key=lambda o: o.external_id)
         store.change("orders", orders[0].external_id, total_cents=orders[0].total_cents + 999)
@@ -192,24 +226,59 @@ def test_a_real_sync_keeps_the_rollups_equal_to_a_rebuild(user_session: UserSess
         store.delete("products", orders[0].lines[0].product_external_id or "")  # its lines stay, productless
         report = run_sync(user_session, secrets, page_size=7, reconcile_every=timedelta(0))
         assert report["status"] == "complete" and report["stores"][0]["deleted"] == 3
-        assert_kept_equals_rebuilt(user_session)
+        assert_kept_equals_rebuilt(user_session, segments=1)  # the writer kept the segment's rollups
+        SegmentService(user_session).refresh_all()  # the erased customer's anonymised orders left it
+        assert_kept_equals_rebuilt(user_session, segments=1)
 
     with user_session.workspace.sessions() as s, s.begin():
         buyers = list(s.execute(select(Order.customer_id).where(Order.customer_id.is_not(None))
                                 .group_by(Order.customer_id).order_by(Order.customer_id).limit(2)).scalars())
         merge_id = merges.merge(s, buyers[0], buyers[1], None)
-    assert_kept_equals_rebuilt(user_session)
+    assert_kept_equals_rebuilt(user_session)  # orders moved between customers: the segments' rollups are dropped
     with user_session.workspace.sessions() as s, s.begin():
         merges.undo(s, merge_id, None)
     assert_kept_equals_rebuilt(user_session)
 
 
-def assert_kept_equals_rebuilt(user_session: UserSession) -> None:
+def assert_kept_equals_rebuilt(user_session: UserSession, segments: int = 0) -> None:
     with user_session.workspace.sessions() as s:
         s.begin()
-        kept = snapshot(s)
+        built = kept_segments(s)
+        kept = snapshot(s, built)
         rollups.rebuild(s)
-        rebuilt = snapshot(s)
+        rebuilt = snapshot(s, built)
         s.rollback()
     assert kept == rebuilt
     assert rebuilt["rollup_daily_sales"] and rebuilt["rollup_cohorts"]
+    assert len(built) == segments and (not segments or rebuilt["segment_rollup_sales"])
+
+
+def test_a_segment_counted_in_steps_stays_exact_while_orders_are_written(user_session: UserSession) -> None:
+    """Its members are counted in a few at a time, one transaction each; a sync's pages written between the steps
+    (to members already counted and to those not yet) and an evaluation after leave what a rebuild makes."""
+    rng = random.Random(3)
+    ws = user_session.workspace
+    customers = [f"c-{i}" for i in range(9)]
+    with ws.sessions() as s, s.begin():
+        write_setting(s, "timezone", "Europe/Berlin")
+        store_id = make_store(s).id
+        writer = StoreWriter(s, s.get_one(Store, store_id))
+        writer.upsert_customers(customer(c, f"{c}@example.com") for c in customers)
+        writer.upsert_orders([random_order(rng, f"o-{i}", rng.choice(customers[:6])) for i in range(30)])
+    segments = SegmentService(user_session)
+    segment_id = segments.save("Buyers", "number_of_orders >= 1").id
+    with ws.sessions() as s, s.begin():
+        rollups.forget_segments(s)  # as after a merge: counted again, in steps
+    written, done, steps = 30, False, 0
+    while not done:
+        with ws.sessions() as s, s.begin():
+            done = rollups.build_segment_step(s, segment_id, T0, size=2)
+        steps += 1
+        with ws.sessions() as s, s.begin():
+            page = [random_order(rng, f"o-{written + i}", rng.choice(customers)) for i in range(3)]
+            StoreWriter(s, s.get_one(Store, store_id)).upsert_orders(page)
+        written += 3
+    assert steps >= 3
+    assert_kept_equals_rebuilt(user_session, segments=1)
+    segments.refresh_all()  # the customers who ordered for the first time meanwhile enter
+    assert_kept_equals_rebuilt(user_session, segments=1)

@@ -147,3 +147,24 @@ class MarketingSpend(Base):
     month: Mapped[str] = mapped_column(String(7), primary_key=True)  # YYYY-MM
     amount_cents: Mapped[int] = mapped_column(BigInteger)
     __table_args__ = (WITHOUT_ROWID,)
+
+
+class DailyNewCustomers(Base):
+    """Customers whose first counted order was placed on `day`, per sales channel of that order."""
+
+    __tablename__ = "rollup_daily_new_customers"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(64), primary_key=True)
+    customers: Mapped[int] = mapped_column(Integer)
+    __table_args__ = (WITHOUT_ROWID,)
+
+
+class MonthlyProduct(Base):
+    """`DailyProduct` summed per month ('YYYY-MM'): a year's top products read twelve rows a product, not 365."""
+
+    __tablename__ = "rollup_monthly_products"
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    product_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    items: Mapped[int] = mapped_column(Integer)
+    sales_cents: Mapped[int] = mapped_column(BigInteger)
+    __table_args__ = (WITHOUT_ROWID,)
