@@ -132,10 +132,11 @@ def _topics_and_orders(rng: np.random.Generator, who: IntArray, n_customers: int
 
 def _statuses(rng: np.random.Generator, age: IntArray) -> IntArray:
     u = rng.random(age.size)
-    return np.select(
-        [age < DAY, age < 7 * DAY],
-        [np.where(u < 0.7, OPEN, PENDING), np.select([u < 0.15, u < 0.5, u < 0.55], [OPEN, PENDING, SNOOZED], SOLVED)],
-        np.select([u < 0.01, u < 0.03], [OPEN, PENDING], SOLVED))
+    return np.select(  # a few tickets fall through the cracks, though none stays forgotten past a quarter
+        [age < DAY, age < 7 * DAY, age < 90 * DAY],
+        [np.where(u < 0.7, OPEN, PENDING), np.select([u < 0.15, u < 0.5, u < 0.55], [OPEN, PENDING, SNOOZED], SOLVED),
+         np.select([u < 0.01, u < 0.03], [OPEN, PENDING], SOLVED)],
+        SOLVED)
 
 
 def _conversation(rng: np.random.Generator, status: IntArray) -> BoolArray:
