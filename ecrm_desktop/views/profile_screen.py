@@ -288,7 +288,7 @@ class ProfileScreen(QWidget):
         lines = [f.explanation[:1].upper() + f.explanation[1:] + ".",
                  f"Predicted value, next 12 months: {money(f.predicted_clv_cents, p.stats.currency)} "
                  f"(spend tier {f.spend_tier.lower()})",
-                 f"Churn risk: {f.churn_risk.lower()} (chance still buying {f.p_alive:.0%})",
+                 f"Churn risk: {f.churn_risk.lower()} (chance still buying {f.still_buying})",
                  f"Expected orders: {f.expected_orders_90d:.1f} in 90 days, {f.expected_orders_365d:.1f} in a year"]
         if f.expected_next_order_date is not None:
             lines.append(f"Next order expected around {f.expected_next_order_date.isoformat()}")

@@ -52,7 +52,7 @@ def _known(card: SenderCard, p: CustomerProfile) -> str:
         f = p.prediction
         parts.append(f"<h4>Predictions</h4><p>{escape(f.explanation[:1].upper() + f.explanation[1:])}.<br>"
                      f"Predicted 12-month value {money(f.predicted_clv_cents, s.currency)}; "
-                     f"chance still buying {f.p_alive:.0%}.</p>")
+                     f"chance still buying {f.still_buying}.</p>")
     if p.recommendations:
         parts.append("<h4>Recommended products</h4><p>" + escape(", ".join(p.recommendations)) + "</p>")
     parts.append(_orders(p))

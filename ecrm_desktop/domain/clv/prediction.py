@@ -41,6 +41,12 @@ class CustomerPrediction:
     spend_tier: SpendTier
 
     @property
+    def still_buying(self) -> str:
+        """The chance the customer is still buying, as shown: the model has no evidence for it before a repeat
+        purchase (BG/NBD counts every one-time buyer as active, 100%), so that case says so instead."""
+        return f"{self.p_alive:.0%}" if self.usual_gap_days is not None else "not known before a second order"
+
+    @property
     def explanation(self) -> str:
         """One line of plain English, e.g. "3 orders, last 200 days ago, usually buys every 60 days: churn risk
         high" (built when shown, not for every customer up front)."""
