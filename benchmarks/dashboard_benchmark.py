@@ -243,8 +243,8 @@ def write_results(out: dict[str, Any]) -> None:
     lines = ["## Dashboard (issue 7): refresh time, against DuckDB over the raw orders", "",
              f"`benchmarks/dashboard_benchmark.py WORKSPACE --runs {out['runs']}` on a demo workspace of "
              f"{out['customers']:,} customers and {out['orders']:,} orders (SQLCipher), {out['cpus']} cores, "
-             f"{out['date']}, load average {out['load']} at the start; other engineers' work ran on the machine "
-             "at the same time. Median of the runs after "
+             f"{out['date']}, load average {out['load']} at the start (a higher one means other work shared the "
+             "machine). Median of the runs after "
              "a warm-up. *Dashboard* is `DashboardService.load`: every tile for the period and the period before, "
              "the series, categories, products, channels, countries and the cohort heatmap. *DuckDB* computes "
              "gross and net revenue, orders, new, returning and active customers, repeat rate, retention and revenue "

@@ -208,7 +208,7 @@ def write_results(rows: list[Row], customers: int, orders: int, rfm_seconds: flo
         f"timed once). ecrm counts with "
         "`SegmentService.count` (parse, compile, one query over the per-customer aggregates); DuckDB counts the same "
         "segments from the raw orders, lines and tags exported to Parquet in the same run (no aggregates). Every "
-        "count agreed unless marked. Other engineers' work shared the 2 cores, so figures are conservative.",
+        "count agreed unless marked. The load average below says whether other work shared the 2 cores.",
         "",
         "| segment | query | members | ecrm ms | DuckDB ms | ratio | target < 300 ms |",
         "|---|---|---:|---:|---:|---:|---|",
